@@ -1,0 +1,67 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-batch',
+  description: 'Batch workloads for cdk8s: hashed cron schedules, matrix fan-out to Indexed Jobs, typed run options, and a companion controller.',
+  author: 'cdk8s-batch maintainers',
+  authorAddress: 'maintainers@users.noreply.h-seed-76180458.example',
+  repositoryUrl: 'https://github.com/maintainers/cdk8s-batch.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk8s', 'kubernetes', 'cronjob', 'job', 'batch', 'cron', 'matrix'],
+
+  // cdk8s 2.x with a constructs version that cdk8s-plus-27 accepts (reference/cdk8s.md §1).
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.0',
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.0',
+  minNodeVersion: '20.0.0',
+
+  devDeps: [
+    'kubernetes-models@^4.5.1',
+    'fast-check@^4.10.0',
+    'yaml@^2.9.0',
+  ],
+
+  // CI is `.ci/run`; no GitHub workflows are generated.
+  github: false,
+  release: false,
+
+  jestOptions: {
+    // Stale snapshots fail instead of being rewritten.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      coverageProvider: 'v8',
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+  },
+});
+
+// Examples and benchmarks are not part of the published package.
+project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/');
+
+// The main job: synthesize every example app into dist/.
+project.addTask('synth:examples', {
+  description: 'Synthesize every example into dist/',
+  exec: 'ts-node --project test/tsconfig.json examples/main.ts',
+});
+
+// The whole suite: the fast tier (jest + eslint) then the real control-plane tier.
+const testAll = project.addTask('test:all', {
+  description: 'Fast tier (unit, schema, examples) and the real control-plane tier',
+});
+testAll.spawn(project.testTask);
+
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ and print their results',
+  exec: 'ts-node --project test/tsconfig.json bench/run.ts',
+});
+
+project.synth();
