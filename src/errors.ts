@@ -28,3 +28,11 @@ export class BatchValidationError extends Error {
     return located;
   }
 }
+
+/**
+ * Puts a construct path in front of a core error, so the message says where it came from.
+ * Other errors pass through unchanged.
+ */
+export function locate(scope: { node: { path: string } }, error: unknown): unknown {
+  return error instanceof BatchValidationError ? error.at(scope.node.path) : error;
+}

@@ -1,1 +1,2 @@
-export {};
+export * from './schedule';
+export * from './workloads';

@@ -1,0 +1,276 @@
+import { ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { BatchValidationError, locate } from '../errors';
+import { appHasBatchController } from '../controller/presence';
+import { checkAnnotations, checkConfigMapData, checkLabels } from '../kube/validation';
+import { warnAtSynth } from '../warnings';
+import { configMapForWorkload } from './config';
+import { ANNOTATION_PENDING_TIMEOUT, LABEL_WORKLOAD } from './labels';
+import { MAX_POD_FAILURE_RULES, PodFailureRule } from './pod-failure-policy';
+import { JobSpecJson } from './job-spec';
+import { PodTemplate } from './pod-renderer';
+import { BatchPodProps } from './pod-template';
+
+/**
+ * The Job settings every cdk8s-batch workload shares.
+ */
+export interface BatchJobProps extends BatchPodProps {
+  /**
+   * How many times a run may be attempted in all, the first attempt included
+   * (emitted as `backoffLimit: maxAttempts - 1`).
+   *
+   * @default 3 - two retries, enough for a transient failure without Kubernetes' six
+   * retries with exponential back-off piling up
+   */
+  readonly maxAttempts?: number;
+
+  /**
+   * How long a run may take, retries included, before Kubernetes fails it
+   * (`activeDeadlineSeconds`).
+   *
+   * @default - no deadline
+   */
+  readonly activeDeadline?: Duration;
+
+  /**
+   * How long a finished Job (and its pods) is kept before Kubernetes deletes it
+   * (`ttlSecondsAfterFinished`).
+   *
+   * @default - kept until the history limit (ScheduledBatch) or forever (other workloads)
+   */
+  readonly ttlAfterFinished?: Duration;
+
+  /**
+   * Rules that decide how a failed pod counts: fail the run at once, ignore the failure, or
+   * count it (`podFailurePolicy`). Needs `restartPolicy: Never`.
+   *
+   * @default - every failure counts as one attempt
+   */
+  readonly podFailureRules?: PodFailureRule[];
+
+  /**
+   * How long a pod may stay Pending (e.g. unschedulable) before the companion controller
+   * fails it; this counts as one attempt. Needs the `BatchController`.
+   *
+   * @default - no limit
+   */
+  readonly pendingTimeout?: Duration;
+
+  /**
+   * Configuration for the containers: emitted as an immutable ConfigMap whose name carries
+   * a hash of its content (so a change rolls out as a new ConfigMap) and passed to every
+   * container with `envFrom`.
+   *
+   * @default - no ConfigMap
+   */
+  readonly config?: Record<string, string>;
+
+  /**
+   * Labels and annotations for the Jobs.
+   *
+   * @default - only the labels cdk8s-batch adds
+   */
+  readonly jobMetadata?: ApiObjectMetadata;
+}
+
+/**
+ * The part every workload shares: the pod, the Job settings, the config and the
+ * controller-only features. Subclasses own the API object (CronJob, Job, JobTemplate).
+ */
+export abstract class BatchWorkload extends Construct {
+  /**
+   * The ConfigMap holding `config`, if any.
+   */
+  public readonly configMap?: kplus.ConfigMap;
+
+  /** @internal */
+  protected readonly _pod: PodTemplate;
+  /** @internal */
+  protected readonly _props: BatchJobProps;
+
+  protected constructor(scope: Construct, id: string, props: BatchJobProps) {
+    super(scope, id);
+    this._props = props;
+    try {
+      checkJobSettings(props);
+      if (props.config) {
+        checkConfigMapData('config', props.config);
+      }
+    } catch (e) {
+      throw locate(this, e);
+    }
+    this._pod = new PodTemplate(props);
+    this.node.addValidation({ validate: () => this.validatePod() });
+    if (props.pendingTimeout) {
+      this._warnWithoutController('pendingTimeout');
+    }
+  }
+
+  /** The main containers. */
+  public get containers(): kplus.Container[] {
+    return this._pod.containers;
+  }
+
+  /** The init containers. */
+  public get initContainers(): kplus.Container[] {
+    return this._pod.initContainers;
+  }
+
+  /** Adds a container to every pod. */
+  public addContainer(container: kplus.ContainerProps): kplus.Container {
+    const added = this._pod.addContainer(container);
+    this.wireConfig(added);
+    return added;
+  }
+
+  /** Adds an init container to every pod. */
+  public addInitContainer(container: kplus.ContainerProps): kplus.Container {
+    return this._pod.addInitContainer(container);
+  }
+
+  /** Adds a volume to every pod. */
+  public addVolume(volume: kplus.Volume): void {
+    this._pod.addVolume(volume);
+  }
+
+  /**
+   * Creates the config ConfigMap and wires it into the containers present now.
+   * Call once the workload's name is known.
+   *
+   * @internal
+   */
+  protected _createConfigMap(workloadName: string, namespace: string | undefined): kplus.ConfigMap | undefined {
+    if (!this._props.config) {
+      return undefined;
+    }
+    const cm = configMapForWorkload(this, workloadName, namespace, this._props.config);
+    (this as { configMap?: kplus.ConfigMap }).configMap = cm;
+    for (const container of this._pod.containers) {
+      this.wireConfig(container);
+    }
+    return cm;
+  }
+
+  /**
+   * The Job spec shared by all workloads; `extra` fields are merged over it.
+   *
+   * @internal
+   */
+  protected _renderJobSpec(workloadName: string, extra: Record<string, unknown> = {}): JobSpecJson {
+    const props = this._props;
+    const template = this._pod.render();
+    template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workloadName };
+    const rules = props.podFailureRules ?? [];
+    return {
+      activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
+      backoffLimit: (props.maxAttempts ?? 3) - 1,
+      podFailurePolicy: rules.length > 0 ? { rules: rules.map((r) => r._toKube()) } : undefined,
+      ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
+      ...extra,
+      template,
+    };
+  }
+
+  /**
+   * Labels and annotations for the Jobs of this workload.
+   *
+   * @internal
+   */
+  protected _jobMetadata(workloadName: string, annotations: Record<string, string> = {}): ApiObjectMetadata {
+    const meta = this._props.jobMetadata;
+    const pending = this._props.pendingTimeout;
+    const allAnnotations: Record<string, string> = {
+      ...meta?.annotations,
+      ...annotations,
+      ...(pending ? { [ANNOTATION_PENDING_TIMEOUT]: String(pending.toSeconds()) } : {}),
+    };
+    return {
+      labels: { ...meta?.labels, [LABEL_WORKLOAD]: workloadName },
+      annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
+    };
+  }
+
+  /**
+   * Adds a synth warning when `feature` is used and the app has no BatchController.
+   *
+   * @internal
+   */
+  protected _warnWithoutController(feature: string): void {
+    warnAtSynth(this, () => !appHasBatchController(this),
+      `${feature} is carried out by the cdk8s-batch companion controller, and this app has no BatchController. ` +
+      'Add a BatchController to the app, or set the context "cdk8s-batch.dev/controller": "external" if it is installed elsewhere.');
+  }
+
+  /**
+   * Emits a lazily rendered spec so that containers added after construction are included.
+   *
+   * @internal
+   */
+  protected _lazy<T>(produce: () => T): any {
+    return Lazy.any({ produce });
+  }
+
+  private wireConfig(container: kplus.Container): void {
+    if (this.configMap) {
+      container.env.copyFrom(kplus.Env.fromConfigMap(this.configMap));
+    }
+  }
+
+  private validatePod(): string[] {
+    const errors: string[] = [];
+    if (this._pod.containers.length === 0) {
+      errors.push('containers: the workload has no containers. Pass `containers` or call addContainer().');
+    }
+    const names = new Set([...this._pod.containers, ...this._pod.initContainers].map((c) => c.name));
+    for (const rule of this._props.podFailureRules ?? []) {
+      if (rule.containerName !== undefined && !names.has(rule.containerName)) {
+        errors.push(`podFailureRules: the rule names container "${rule.containerName}", which the pod does not have. ` +
+          `Use one of: ${[...names].map((n) => `"${n}"`).join(', ')}.`);
+      }
+    }
+    return errors;
+  }
+}
+
+function checkJobSettings(props: BatchJobProps): void {
+  const maxAttempts = props.maxAttempts ?? 3;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1_000_000) {
+    throw new BatchValidationError('maxAttempts', String(props.maxAttempts),
+      'must be a whole number of at least 1 (the first attempt counts)', 'Use 1 for no retries, 3 for two retries.');
+  }
+  checkPositiveSeconds('activeDeadline', props.activeDeadline, 1);
+  checkPositiveSeconds('ttlAfterFinished', props.ttlAfterFinished, 0);
+  checkPositiveSeconds('pendingTimeout', props.pendingTimeout, 1);
+  const restart = props.restartPolicy ?? kplus.RestartPolicy.NEVER;
+  if (restart === kplus.RestartPolicy.ALWAYS) {
+    throw new BatchValidationError('restartPolicy', restart,
+      'is not allowed for Jobs (Kubernetes accepts only OnFailure and Never)',
+      'Use RestartPolicy.NEVER (a new pod per attempt) or RestartPolicy.ON_FAILURE.');
+  }
+  const rules = props.podFailureRules ?? [];
+  if (rules.length > 0 && restart !== kplus.RestartPolicy.NEVER) {
+    throw new BatchValidationError('podFailureRules', `restartPolicy ${restart}`,
+      'need restartPolicy Never (Kubernetes rejects pod failure policies otherwise)',
+      'Remove restartPolicy (it defaults to Never) or the pod failure rules.');
+  }
+  if (rules.length > MAX_POD_FAILURE_RULES) {
+    throw new BatchValidationError('podFailureRules', `${rules.length} rules`,
+      `are more than the ${MAX_POD_FAILURE_RULES} Kubernetes allows`, 'Merge rules with the same action.');
+  }
+  checkLabels('podMetadata.labels', props.podMetadata?.labels);
+  checkAnnotations('podMetadata.annotations', props.podMetadata?.annotations);
+  checkLabels('jobMetadata.labels', props.jobMetadata?.labels);
+  checkAnnotations('jobMetadata.annotations', props.jobMetadata?.annotations);
+}
+
+function checkPositiveSeconds(field: string, value: Duration | undefined, min: number): void {
+  if (value === undefined) {
+    return;
+  }
+  const seconds = value.toSeconds();
+  if (!Number.isInteger(seconds) || seconds < min) {
+    throw new BatchValidationError(field, `${seconds} seconds`,
+      `must be a whole number of seconds, at least ${min}`, `Use e.g. Duration.minutes(5).`);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './batch-workload';
+export * from './concurrency';
+export * from './pod-failure-policy';
+export * from './pod-template';
+export * from './scheduled-batch';

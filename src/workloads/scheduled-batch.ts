@@ -1,0 +1,254 @@
+import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { BatchValidationError, locate } from '../errors';
+import { checkAnnotations, checkLabels, checkObjectName, MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
+import { Schedule, TimeZone } from '../schedule';
+import { BatchJobProps, BatchWorkload } from './batch-workload';
+import { checkNoFailIndex } from './job-spec';
+import { Concurrency, ConcurrencyPolicy } from './concurrency';
+import {
+  ANNOTATION_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
+  ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
+} from './labels';
+
+/**
+ * Properties of a `ScheduledBatch`.
+ */
+export interface ScheduledBatchProps extends BatchJobProps {
+  /**
+   * When runs start. `H` tokens are resolved at synth with `hashSeed`, so the emitted
+   * CronJob holds a concrete schedule.
+   */
+  readonly schedule: Schedule;
+
+  /**
+   * Name, namespace, labels and annotations of the CronJob.
+   *
+   * @default - a name generated from the construct path (at most 52 characters)
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The time zone the schedule is read in (`spec.timeZone`).
+   *
+   * @default TimeZone.UTC - explicit, because kube-controller-manager's local zone differs between clusters
+   */
+  readonly timeZone?: TimeZone;
+
+  /**
+   * The seed the schedule's `H` tokens are hashed with. Set it to keep run times when the
+   * workload is renamed or moved.
+   *
+   * @default - `NAMESPACE/NAME` of the CronJob (`default` when no namespace is set), the key Furiko hashes
+   */
+  readonly hashSeed?: string;
+
+  /**
+   * What happens when a run is due while another is active.
+   *
+   * @default Concurrency.allow() - Kubernetes' default
+   */
+  readonly concurrency?: Concurrency;
+
+  /**
+   * No run starts before this time; the companion controller keeps the CronJob suspended
+   * until then. Needs the `BatchController`.
+   *
+   * @default - no start
+   */
+  readonly notBefore?: Date;
+
+  /**
+   * No run starts after this time; the companion controller suspends the CronJob then.
+   * Needs the `BatchController`.
+   *
+   * @default - no end
+   */
+  readonly notAfter?: Date;
+
+  /**
+   * How late a run may start, e.g. after a controller outage (`startingDeadlineSeconds`);
+   * a run later than this is skipped. At least 10 seconds.
+   *
+   * @default - no deadline, except with `notBefore`/`notAfter`: 60 seconds, so that
+   * resuming at the window's start does not start a run that was due before it
+   */
+  readonly startingDeadline?: Duration;
+
+  /**
+   * Whether the schedule is paused.
+   *
+   * @default false
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * How many succeeded Jobs are kept (`successfulJobsHistoryLimit`).
+   *
+   * @default 3
+   */
+  readonly successfulJobsRetained?: number;
+
+  /**
+   * How many failed Jobs are kept (`failedJobsHistoryLimit`).
+   *
+   * @default 1
+   */
+  readonly failedJobsRetained?: number;
+}
+
+/** With a run window and no startingDeadline: see `ScheduledBatchProps.startingDeadline`. */
+const WINDOW_STARTING_DEADLINE = Duration.seconds(60);
+/** The CronJob controller is unreliable below this (reference/k8s-batch.md §6). */
+const MIN_STARTING_DEADLINE_SECONDS = 10;
+
+/**
+ * A batch workload that runs on a schedule: a `batch/v1` CronJob, plus a ConfigMap when it
+ * has `config`.
+ *
+ * Hashed schedules (`H H/3 * * *`) are resolved to concrete ones at synth; the original
+ * expression and the seed are kept in `cdk8s-batch.dev/` annotations.
+ *
+ * @example
+ * new ScheduledBatch(chart, 'report', {
+ *   schedule: Schedule.cron('H 3 * * *'),
+ *   timeZone: TimeZone.of('Asia/Tokyo'),
+ *   containers: [{ image: 'report:1.0' }],
+ * });
+ */
+export class ScheduledBatch extends BatchWorkload {
+  /** The CronJob. */
+  public readonly apiObject: ApiObject;
+  /** The schedule as written. */
+  public readonly schedule: Schedule;
+  /** The concrete schedule emitted as `spec.schedule`. */
+  public readonly resolvedSchedule: string;
+  /** The seed the schedule's `H` tokens were hashed with. */
+  public readonly hashSeed: string;
+  /** The time zone of the schedule. */
+  public readonly timeZone: TimeZone;
+  /** The concurrency policy. */
+  public readonly concurrency: Concurrency;
+  /** How late a run may start, if limited. */
+  public readonly startingDeadline?: Duration;
+
+  private readonly scheduleProps: ScheduledBatchProps;
+
+  constructor(scope: Construct, id: string, props: ScheduledBatchProps) {
+    super(scope, id, props);
+    this.scheduleProps = props;
+    try {
+      checkNoFailIndex(props.podFailureRules);
+      checkScheduleSettings(props);
+    } catch (e) {
+      throw locate(this, e);
+    }
+    this.schedule = props.schedule;
+    this.timeZone = props.timeZone ?? TimeZone.UTC;
+    this.concurrency = props.concurrency ?? Concurrency.allow();
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: props.metadata,
+      spec: this._lazy(() => this.renderSpec()),
+    });
+    const name = this.apiObject.name;
+    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
+    try {
+      checkObjectName('metadata.name', name, MAX_CRONJOB_NAME_LENGTH,
+        'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob');
+    } catch (e) {
+      throw locate(this, e);
+    }
+
+    this.hashSeed = props.hashSeed ?? `${namespace ?? 'default'}/${name}`;
+    try {
+      this.resolvedSchedule = this.schedule.resolve(this.hashSeed);
+    } catch (e) {
+      throw locate(this, e);
+    }
+
+    this._createConfigMap(name, namespace);
+
+    const annotations: Record<string, string> = {
+      [ANNOTATION_SCHEDULE]: this.schedule.expression,
+      [ANNOTATION_HASH_SEED]: this.hashSeed,
+      ...controllerAnnotations(this.concurrency),
+      ...(props.notBefore ? { [ANNOTATION_NOT_BEFORE]: props.notBefore.toISOString() } : {}),
+      ...(props.notAfter ? { [ANNOTATION_NOT_AFTER]: props.notAfter.toISOString() } : {}),
+    };
+    for (const [key, value] of Object.entries(annotations)) {
+      this.apiObject.metadata.addAnnotation(key, value);
+    }
+    this.apiObject.metadata.addLabel(LABEL_WORKLOAD, name);
+    this.apiObject.metadata.addLabel(LABEL_KIND, 'ScheduledBatch');
+
+    if (this.concurrency.needsController) {
+      this._warnWithoutController('Concurrency.enqueue()');
+    }
+    const hasWindow = props.notBefore !== undefined || props.notAfter !== undefined;
+    if (hasWindow) {
+      this._warnWithoutController('notBefore/notAfter');
+    }
+    this.startingDeadline = props.startingDeadline ?? (hasWindow ? WINDOW_STARTING_DEADLINE : undefined);
+  }
+
+  private renderSpec(): Record<string, unknown> {
+    const props = this.scheduleProps;
+    const name = this.apiObject.name;
+    const enqueue = this.concurrency.policy === ConcurrencyPolicy.ENQUEUE;
+    return {
+      schedule: this.resolvedSchedule,
+      timeZone: this.timeZone.name,
+      concurrencyPolicy: this.concurrency.kubernetesPolicy,
+      startingDeadlineSeconds: this.startingDeadline?.toSeconds(),
+      suspend: props.suspend ?? false,
+      successfulJobsHistoryLimit: props.successfulJobsRetained ?? 3,
+      failedJobsHistoryLimit: props.failedJobsRetained ?? 1,
+      jobTemplate: {
+        metadata: this._jobMetadata(name, controllerAnnotations(this.concurrency)),
+        spec: this._renderJobSpec(name, enqueue ? { suspend: true } : {}),
+      },
+    };
+  }
+}
+
+/** Annotations the controller reads from the CronJob and from each of its Jobs. */
+function controllerAnnotations(concurrency: Concurrency): Record<string, string> {
+  if (concurrency.policy !== ConcurrencyPolicy.ENQUEUE) {
+    return {};
+  }
+  return {
+    [ANNOTATION_CONCURRENCY]: concurrency.policy,
+    [ANNOTATION_MAX_CONCURRENCY]: String(concurrency.maxConcurrency),
+    ...(concurrency.maxQueued !== undefined ? { [ANNOTATION_MAX_QUEUED]: String(concurrency.maxQueued) } : {}),
+  };
+}
+
+function checkScheduleSettings(props: ScheduledBatchProps): void {
+  if (props.startingDeadline !== undefined) {
+    const seconds = props.startingDeadline.toSeconds();
+    if (!Number.isInteger(seconds) || seconds < MIN_STARTING_DEADLINE_SECONDS) {
+      throw new BatchValidationError('startingDeadline', `${seconds} seconds`,
+        `must be a whole number of seconds, at least ${MIN_STARTING_DEADLINE_SECONDS} (the CronJob controller checks schedules about every 10 seconds, so shorter deadlines skip runs)`,
+        'Use Duration.minutes(1) or more, or leave it unset.');
+    }
+  }
+  for (const [field, value] of [['successfulJobsRetained', props.successfulJobsRetained], ['failedJobsRetained', props.failedJobsRetained]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new BatchValidationError(field, String(value), 'must be a whole number of at least 0', `Use e.g. ${field}: 3.`);
+    }
+  }
+  if (props.notBefore && props.notAfter && props.notAfter.getTime() <= props.notBefore.getTime()) {
+    throw new BatchValidationError('notAfter', props.notAfter.toISOString(),
+      `is not after notBefore (${props.notBefore.toISOString()})`, 'Set notAfter later than notBefore, or drop one of them.');
+  }
+  for (const [field, value] of [['notBefore', props.notBefore], ['notAfter', props.notAfter]] as const) {
+    if (value !== undefined && Number.isNaN(value.getTime())) {
+      throw new BatchValidationError(field, String(value), 'is not a valid date', `Pass e.g. new Date('2026-12-01T00:00:00Z').`);
+    }
+  }
+  checkLabels('metadata.labels', props.metadata?.labels);
+  checkAnnotations('metadata.annotations', props.metadata?.annotations);
+}

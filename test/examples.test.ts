@@ -1,0 +1,130 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { FurikoJobConfigChart } from '../examples/furiko-jobconfig';
+import { HelloChart } from '../examples/hello';
+import { EXAMPLES, synthExamples } from '../examples/main';
+import { TaskReporterChart } from '../examples/task-reporter';
+import { Schedule } from '../src';
+import { validateManifest } from './support/kube-schema';
+
+function byName(objects: any[], kind: string, name: string): any {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+describe('examples', () => {
+  test('seed 000: hello every minute, with Forbid and suspended variants', () => {
+    const chart = new HelloChart(Testing.app(), 'hello');
+    const objects = validateManifest(Testing.synth(chart));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'CronJob/hello', 'CronJob/hello-forbid', 'CronJob/hello-suspended',
+    ]);
+    const hello = byName(objects, 'CronJob', 'hello');
+    // `0/1 * * * ?` (every minute) has no H token, so it is emitted as written; Kubernetes'
+    // parser accepts `0/1` and `?` (the real control-plane tier proves it).
+    expect(hello.spec.schedule).toBe('0/1 * * * ?');
+    expect(hello.spec.concurrencyPolicy).toBe('Allow');
+    const pod = hello.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('OnFailure');
+    expect(pod.containers[0]).toMatchObject({
+      name: 'hello', image: 'busybox:1.36', args: ['/bin/sh', '-c', 'date; echo Hello from the Kubernetes cluster'],
+    });
+    expect(byName(objects, 'CronJob', 'hello-forbid').spec).toMatchObject({ concurrencyPolicy: 'Forbid', suspend: false });
+    expect(byName(objects, 'CronJob', 'hello-suspended').spec).toMatchObject({ concurrencyPolicy: 'Forbid', suspend: true });
+  });
+
+  test('seed 003: the nightly task reporter', () => {
+    const chart = new TaskReporterChart(Testing.app(), 'task-reporter');
+    const objects = validateManifest(Testing.synth(chart));
+    const cron = byName(objects, 'CronJob', 'task-reporter');
+    expect(cron.spec).toMatchObject({
+      schedule: '0 15 * * *',
+      timeZone: 'UTC',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      concurrencyPolicy: 'Allow',
+    });
+    expect(cron.spec.jobTemplate.spec).toMatchObject({ activeDeadlineSeconds: 3600, backoffLimit: 10 });
+    const pod = cron.spec.jobTemplate.spec.template;
+    expect(pod.metadata.labels.app).toBe('task-reporter');
+    const cm = objects.find((o) => o.kind === 'ConfigMap');
+    expect(cm.metadata.name).toMatch(/^task-reporter-config-[0-9a-f]{10}$/);
+    expect(cm.data.REPORT_BUCKET).toBe('completed-task-report-bucket');
+    expect(cm.data.TARGET_OFFSET_DAYS).toBe('0');
+    const container = pod.spec.containers[0];
+    expect(container.envFrom).toEqual([{ configMapRef: { name: cm.metadata.name } }]);
+    expect(container.env).toEqual([{ name: 'TEMP_DIR', value: '/var/app/temp' }]);
+    expect(container.volumeMounts).toEqual([{ mountPath: '/var/app/temp', name: 'app-temp-dir' }]);
+    expect(container.imagePullPolicy).toBe('Never');
+    expect(pod.spec.volumes).toEqual([{ name: 'app-temp-dir', emptyDir: { sizeLimit: '10240Mi' } }]);
+    expect(pod.spec.restartPolicy).toBe('Never');
+  });
+
+  test('seed 004: Furiko JobConfig schedule, time zone, concurrency and window', () => {
+    const chart = new FurikoJobConfigChart(Testing.app(), 'furiko');
+    const objects = validateManifest(Testing.synth(chart));
+    const cron = byName(objects, 'CronJob', 'example-jobconfig');
+    const expected = Schedule.cron('H H/3 * * *').resolve('default/example-jobconfig');
+    expect(cron.spec.schedule).toBe(expected);
+    expect(cron.metadata.annotations).toMatchObject({
+      'cdk8s-batch.dev/schedule': 'H H/3 * * *',
+      'cdk8s-batch.dev/hash-seed': 'default/example-jobconfig',
+      'cdk8s-batch.dev/not-before': '2022-01-01T03:00:00.000Z',
+      'cdk8s-batch.dev/not-after': '2023-01-01T03:00:00.000Z',
+    });
+    // H/3 over hours: every third hour from a hashed start in 0..2.
+    const hours = expandList(cron.spec.schedule.split(' ')[1], 23);
+    expect(hours).toHaveLength(8);
+    expect(hours[0]).toBeLessThan(3);
+    expect(hours.every((h, i) => i === 0 || h - hours[i - 1] === 3)).toBe(true);
+    expect(cron.spec).toMatchObject({ timeZone: 'Asia/Singapore', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 60 });
+    expect(cron.spec.jobTemplate.metadata.annotations).toEqual({
+      'annotations.furiko.io/job-group': 'cool-jobs',
+      'cdk8s-batch.dev/pending-timeout-seconds': '1800',
+    });
+    expect(cron.spec.jobTemplate.spec.backoffLimit).toBe(2);
+
+    const enqueued = byName(objects, 'CronJob', 'example-enqueue');
+    expect(enqueued.spec.concurrencyPolicy).toBe('Allow');
+    expect(enqueued.spec.jobTemplate.spec.suspend).toBe(true);
+    expect(enqueued.metadata.annotations['cdk8s-batch.dev/max-concurrency']).toBe('1');
+  });
+
+  test('synth:examples writes one file per example into the out dir, byte-identical on re-run', () => {
+    const dir1 = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));
+    synthExamples(dir1);
+    synthExamples(dir2);
+    const files = fs.readdirSync(dir1).sort();
+    expect(files).toEqual(Object.keys(EXAMPLES).map((n) => `${n}.k8s.yaml`).sort());
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(dir1, file), 'utf8');
+      expect(fs.readFileSync(path.join(dir2, file), 'utf8')).toBe(text);
+      validateManifest(parseAllDocuments(text).map((d) => d.toJSON()));
+    }
+  });
+
+  test('every example chart synthesizes on its own app', () => {
+    for (const [name, add] of Object.entries(EXAMPLES)) {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), name)) });
+      add(app);
+      expect(app.charts).toHaveLength(1);
+      expect(() => app.synthYaml()).not.toThrow();
+    }
+  });
+});
+
+/** A resolved field (list, range or step) to its values. */
+function expandList(field: string, max: number): number[] {
+  const out: number[] = [];
+  for (const part of field.split(',')) {
+    const [range, step] = part.split('/');
+    const [from, to] = range === '*' ? [0, max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), step ? max : Number(range)];
+    for (let v = from; v <= to; v += Number(step ?? 1)) out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * Validates synthesized objects against the Kubernetes OpenAPI schema (as packaged by
+ * kubernetes-models, generated from the upstream OpenAPI spec). The real control-plane tier
+ * (test/e2e) adds what a schema cannot see: Go-coded validation and strict field checks.
+ */
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
+
+type Model = new (data: any) => { validate(): void };
+
+const MODELS: Record<string, Model> = {
+  'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'batch/v1/CronJob': CronJob,
+  'batch/v1/Job': Job,
+  'apps/v1/Deployment': Deployment,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': CustomResourceDefinition,
+};
+
+/** Extra schema validators for our own kinds (registered by the CRD tests). */
+const extraValidators: Record<string, (obj: any) => void> = {};
+
+export function registerValidator(apiVersionKind: string, validate: (obj: any) => void): void {
+  extraValidators[apiVersionKind] = validate;
+}
+
+/**
+ * Throws when an object does not match its kind's schema, or when its kind has no schema
+ * here (so a new kind cannot slip through unvalidated).
+ */
+export function validateKubeObject(obj: any): void {
+  const key = `${obj.apiVersion}/${obj.kind}`;
+  const extra = extraValidators[key];
+  if (extra) {
+    extra(obj);
+    return;
+  }
+  const model = MODELS[key];
+  if (!model) {
+    throw new Error(`no schema for ${key}; add it to test/support/kube-schema.ts`);
+  }
+  try {
+    new model(obj).validate();
+  } catch (e) {
+    throw new Error(`${key} ${obj.metadata?.name}: ${(e as Error).message}`);
+  }
+}
+
+/** Validates every object of a manifest and returns the manifest. */
+export function validateManifest(objects: any[]): any[] {
+  objects.forEach(validateKubeObject);
+  return objects;
+}
