@@ -100,7 +100,7 @@ export abstract class BatchWorkload extends Construct {
     } catch (e) {
       throw locate(this, e);
     }
-    this._pod = new PodTemplate(props);
+    this._pod = new PodTemplate(this, props);
     this.node.addValidation({ validate: () => this.validatePod() });
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');

@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { BatchPodProps, DEFAULT_CONTAINER_RESOURCES } from './pod-template';
 
@@ -26,9 +27,9 @@ export interface PodTemplateJson {
 export class PodTemplate {
   private readonly job: kplus.Job;
 
-  constructor(props: BatchPodProps) {
-    const scratch = new Chart(new App(), 'scratch');
-    this.job = new kplus.Job(scratch, 'pod', {
+  constructor(owner: Construct, props: BatchPodProps) {
+    const scratch = scratchChartFor(Chart.of(owner));
+    this.job = new kplus.Job(scratch.chart, `pod${scratch.count++}`, {
       initContainers: props.initContainers?.map(withBatchDefaults),
       volumes: props.volumes,
       serviceAccount: props.serviceAccount,
@@ -77,6 +78,22 @@ export class PodTemplate {
     template.metadata = { ...template.metadata, labels };
     return template;
   }
+}
+
+/**
+ * One scratch chart per user chart: cheaper than an app per workload, and released with the
+ * user's chart.
+ */
+const scratchCharts = new WeakMap<Chart, { chart: Chart; count: number }>();
+
+function scratchChartFor(chart: Chart): { chart: Chart; count: number } {
+  let scratch = scratchCharts.get(chart);
+  if (!scratch) {
+    // A counter, not node.children.length: the latter copies the child list on every call.
+    scratch = { chart: new Chart(new App(), 'scratch'), count: 0 };
+    scratchCharts.set(chart, scratch);
+  }
+  return scratch;
 }
 
 function withBatchDefaults(props: kplus.ContainerProps): kplus.ContainerProps {

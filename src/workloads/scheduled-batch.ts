@@ -172,7 +172,8 @@ export class ScheduledBatch extends BatchWorkload {
     this._createConfigMap(name, namespace);
 
     const annotations: Record<string, string> = {
-      [ANNOTATION_SCHEDULE]: this.schedule.expression,
+      // What was hashed: for Schedule.hashed('@daily') that is `H H * * *`, not `@daily`.
+      [ANNOTATION_SCHEDULE]: this.schedule.isHashed ? this.schedule.expandedExpression : this.schedule.expression,
       [ANNOTATION_HASH_SEED]: this.hashSeed,
       ...controllerAnnotations(this.concurrency),
       ...(props.notBefore ? { [ANNOTATION_NOT_BEFORE]: props.notBefore.toISOString() } : {}),

@@ -350,3 +350,11 @@ function expandStep(field: string, max: number): number[] {
   for (let v = from; v <= to; v += Number(step)) out.push(v);
   return out;
 }
+
+test('a hashed macro is annotated with what was hashed', () => {
+  const chart = Testing.chart();
+  new ScheduledBatch(chart, 'x', { metadata: { name: 'x' }, schedule: Schedule.hashed('@daily'), containers: [container] });
+  const cron = Testing.synth(chart)[0];
+  expect(cron.metadata.annotations['cdk8s-batch.dev/schedule']).toBe('H H * * *');
+  expect(cron.spec.schedule).toBe(Schedule.cron('H H * * *').resolve('default/x'));
+});

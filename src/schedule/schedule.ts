@@ -1,0 +1,151 @@
+import { BatchValidationError } from '../errors';
+import { explainSchedule } from './explain';
+import { MacroStyle, parseCron, ParsedCron } from './grammar';
+import { HashExplanation } from './hash-explanation';
+import { nextRuns, NextRunsOptions } from './next-runs';
+import { assertCanFire, explainParsedHash, resolveCron } from './resolve';
+
+/**
+ * When a CronJob runs: a 5-field cron expression or a macro, optionally with
+ * Jenkins-style `H` tokens that spread load by hashing a seed (by default the
+ * CronJob's `NAMESPACE/NAME`) into concrete minutes, hours or days.
+ *
+ * Accepted per field: `*`, `?`, numbers, ranges `a-b`, steps (`*`, `a-b` or
+ * `a` followed by `/n`), lists, JAN-DEC, SUN-SAT (any case), weekday 7 as
+ * Sunday, and `H`, `H(a-b)`, `H/n`, `H(a-b)/n`. Anything Kubernetes would
+ * reject, or accept and never run, fails here with a message naming the field,
+ * the token and the fix.
+ */
+export class Schedule {
+  /**
+   * A schedule from a cron expression or macro, validated now.
+   *
+   * Macros keep their Kubernetes meaning (`@daily` is `0 0 * * *`); `H`
+   * tokens are allowed and make the schedule hashed.
+   *
+   * @param expression e.g. `30 2 * * MON-FRI`, `@hourly` or `H H(0-5) * * *`
+   */
+  public static cron(expression: string): Schedule {
+    return new Schedule(parseCron(expression, { allowHash: true, macroStyle: MacroStyle.PLAIN }));
+  }
+
+  /**
+   * A hashed schedule: macros take Jenkins' hashed meaning (`@daily` is
+   * `H H * * *`, `@midnight` is `H H(0-2) * * *`), and an expression must
+   * hold at least one `H`.
+   *
+   * @param expressionOrMacro e.g. `@daily` or `H H/4 * * *`
+   */
+  public static hashed(expressionOrMacro: string): Schedule {
+    const parsed = parseCron(expressionOrMacro, { allowHash: true, macroStyle: MacroStyle.HASHED });
+    if (!parsed.hasHash) {
+      throw new BatchValidationError('schedule', expressionOrMacro, 'contains no H token, so hashing would not change it',
+        'Write H where the value may be spread (e.g. "H 3 * * *"), or use Schedule.cron() for a fixed schedule.');
+    }
+    return new Schedule(parsed);
+  }
+
+  /** Every minute: `* * * * *`. */
+  public static everyMinute(): Schedule {
+    return Schedule.cron('* * * * *');
+  }
+
+  /** At minute 0 of every hour: `0 * * * *`. */
+  public static hourly(): Schedule {
+    return Schedule.cron('0 * * * *');
+  }
+
+  /** At 00:00 every day: `0 0 * * *`. */
+  public static daily(): Schedule {
+    return Schedule.cron('0 0 * * *');
+  }
+
+  /** At 00:00 every Sunday: `0 0 * * 0`. */
+  public static weekly(): Schedule {
+    return Schedule.cron('0 0 * * 0');
+  }
+
+  /** At 00:00 on the first of every month: `0 0 1 * *`. */
+  public static monthly(): Schedule {
+    return Schedule.cron('0 0 1 * *');
+  }
+
+  /** Once an hour at a hashed minute: `H * * * *`. */
+  public static hashedHourly(): Schedule {
+    return Schedule.hashed('H * * * *');
+  }
+
+  /** Once a day at a hashed time: `H H * * *`. */
+  public static hashedDaily(): Schedule {
+    return Schedule.hashed('H H * * *');
+  }
+
+  /** Once a week at a hashed weekday and time: `H H * * H`. */
+  public static hashedWeekly(): Schedule {
+    return Schedule.hashed('H H * * H');
+  }
+
+  /** Once a month at a hashed day (1-28) and time: `H H H * *`. */
+  public static hashedMonthly(): Schedule {
+    return Schedule.hashed('H H H * *');
+  }
+
+  /** The expression exactly as written. */
+  public readonly expression: string;
+
+  /** The five fields after macro expansion, with `H` still in place (e.g. `H H * * *` for `Schedule.hashed('@daily')`). */
+  public readonly expandedExpression: string;
+
+  /** Whether the schedule holds `H` tokens, so that `resolve` depends on the seed. */
+  public readonly isHashed: boolean;
+
+  private readonly parsed: ParsedCron;
+
+  private constructor(parsed: ParsedCron) {
+    assertCanFire(parsed);
+    this.parsed = parsed;
+    this.expression = parsed.source;
+    this.expandedExpression = parsed.expanded;
+    this.isHashed = parsed.hasHash;
+  }
+
+  /**
+   * The concrete 5-field expression for `spec.schedule`, which Kubernetes'
+   * parser accepts: `H` tokens hashed with `seed`, macros expanded, weekday 7
+   * written as 0. The same schedule and seed always give the same bytes.
+   *
+   * @param seed the hash seed, by convention `NAMESPACE/NAME` of the CronJob; ignored unless `isHashed`
+   */
+  public resolve(seed: string): string {
+    return resolveCron(this.parsed, seed).expression;
+  }
+
+  /**
+   * Per field, how `resolve(seed)` got its numbers: the hashed string, the
+   * signed hash and the emitted field.
+   *
+   * @param seed the hash seed, by convention `NAMESPACE/NAME` of the CronJob
+   */
+  public explainHash(seed: string): HashExplanation {
+    return explainParsedHash(this.parsed, seed);
+  }
+
+  /**
+   * A plain-English reading of `resolve(seed)`, e.g. "At 07:36".
+   *
+   * @param seed the hash seed, by convention `NAMESPACE/NAME` of the CronJob; ignored unless `isHashed`
+   */
+  public explain(seed: string): string {
+    return explainSchedule(this.resolve(seed));
+  }
+
+  /**
+   * The next run times of `resolve(seed)` as the Kubernetes CronJob
+   * controller computes them (see the `nextRuns` function).
+   *
+   * @param seed the hash seed, by convention `NAMESPACE/NAME` of the CronJob; ignored unless `isHashed`
+   */
+  public nextRuns(seed: string, options: NextRunsOptions): Date[] {
+    return nextRuns(this.resolve(seed), options);
+  }
+}
