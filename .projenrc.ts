@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, typescript } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-batch',
@@ -58,10 +58,56 @@ const testAll = project.addTask('test:all', {
   description: 'Fast tier (unit, schema, examples) and the real control-plane tier',
 });
 testAll.spawn(project.testTask);
+const testController = project.addTask('test:controller', {
+  description: 'Install, compile and unit-test the companion controller and CLI (controller/)',
+  cwd: 'controller',
+});
+testController.exec('npm ci --no-audit --no-fund');
+testController.exec('npx tsc --build');
+testController.exec('node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=../test-reports/controller-junit.xml dist/controller/test/');
+testAll.spawn(testController);
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and print their results',
   exec: 'ts-node --project test/tsconfig.json bench/run.ts',
+});
+
+// The companion controller and the `cdk8s-batch` CLI: a runtime package of its own (its
+// dependencies are not the construct library's), built against the library's pure core.
+new typescript.TypeScriptProject({
+  parent: project,
+  outdir: 'controller',
+  name: 'cdk8s-batch-controller',
+  description: 'The cdk8s-batch companion controller and CLI',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  typescriptVersion: '~5.9.0',
+  minNodeVersion: '20.0.0',
+  deps: ['@kubernetes/client-node@~1.4.0', 'prom-client@^15.1.3'],
+  devDeps: ['@types/node@^20'],
+  github: false,
+  release: false,
+  package: false,
+  sampleCode: false,
+  jest: false,
+  eslint: false,
+  licensed: false,
+  tsconfig: {
+    // CommonJS like the library, so rootDir '..' can compile the library's pure core (../src)
+    // instead of re-implementing it; client-node 1.x is ESM-only and is loaded with import().
+    compilerOptions: {
+      module: 'Node16',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+      rootDir: '..',
+      outDir: 'dist',
+      lib: ['es2022'],
+      target: 'ES2022',
+      esModuleInterop: true,
+      skipLibCheck: true,
+    },
+    include: ['src/**/*.ts', 'test/**/*.ts'],
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
 });
 
 project.synth();
