@@ -4,6 +4,7 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { FurikoJobConfigChart } from './furiko-jobconfig';
 import { HelloChart } from './hello';
+import { ParameterizedChart } from './parameterized';
 import { TaskReporterChart } from './task-reporter';
 
 /** Every example chart, by the file name it synthesizes to. */
@@ -11,6 +12,7 @@ export const EXAMPLES: Record<string, (app: App) => void> = {
   'hello': (app) => new HelloChart(app, 'hello'),
   'task-reporter': (app) => new TaskReporterChart(app, 'task-reporter'),
   'furiko-jobconfig': (app) => new FurikoJobConfigChart(app, 'furiko-jobconfig'),
+  'parameterized': (app) => new ParameterizedChart(app, 'parameterized'),
 };
 
 export function synthExamples(outdir: string): App {

@@ -1,3 +1,4 @@
 export * from './schedule';
 export * from './workloads';
 export * from './options';
+export * from './controller';

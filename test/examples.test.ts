@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { FurikoJobConfigChart } from '../examples/furiko-jobconfig';
 import { HelloChart } from '../examples/hello';
 import { EXAMPLES, synthExamples } from '../examples/main';
+import { ParameterizedChart } from '../examples/parameterized';
 import { TaskReporterChart } from '../examples/task-reporter';
 import { Schedule } from '../src';
 import { validateManifest } from './support/kube-schema';
@@ -92,6 +93,30 @@ describe('examples', () => {
     expect(enqueued.spec.concurrencyPolicy).toBe('Allow');
     expect(enqueued.spec.jobTemplate.spec.suspend).toBe(true);
     expect(enqueued.metadata.annotations['cdk8s-batch.dev/max-concurrency']).toBe('1');
+  });
+
+  test('seed 004 options: greet, and a report with every option type and committed runs', () => {
+    const chart = new ParameterizedChart(Testing.app(), 'parameterized');
+    const objects = validateManifest(Testing.synth(chart));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'JobTemplate/greet', 'JobTemplate/sales-report', 'Job/sales-report-q3-emea', 'JobRun/sales-report-q3-apac',
+    ]);
+    const greet = byName(objects, 'JobTemplate', 'greet');
+    expect(greet.spec.options).toEqual([{
+      type: 'String', name: 'username', label: 'Username', required: false, string: { default: 'Example User', trimSpaces: true },
+    }]);
+    expect(greet.spec.template.spec.template.spec.containers[0].args).toEqual(['echo', 'Hello world, ${option.username}!']);
+    expect(greet.spec.concurrency).toEqual({ policy: 'Forbid' });
+
+    const job = byName(objects, 'Job', 'sales-report-q3-emea');
+    expect(job.spec.template.spec.containers[0].args).toEqual([
+      '--since=2026-07-01', '--region=emea', '--channels=web,partner', '--dry-run=no', '--top=25', '--out=s3://reports/sales-report/',
+    ]);
+    expect(job.spec.activeDeadlineSeconds).toBe(7200);
+    const run = byName(objects, 'JobRun', 'sales-report-q3-apac');
+    expect(run.spec).toEqual({ templateRef: { name: 'sales-report' }, values: { region: 'apac', since: '2026-07-01T00:00:00+09:00' } });
+    const report = byName(objects, 'JobTemplate', 'sales-report');
+    expect(report.spec.options.map((o: any) => o.type)).toEqual(['Date', 'Select', 'Multi', 'Bool', 'Int']);
   });
 
   test('synth:examples writes one file per example into the out dir, byte-identical on re-run', () => {

@@ -1,16 +1,19 @@
-import { ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BatchValidationError, locate } from '../errors';
-import { appHasBatchController } from '../controller/presence';
-import { checkAnnotations, checkConfigMapData, checkLabels } from '../kube/validation';
-import { warnAtSynth } from '../warnings';
+import { Concurrency, controllerAnnotations } from './concurrency';
 import { configMapForWorkload } from './config';
-import { ANNOTATION_PENDING_TIMEOUT, LABEL_WORKLOAD } from './labels';
-import { MAX_POD_FAILURE_RULES, PodFailureRule } from './pod-failure-policy';
 import { JobSpecJson } from './job-spec';
-import { PodTemplate } from './pod-renderer';
+import { ANNOTATION_PENDING_TIMEOUT, LABEL_KIND, LABEL_WORKLOAD } from './labels';
+import { MAX_POD_FAILURE_RULES, PodFailureRule } from './pod-failure-policy';
+import { PodTemplate, PodTemplateJson } from './pod-renderer';
 import { BatchPodProps } from './pod-template';
+import { API_GROUP, API_VERSION, JOB_TEMPLATE_KIND } from '../controller/crds';
+import { appHasBatchController } from '../controller/presence';
+import { BatchValidationError, locate } from '../errors';
+import { checkAnnotations, checkConfigMapData, checkLabels } from '../kube/validation';
+import { JobOption, JobOptionSet, Substitution } from '../options';
+import { warnAtSynth } from '../warnings';
 
 /**
  * The Job settings every cdk8s-batch workload shares.
@@ -72,6 +75,24 @@ export interface BatchJobProps extends BatchPodProps {
    * @default - only the labels cdk8s-batch adds
    */
   readonly jobMetadata?: ApiObjectMetadata;
+
+  /**
+   * Typed run options. `${option.NAME}` in a container's image, command, args and env values
+   * is replaced by the option's rendered value: at synth for the runs this app emits (scheduled
+   * runs use the defaults), and by the controller or the CLI for ad-hoc runs with other values.
+   * A workload with options also emits a `JobTemplate` for ad-hoc runs.
+   *
+   * @default - no options
+   */
+  readonly options?: JobOption[];
+}
+
+/** Who a workload is, for `${workload.name}` and `${workload.namespace}`. */
+export interface WorkloadIdentity {
+  /** The workload's name (its CronJob, Job or JobTemplate name). */
+  readonly name: string;
+  /** The workload's namespace (`default` when the chart sets none). */
+  readonly namespace: string;
 }
 
 /**
@@ -83,6 +104,9 @@ export abstract class BatchWorkload extends Construct {
    * The ConfigMap holding `config`, if any.
    */
   public readonly configMap?: kplus.ConfigMap;
+
+  /** The run options (empty when the workload has none). */
+  public readonly optionSet: JobOptionSet;
 
   /** @internal */
   protected readonly _pod: PodTemplate;
@@ -97,6 +121,7 @@ export abstract class BatchWorkload extends Construct {
       if (props.config) {
         checkConfigMapData('config', props.config);
       }
+      this.optionSet = new JobOptionSet(props.options ?? []);
     } catch (e) {
       throw locate(this, e);
     }
@@ -155,12 +180,27 @@ export abstract class BatchWorkload extends Construct {
   /**
    * The Job spec shared by all workloads; `extra` fields are merged over it.
    *
+   * With `values`, every `${...}` reference is substituted (option values rendered from
+   * `values`, defaults for the rest). Without, `${option.*}` and `${workload.*}` references
+   * are checked and left in place for the controller or CLI to fill in (a JobTemplate).
+   *
    * @internal
    */
-  protected _renderJobSpec(workloadName: string, extra: Record<string, unknown> = {}): JobSpecJson {
+  protected _renderJobSpec(workload: WorkloadIdentity, extra: Record<string, unknown>, values?: Record<string, string>): JobSpecJson {
     const props = this._props;
     const template = this._pod.render();
-    template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workloadName };
+    template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
+    try {
+      const scopes = { workload: { name: workload.name, namespace: workload.namespace } };
+      if (values) {
+        const options = this.optionSet.render(values);
+        template.spec = Substitution.inPodSpec(template.spec, { ...scopes, options }, 'spec.template.spec') as PodTemplateJson['spec'];
+      } else {
+        Substitution.inPodSpec(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
+      }
+    } catch (e) {
+      throw locate(this, e);
+    }
     const rules = props.podFailureRules ?? [];
     return {
       activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
@@ -170,6 +210,41 @@ export abstract class BatchWorkload extends Construct {
       ...extra,
       template,
     };
+  }
+
+  /**
+   * Emits a JobTemplate for ad-hoc runs: the option schema, the concurrency policy that
+   * applies to ad-hoc runs, and the Job template with its `${...}` references left in.
+   *
+   * @internal
+   */
+  protected _createJobTemplate(
+    id: string, workload: WorkloadIdentity, kind: string, concurrency: Concurrency, metadata?: ApiObjectMetadata,
+  ): ApiObject {
+    return new ApiObject(this, id, {
+      apiVersion: `${API_GROUP}/${API_VERSION}`,
+      kind: JOB_TEMPLATE_KIND,
+      metadata: {
+        ...metadata,
+        name: workload.name,
+        labels: { ...metadata?.labels, [LABEL_WORKLOAD]: workload.name, [LABEL_KIND]: kind },
+      },
+      spec: Lazy.any({
+        produce: () => ({
+          workload: { kind, name: workload.name },
+          options: this.optionSet.options.length > 0 ? this.optionSet.toSchema() : undefined,
+          concurrency: {
+            policy: concurrency.policy,
+            maxConcurrency: concurrency.maxConcurrency,
+            maxQueued: concurrency.maxQueued,
+          },
+          template: {
+            metadata: this._jobMetadata(workload.name, controllerAnnotations(concurrency)),
+            spec: this._renderJobSpec(workload, {}),
+          },
+        }),
+      }),
+    });
   }
 
   /**
@@ -271,6 +346,15 @@ function checkPositiveSeconds(field: string, value: Duration | undefined, min: n
   const seconds = value.toSeconds();
   if (!Number.isInteger(seconds) || seconds < min) {
     throw new BatchValidationError(field, `${seconds} seconds`,
-      `must be a whole number of seconds, at least ${min}`, `Use e.g. Duration.minutes(5).`);
+      `must be a whole number of seconds, at least ${min}`, 'Use e.g. Duration.minutes(5).');
   }
+}
+
+/** A stand-in value per option, to check `${option.*}` references without rendering values. */
+function placeholders(options: JobOptionSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of options.names) {
+    out[name] = '';
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import { BatchValidationError } from '../errors';
+import { ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED } from './labels';
 
 /**
  * The concurrency policies a batch workload can have.
@@ -106,4 +107,20 @@ function checkCap(field: string, value: number, min: number): void {
       `Pass Concurrency.enqueue({ ${field}: ${Math.max(min, 1)} }) or another whole number in range.`,
     );
   }
+}
+
+/**
+ * Annotations the controller reads from the CronJob and from each of its Jobs.
+ *
+ * @internal
+ */
+export function controllerAnnotations(concurrency: Concurrency): Record<string, string> {
+  if (concurrency.policy !== ConcurrencyPolicy.ENQUEUE) {
+    return {};
+  }
+  return {
+    [ANNOTATION_CONCURRENCY]: concurrency.policy,
+    [ANNOTATION_MAX_CONCURRENCY]: String(concurrency.maxConcurrency),
+    ...(concurrency.maxQueued !== undefined ? { [ANNOTATION_MAX_QUEUED]: String(concurrency.maxQueued) } : {}),
+  };
 }

@@ -3,3 +3,4 @@ export * from './concurrency';
 export * from './pod-failure-policy';
 export * from './pod-template';
 export * from './scheduled-batch';
+export * from './parameterized-job';

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { BatchPodProps, DEFAULT_CONTAINER_RESOURCES } from './pod-template';
 
 /** The label cdk8s-plus puts on pod templates to select them; a Job needs no selector of ours. */

@@ -3,12 +3,11 @@ import { Construct } from 'constructs';
 import { BatchValidationError, locate } from '../errors';
 import { checkAnnotations, checkLabels, checkObjectName, MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Schedule, TimeZone } from '../schedule';
-import { BatchJobProps, BatchWorkload } from './batch-workload';
+import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
+import { Concurrency, ConcurrencyPolicy, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
-import { Concurrency, ConcurrencyPolicy } from './concurrency';
 import {
-  ANNOTATION_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
-  ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
+  ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
 } from './labels';
 
 /**
@@ -131,6 +130,10 @@ export class ScheduledBatch extends BatchWorkload {
   public readonly concurrency: Concurrency;
   /** How late a run may start, if limited. */
   public readonly startingDeadline?: Duration;
+  /** The JobTemplate for ad-hoc runs with other option values; only a workload with options has one. */
+  public readonly jobTemplate?: ApiObject;
+  /** Name and namespace of the workload. */
+  public readonly workload: WorkloadIdentity;
 
   private readonly scheduleProps: ScheduledBatchProps;
 
@@ -169,7 +172,17 @@ export class ScheduledBatch extends BatchWorkload {
       throw locate(this, e);
     }
 
+    this.workload = { name, namespace: namespace ?? 'default' };
     this._createConfigMap(name, namespace);
+    if (this.optionSet.options.length > 0) {
+      // Scheduled runs use the defaults; fail now if an option has none and is required.
+      try {
+        this.optionSet.render({});
+      } catch (e) {
+        throw locate(this, e);
+      }
+      this.jobTemplate = this._createJobTemplate('AdHoc', this.workload, 'ScheduledBatch', this.concurrency, { namespace });
+    }
 
     const annotations: Record<string, string> = {
       // What was hashed: for Schedule.hashed('@daily') that is `H H * * *`, not `@daily`.
@@ -197,7 +210,7 @@ export class ScheduledBatch extends BatchWorkload {
 
   private renderSpec(): Record<string, unknown> {
     const props = this.scheduleProps;
-    const name = this.apiObject.name;
+    const name = this.workload.name;
     const enqueue = this.concurrency.policy === ConcurrencyPolicy.ENQUEUE;
     return {
       schedule: this.resolvedSchedule,
@@ -209,22 +222,10 @@ export class ScheduledBatch extends BatchWorkload {
       failedJobsHistoryLimit: props.failedJobsRetained ?? 1,
       jobTemplate: {
         metadata: this._jobMetadata(name, controllerAnnotations(this.concurrency)),
-        spec: this._renderJobSpec(name, enqueue ? { suspend: true } : {}),
+        spec: this._renderJobSpec(this.workload, enqueue ? { suspend: true } : {}, {}),
       },
     };
   }
-}
-
-/** Annotations the controller reads from the CronJob and from each of its Jobs. */
-function controllerAnnotations(concurrency: Concurrency): Record<string, string> {
-  if (concurrency.policy !== ConcurrencyPolicy.ENQUEUE) {
-    return {};
-  }
-  return {
-    [ANNOTATION_CONCURRENCY]: concurrency.policy,
-    [ANNOTATION_MAX_CONCURRENCY]: String(concurrency.maxConcurrency),
-    ...(concurrency.maxQueued !== undefined ? { [ANNOTATION_MAX_QUEUED]: String(concurrency.maxQueued) } : {}),
-  };
 }
 
 function checkScheduleSettings(props: ScheduledBatchProps): void {
@@ -247,7 +248,7 @@ function checkScheduleSettings(props: ScheduledBatchProps): void {
   }
   for (const [field, value] of [['notBefore', props.notBefore], ['notAfter', props.notAfter]] as const) {
     if (value !== undefined && Number.isNaN(value.getTime())) {
-      throw new BatchValidationError(field, String(value), 'is not a valid date', `Pass e.g. new Date('2026-12-01T00:00:00Z').`);
+      throw new BatchValidationError(field, String(value), 'is not a valid date', 'Pass e.g. new Date(\'2026-12-01T00:00:00Z\').');
     }
   }
   checkLabels('metadata.labels', props.metadata?.labels);

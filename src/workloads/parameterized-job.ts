@@ -1,0 +1,164 @@
+import { ApiObject, ApiObjectMetadata, Chart, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { API_GROUP, API_VERSION, JOB_RUN_KIND } from '../controller/crds';
+import { locate } from '../errors';
+import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
+import { Concurrency, ConcurrencyPolicy } from './concurrency';
+import { checkNoFailIndex } from './job-spec';
+import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
+import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
+
+/**
+ * Properties of a `ParameterizedJob`.
+ */
+export interface ParameterizedJobProps extends BatchJobProps {
+  /**
+   * Name, namespace, labels and annotations of the JobTemplate.
+   *
+   * @default - a name generated from the construct path (at most 52 characters)
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * What happens when a run is requested while another is active: `forbid()` refuses it,
+   * `enqueue()` queues it. Applied by the companion controller to JobRuns.
+   *
+   * @default Concurrency.allow()
+   */
+  readonly concurrency?: Concurrency;
+}
+
+/** How a committed run is emitted. */
+export enum RunKind {
+  /** A `JobRun` for the companion controller, which validates, substitutes and applies the concurrency policy. */
+  JOB_RUN = 'JobRun',
+  /** A plain `batch/v1` Job with the values substituted at synth; no controller needed, no concurrency policy. */
+  JOB = 'Job',
+}
+
+/** Options for `ParameterizedJob.addRun()`. */
+export interface RunOptions {
+  /**
+   * Option values by option name, as strings (the same form as the CLI's `--set name=value`).
+   * Options left out get their defaults.
+   *
+   * @default - every option's default
+   */
+  readonly values?: Record<string, string>;
+
+  /**
+   * Whether the run is a JobRun (for the controller) or a plain Job.
+   *
+   * @default RunKind.JOB_RUN
+   */
+  readonly kind?: RunKind;
+
+  /**
+   * Name of the JobRun or Job.
+   *
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+}
+
+/** Job names become pod label values and leave room for a suffix, like CronJob names. */
+const MAX_TEMPLATE_NAME_LENGTH = 52;
+
+/**
+ * A Job template with typed run options: emitted as a `JobTemplate` (cdk8s-batch.dev/v1alpha1)
+ * that the controller and the `cdk8s-batch run` CLI turn into Jobs with the values of each run.
+ * Runs committed with the app (GitOps) are added with `addRun()` and validated at synth.
+ *
+ * @example
+ * const job = new ParameterizedJob(chart, 'greet', {
+ *   options: [JobOption.string({ name: 'username', default: 'Example User', trimSpaces: true })],
+ *   containers: [{ image: 'alpine:3.20', args: ['echo', 'Hello world, ${option.username}!'] }],
+ * });
+ * job.addRun('greet-alice', { values: { username: 'Alice' } });
+ */
+export class ParameterizedJob extends BatchWorkload {
+  /** The JobTemplate. */
+  public readonly apiObject: ApiObject;
+  /** The concurrency policy of ad-hoc runs. */
+  public readonly concurrency: Concurrency;
+  /** Name and namespace of the workload (the JobTemplate). */
+  public readonly workload: WorkloadIdentity;
+
+  private readonly metadata?: ApiObjectMetadata;
+
+  constructor(scope: Construct, id: string, props: ParameterizedJobProps) {
+    super(scope, id, props);
+    this.concurrency = props.concurrency ?? Concurrency.allow();
+    this.metadata = props.metadata;
+    const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: MAX_TEMPLATE_NAME_LENGTH });
+    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
+    try {
+      checkNoFailIndex(props.podFailureRules);
+      checkLabels('metadata.labels', props.metadata?.labels);
+      checkAnnotations('metadata.annotations', props.metadata?.annotations);
+      checkObjectName('metadata.name', name, MAX_TEMPLATE_NAME_LENGTH,
+        'Jobs created from the template are named after it, with a suffix');
+    } catch (e) {
+      throw locate(this, e);
+    }
+    this.workload = { name, namespace: namespace ?? 'default' };
+    this._createConfigMap(name, namespace);
+    this.apiObject = this._createJobTemplate('Resource', this.workload, 'ParameterizedJob', this.concurrency, {
+      ...props.metadata,
+      namespace,
+    });
+    if (this.concurrency.policy === ConcurrencyPolicy.ENQUEUE || this.concurrency.policy === ConcurrencyPolicy.FORBID) {
+      this._warnWithoutController(`Concurrency.${this.concurrency.policy.toLowerCase()}() for ad-hoc runs`);
+    }
+  }
+
+  /**
+   * Adds a run with the given option values, committed with the app. The values are
+   * validated now, with the same rules the CLI and the controller apply.
+   */
+  public addRun(id: string, options: RunOptions = {}): ApiObject {
+    const values = options.values ?? {};
+    const kind = options.kind ?? RunKind.JOB_RUN;
+    const scope = new Construct(this, id);
+    try {
+      this.optionSet.render(values); // validates; the Job below renders again at synth
+    } catch (e) {
+      throw locate(scope, e);
+    }
+    const name = options.name ?? Names.toDnsLabel(scope, { maxLen: kind === RunKind.JOB ? 63 : 253 });
+    try {
+      checkObjectName('name', name, 63, 'Job names become pod label values');
+    } catch (e) {
+      throw locate(scope, e);
+    }
+    const labels = { [LABEL_WORKLOAD]: this.workload.name, [LABEL_KIND]: 'ParameterizedJob' };
+    if (kind === RunKind.JOB_RUN) {
+      this._warnWithoutController('addRun() with RunKind.JOB_RUN');
+      return new ApiObject(scope, 'Resource', {
+        apiVersion: `${API_GROUP}/${API_VERSION}`,
+        kind: JOB_RUN_KIND,
+        metadata: { name, namespace: this.metadata?.namespace, labels },
+        spec: { templateRef: { name: this.workload.name }, values: sortedValues(values) },
+      });
+    }
+    const meta = this._jobMetadata(this.workload.name);
+    return new ApiObject(scope, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { ...meta, name, namespace: this.metadata?.namespace, labels: { ...meta.labels, ...labels } },
+      spec: this._lazy(() => this._renderJobSpec(this.workload, {}, values)),
+    });
+  }
+}
+
+function sortedValues(values: Record<string, string>): Record<string, string> | undefined {
+  const keys = Object.keys(values).sort();
+  if (keys.length === 0) {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    out[key] = values[key];
+  }
+  return out;
+}
