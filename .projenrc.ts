@@ -79,6 +79,15 @@ testController.exec('npx tsc --build');
 testController.exec('node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=../test-reports/controller-junit.xml dist/controller/test/');
 testAll.spawn(testController);
 
+// The real control-plane tier: kube-apiserver, kube-controller-manager, kube-scheduler, etcd
+// and kwok built from Go modules (cached under ~/.cache) and started on 127.0.0.1.
+const testE2e = project.addTask('test:e2e', {
+  description: 'Build (cached) and start a real control plane on 127.0.0.1, then run test/e2e',
+  exec: 'bash test/e2e/run.sh',
+  receiveArgs: true,
+});
+testAll.spawn(testE2e);
+
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and print their results',
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
