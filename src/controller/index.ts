@@ -1,1 +1,2 @@
 export * from './batch-crds';
+export * from './batch-controller';

@@ -1,0 +1,246 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { BatchValidationError, locate } from '../errors';
+import { BatchCustomResourceDefinitions } from './batch-crds';
+import { API_GROUP } from './crds';
+import { markAsBatchController } from './presence';
+import { checkObjectName } from '../kube/validation';
+
+/**
+ * Properties of the `BatchController`.
+ */
+export interface BatchControllerProps {
+  /**
+   * The namespace the controller runs in.
+   *
+   * @default 'cdk8s-batch-system'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Whether to emit the Namespace object (turn off when the namespace is managed elsewhere).
+   *
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * Whether to emit the JobTemplate and JobRun CRDs (turn off when another app installs them,
+   * e.g. with `BatchCustomResourceDefinitions`).
+   *
+   * @default true
+   */
+  readonly installCrds?: boolean;
+
+  /**
+   * The controller image repository.
+   *
+   * @default 'ghcr.io/cdk8s-batch/cdk8s-batch-controller'
+   */
+  readonly imageRepository?: string;
+
+  /**
+   * The controller image tag.
+   *
+   * @default - the version of this library, so that controller and constructs match
+   */
+  readonly imageTag?: string;
+
+  /**
+   * How many controller pods run. With more than one, a Lease elects the active one, the
+   * others stand by, and a PodDisruptionBudget keeps one available.
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * CPU request of the controller container (it also sets no CPU limit, to avoid throttling).
+   *
+   * @default '50m'
+   */
+  readonly cpuRequest?: string;
+
+  /**
+   * Memory request and limit of the controller container.
+   *
+   * @default '256Mi'
+   */
+  readonly memory?: string;
+}
+
+/** Port of /healthz, /readyz and /metrics. */
+export const CONTROLLER_HTTP_PORT = 8080;
+const NAME = 'cdk8s-batch-controller';
+const DEFAULT_NAMESPACE = 'cdk8s-batch-system';
+
+/**
+ * The RBAC rules of the controller: exactly the verbs and resources it uses, each with the
+ * reason (docs/controller.md lists the same).
+ */
+export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: string[]; verbs: string[]; why: string }> = [
+  {
+    apiGroups: ['batch'],
+    resources: ['jobs'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+    why: 'watch runs; admit queued Jobs (patch suspend); create ad-hoc runs from JobRuns; drop Jobs beyond the queue cap',
+  },
+  {
+    apiGroups: ['batch'],
+    resources: ['cronjobs'],
+    verbs: ['get', 'list', 'watch', 'patch'],
+    why: 'read Enqueue and run-window annotations; keep spec.suspend in step with the run window',
+  },
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'], why: 'find pods Pending past their timeout' },
+  { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
+  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'], why: 'explain admissions, drops, suspensions and timeouts' },
+  { apiGroups: [API_GROUP], resources: ['jobtemplates'], verbs: ['get', 'list', 'watch'], why: 'read the template and option schema of ad-hoc runs' },
+  { apiGroups: [API_GROUP], resources: ['jobruns'], verbs: ['get', 'list', 'watch'], why: 'act on requests for ad-hoc runs' },
+  { apiGroups: [API_GROUP], resources: ['jobruns/status'], verbs: ['patch', 'update'], why: 'report progress and outcome of ad-hoc runs' },
+];
+
+/**
+ * The cdk8s-batch companion controller: namespace, CRDs, ServiceAccount, least-privilege
+ * RBAC, the Deployment, a metrics Service and (with more than one replica) a
+ * PodDisruptionBudget. It carries out Enqueue, run windows, pending timeouts and JobRuns.
+ *
+ * Workloads in the same app find it; without one they warn at synth when they use a
+ * controller-only feature.
+ */
+export class BatchController extends Construct {
+  /** The namespace the controller runs in. */
+  public readonly namespace: string;
+  /** The image the controller runs. */
+  public readonly image: string;
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+
+  constructor(scope: Construct, id: string, props: BatchControllerProps = {}) {
+    super(scope, id);
+    markAsBatchController(this);
+    this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
+    const replicas = props.replicas ?? 2;
+    try {
+      checkObjectName('namespace', this.namespace, 63, 'namespaces are DNS labels');
+      if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) {
+        throw new BatchValidationError('replicas', String(replicas), 'must be a whole number from 1 to 10',
+          'Use 2 for a standby replica, or 1.');
+      }
+    } catch (e) {
+      throw locate(this, e);
+    }
+    this.image = `${props.imageRepository ?? 'ghcr.io/cdk8s-batch/cdk8s-batch-controller'}:${props.imageTag ?? libraryVersion()}`;
+    const labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'cdk8s-batch' };
+    const meta = { namespace: this.namespace, labels };
+
+    const ns = props.createNamespace ?? true
+      ? new k8s.KubeNamespace(this, 'Namespace', {
+        metadata: { name: this.namespace, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      })
+      : undefined;
+    if (props.installCrds ?? true) {
+      new BatchCustomResourceDefinitions(this, 'Crds');
+    }
+
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { ...meta, name: NAME }, automountServiceAccountToken: true });
+    const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: NAME, labels },
+      rules: CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })),
+    });
+    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: NAME, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
+      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+    });
+    // Leader election needs Leases only in the controller's own namespace.
+    const leaseRole = new k8s.KubeRole(this, 'LeaderElectionRole', {
+      metadata: { ...meta, name: `${NAME}-leader-election` },
+      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'LeaderElectionRoleBinding', {
+      metadata: { ...meta, name: `${NAME}-leader-election` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaseRole.name },
+      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+    });
+
+    const memory = props.memory ?? '256Mi';
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { ...meta, name: NAME },
+      spec: {
+        replicas,
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 30,
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'controller',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              args: ['--leader-elect', `--http-bind=0.0.0.0:${CONTROLLER_HTTP_PORT}`],
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+              ],
+              ports: [{ name: 'http', containerPort: CONTROLLER_HTTP_PORT, protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5 },
+              livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 3 },
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString(props.cpuRequest ?? '50m'), memory: k8s.Quantity.fromString(memory) },
+                limits: { memory: k8s.Quantity.fromString(memory) },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+            }],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'MetricsService', {
+      metadata: { ...meta, name: `${NAME}-metrics` },
+      spec: {
+        selector: labels,
+        ports: [{ name: 'http', port: CONTROLLER_HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+    if (replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata: { ...meta, name: NAME },
+        spec: { selector: { matchLabels: labels }, maxUnavailable: k8s.IntOrString.fromNumber(1) },
+      });
+    }
+    if (ns) {
+      for (const child of this.node.children) {
+        if (child !== ns && (child as ApiObject).metadata?.namespace === this.namespace) {
+          child.node.addDependency(ns);
+        }
+      }
+    }
+  }
+}
+
+/** The version of this library, read from its package.json (the default controller tag). */
+function libraryVersion(): string {
+  for (const candidate of [path.join(__dirname, '..', '..', 'package.json'), path.join(__dirname, '..', 'package.json')]) {
+    if (fs.existsSync(candidate)) {
+      const pkg = JSON.parse(fs.readFileSync(candidate, 'utf8'));
+      if (pkg.name === 'cdk8s-batch') {
+        return pkg.version === '0.0.0' ? 'latest' : pkg.version;
+      }
+    }
+  }
+  return 'latest';
+}

@@ -1,0 +1,78 @@
+import { Testing } from 'cdk8s';
+import { BatchController, CONTROLLER_CLUSTER_RULES, Concurrency, Schedule, ScheduledBatch } from '../../src';
+import { warningsOf } from '../../src/warnings';
+import { validateManifest } from '../support/kube-schema';
+
+describe('BatchController', () => {
+  test('emits namespace, CRDs, ServiceAccount, RBAC, Deployment, Service and PDB', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { imageTag: '1.2.3' });
+    const objects = validateManifest(Testing.synth(chart));
+    expect(objects).toMatchSnapshot();
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'ClusterRole/cdk8s-batch-controller',
+      'ClusterRoleBinding/cdk8s-batch-controller',
+      'CustomResourceDefinition/jobruns.cdk8s-batch.dev',
+      'CustomResourceDefinition/jobtemplates.cdk8s-batch.dev',
+      'Deployment/cdk8s-batch-controller',
+      'Namespace/cdk8s-batch-system',
+      'PodDisruptionBudget/cdk8s-batch-controller',
+      'Role/cdk8s-batch-controller-leader-election',
+      'RoleBinding/cdk8s-batch-controller-leader-election',
+      'Service/cdk8s-batch-controller-metrics',
+      'ServiceAccount/cdk8s-batch-controller',
+    ]);
+    // The namespace comes before the objects in it.
+    const nsIndex = objects.findIndex((o) => o.kind === 'Namespace');
+    objects.forEach((o, i) => { if (o.metadata.namespace) expect(i).toBeGreaterThan(nsIndex); });
+    expect(objects[nsIndex].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.replicas).toBe(2);
+    const pod = deployment.spec.template.spec;
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+    const [container] = pod.containers;
+    expect(container.image).toBe('ghcr.io/cdk8s-batch/cdk8s-batch-controller:1.2.3');
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+    });
+    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '256Mi' } });
+    expect(container.args).toEqual(['--leader-elect', '--http-bind=0.0.0.0:8080']);
+
+    const clusterRole = objects.find((o) => o.kind === 'ClusterRole');
+    expect(clusterRole.rules).toEqual(CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })));
+    // Least privilege: no wildcards, no secrets, no cluster-wide writes beyond what is listed.
+    const everything = JSON.stringify(clusterRole.rules);
+    expect(everything).not.toContain('*');
+    expect(everything).not.toContain('secrets');
+    const leases = objects.find((o) => o.kind === 'Role');
+    expect(leases.metadata.namespace).toBe('cdk8s-batch-system');
+    expect(leases.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+  });
+
+  test('one replica has no PDB; namespace and CRDs can be left to others', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { replicas: 1, createNamespace: false, installCrds: false, namespace: 'ops' });
+    const kinds = Testing.synth(chart).map((o) => o.kind);
+    expect(kinds).not.toContain('PodDisruptionBudget');
+    expect(kinds).not.toContain('Namespace');
+    expect(kinds).not.toContain('CustomResourceDefinition');
+  });
+
+  test('workloads in the same app find it and do not warn', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller');
+    const batch = new ScheduledBatch(chart, 'q', {
+      schedule: Schedule.daily(), concurrency: Concurrency.enqueue(), containers: [{ image: 'x' }],
+    });
+    Testing.synth(chart);
+    expect(warningsOf(batch)).toEqual([]);
+  });
+
+  test.each([
+    [{ replicas: 0 }, 'test/c: replicas: must be a whole number from 1 to 10 (got "0"). Use 2 for a standby replica, or 1.'],
+    [{ namespace: 'Ops' }, 'test/c: namespace: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Ops"). Use a name such as "nightly-report".'],
+  ])('rejects %j', (props, message) => {
+    expect(() => new BatchController(Testing.chart(), 'c', props)).toThrow(message);
+  });
+});
