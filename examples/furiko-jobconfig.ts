@@ -30,6 +30,8 @@ export class FurikoJobConfigChart extends Chart {
       containers: [{
         name: 'job-container',
         image: 'alpine:3.20',
+        // alpine runs as root by default; cdk8s-batch pods run as non-root.
+        securityContext: { user: 1000, group: 1000 },
         args: ['echo', 'Hello world, Example User!'],
       }],
     });
@@ -40,7 +42,7 @@ export class FurikoJobConfigChart extends Chart {
       schedule: Schedule.cron('H/15 * * * *'),
       timeZone: TimeZone.of('Asia/Singapore'),
       concurrency: Concurrency.enqueue({ maxConcurrency: 1, maxQueued: 5 }),
-      containers: [{ name: 'job-container', image: 'alpine:3.20', args: ['sleep', '600'] }],
+      containers: [{ name: 'job-container', image: 'alpine:3.20', securityContext: { user: 1000, group: 1000 }, args: ['sleep', '600'] }],
     });
   }
 }

@@ -23,7 +23,7 @@ export class ParameterizedChart extends Chart {
       metadata: { name: 'greet' },
       options: [JobOption.string({ name: 'username', label: 'Username', default: 'Example User', trimSpaces: true })],
       concurrency: Concurrency.forbid(),
-      containers: [{ name: 'job-container', image: 'alpine:3.20', args: ['echo', 'Hello world, ${option.username}!'] }],
+      containers: [{ name: 'job-container', image: 'alpine:3.20', securityContext: { user: 1000, group: 1000 }, args: ['echo', 'Hello world, ${option.username}!'] }],
     });
 
     this.report = new ParameterizedJob(this, 'sales-report', {

@@ -53,12 +53,12 @@ export const OPTION_SCHEMA: Schema = {
     }),
     { rule: "self.type != 'Bool' || !has(self.required) || !self.required", message: 'a Bool option cannot be required (it always has a value)' },
     {
-      rule: "self.type != 'Select' || !has(self.select) || !has(self.select.default) || (has(self.select.allowCustom) && self.select.allowCustom) || self.select.default in self.select.values",
-      message: 'select.default must be one of select.values, unless allowCustom is true',
+      rule: "self.type != 'Select' || !has(self.select) || !has(self.select.default) || self.select.default in self.select.values",
+      message: 'select.default must be one of select.values',
     },
     {
-      rule: "self.type != 'Multi' || !has(self.multi) || !has(self.multi.defaults) || (has(self.multi.allowCustom) && self.multi.allowCustom) || self.multi.defaults.all(d, d in self.multi.values)",
-      message: 'every multi.defaults entry must be one of multi.values, unless allowCustom is true',
+      rule: "self.type != 'Multi' || !has(self.multi) || !has(self.multi.defaults) || self.multi.defaults.all(d, d in self.multi.values)",
+      message: 'every multi.defaults entry must be one of multi.values',
     },
     {
       rule: "self.type != 'Int' || !has(self.int) || !has(self.int.min) || !has(self.int.max) || self.int.min <= self.int.max",

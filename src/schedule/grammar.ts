@@ -242,8 +242,9 @@ function parseHashRange(spec: FieldSpec, item: string, loText: string, hiText: s
       `Keep both bounds within ${spec.min}-${spec.max}${spec.sevenIsSunday ? ' (use 0 for Sunday)' : ''}.`);
   }
   if (lo > hi) {
+    // Swapping the bounds would pick from the complement of the intended range, so say so.
     throw fieldError(spec, item, `H range ${loText}-${hiText} is reversed`,
-      `Write the lower bound first, e.g. "H(${hiText}-${loText})".`);
+      `H ranges cannot wrap around; write the lower bound first ("H(${hiText}-${loText})" picks from ${hiText} to ${loText}), or narrow the range so it does not wrap.`);
   }
   return { lo, hi };
 }

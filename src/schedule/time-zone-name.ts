@@ -13,7 +13,7 @@ const MAX_WEST_HOURS = 12;
 export function canonicalTimeZoneName(name: string): string {
   if (name === '') {
     throw new BatchValidationError(FIELD, name, 'is empty',
-      'Use an IANA name such as "Europe/Berlin" or "UTC", or leave timeZone unset for the controller\'s own zone (usually UTC).');
+      'Use an IANA name such as "Europe/Berlin" or "UTC", or leave timeZone unset for UTC.');
   }
   if (name.toLowerCase() === 'local') {
     throw new BatchValidationError(FIELD, name, 'names the machine-dependent local zone, which Kubernetes rejects',

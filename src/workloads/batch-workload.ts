@@ -297,6 +297,14 @@ export abstract class BatchWorkload extends Construct {
     if (this._pod.containers.length === 0) {
       errors.push('containers: the workload has no containers. Pass `containers` or call addContainer().');
     }
+    // Containers can be added after construction, so `${...}` references are checked here, at
+    // synth, before any object is rendered (a clear message instead of a serialization failure).
+    try {
+      const workload = { name: 'name', namespace: 'namespace' };
+      Substitution.inPodSpec(this._pod.render().spec, { workload, options: placeholders(this.optionSet) }, 'spec.template.spec');
+    } catch (e) {
+      errors.push(e instanceof Error ? e.message : String(e));
+    }
     const names = new Set([...this._pod.containers, ...this._pod.initContainers].map((c) => c.name));
     for (const rule of this._props.podFailureRules ?? []) {
       if (rule.containerName !== undefined && !names.has(rule.containerName)) {

@@ -138,7 +138,7 @@ const REJECTED: Array<[Via, string, string]> = [
   ['cron', '0 0 30,31 2 *', 'schedule: can never fire: there is no day-of-month 30,31 in February (got "0 0 30,31 2 *"). Pick a day-of-month that exists in those months (February has 29 days at most; April, June, September and November have 30).'],
   ['cron', '0 0 31 4,6,9,11 ?', 'schedule: can never fire: there is no day-of-month 31 in April, June, September or November (got "0 0 31 4,6,9,11 ?"). Pick a day-of-month that exists in those months (February has 29 days at most; April, June, September and November have 30).'],
   ['cron', 'H(0-60) * * * *', 'schedule (minute field): H range 0-60 reaches outside 0-59 (got "H(0-60)"). Keep both bounds within 0-59.'],
-  ['cron', 'H(30-10) * * * *', 'schedule (minute field): H range 30-10 is reversed (got "H(30-10)"). Write the lower bound first, e.g. "H(10-30)".'],
+  ['cron', 'H(30-10) * * * *', 'schedule (minute field): H range 30-10 is reversed (got "H(30-10)"). H ranges cannot wrap around; write the lower bound first ("H(10-30)" picks from 10 to 30), or narrow the range so it does not wrap.'],
   ['cron', 'H(0-3)/5 * * * *', 'schedule (minute field): step 5 is larger than the H range 0-3 (4 values) (got "H(0-3)/5"). Use a step from 1 to 4, or widen the range.'],
   ['cron', 'H/0 * * * *', 'schedule (minute field): step 0 never advances (got "H/0"). Use a step from 1 to 60.'],
   ['cron', 'H/61 * * * *', "schedule (minute field): step 61 is larger than the field's 60 values (got \"H/61\"). Use a step from 1 to 60."],

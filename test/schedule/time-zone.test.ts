@@ -37,7 +37,7 @@ describe('TimeZone.of accepts', () => {
 
 describe('TimeZone.of rejects', () => {
   test.each([
-    ['', 'timeZone: is empty (got ""). Use an IANA name such as "Europe/Berlin" or "UTC", or leave timeZone unset for the controller\'s own zone (usually UTC).'],
+    ['', 'timeZone: is empty (got ""). Use an IANA name such as "Europe/Berlin" or "UTC", or leave timeZone unset for UTC.'],
     ['Local', 'timeZone: names the machine-dependent local zone, which Kubernetes rejects (got "Local"). Use an explicit IANA name such as "Europe/Berlin" (https://www.iana.org/time-zones).'],
     ['local', 'timeZone: names the machine-dependent local zone, which Kubernetes rejects (got "local"). Use an explicit IANA name such as "Europe/Berlin" (https://www.iana.org/time-zones).'],
     ['UTC+5:30', 'timeZone: is not a whole-hour offset (got "UTC+5:30"). Only whole-hour offsets have a fixed zone (Etc/GMT-14 to Etc/GMT+12); use the IANA zone of the place instead, e.g. "Asia/Kolkata" for UTC+05:30.'],

@@ -84,7 +84,7 @@ describe('ParameterizedJob', () => {
   test('an unknown ${option.x} reference fails at synth instead of becoming empty', () => {
     const chart = Testing.chart();
     new ParameterizedJob(chart, 'r', { metadata: { name: 'r' }, options: [username], containers: [{ image: 'x', args: ['${option.user}'] }] });
-    expect(() => Testing.synth(chart)).toThrow('test/r: spec.template.spec.containers[0].args[0]: refers to option "user", which is not defined (got "${option.user}"). Use one of the defined options "username", or write $${option.user} to keep the text literally.');
+    expect(() => Testing.synth(chart)).toThrow('Validation failed with the following errors:\n  [test/r] spec.template.spec.containers[0].args[0]: refers to option "user", which is not defined (got "${option.user}"). Use one of the defined options "username", or write $${option.user} to keep the text literally.');
   });
 
   test('the template name leaves room for a suffix', () => {
