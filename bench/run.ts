@@ -2,10 +2,12 @@
  * Runs every benchmark in bench/ and prints its results (`npx projen bench`).
  * Record the output in bench/README.md.
  */
+import { benchMatrixExpand } from './matrix-expand';
 import { benchScheduledBatch } from './scheduled-batch';
 
 const benches: Record<string, () => Record<string, string>> = {
   'ScheduledBatch vs cdk8s-plus-27 CronJob': benchScheduledBatch,
+  'Matrix expansion, 100,000 cells': benchMatrixExpand,
 };
 
 const only = process.argv[2];

@@ -1,0 +1,3 @@
+export * from './matrix';
+export * from './config-map';
+export * from './names';
