@@ -4,6 +4,7 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { FurikoJobConfigChart } from './furiko-jobconfig';
 import { HelloChart } from './hello';
+import { MatrixChart } from './matrix';
 import { ParameterizedChart } from './parameterized';
 import { TaskReporterChart } from './task-reporter';
 
@@ -13,6 +14,7 @@ export const EXAMPLES: Record<string, (app: App) => void> = {
   'task-reporter': (app) => new TaskReporterChart(app, 'task-reporter'),
   'furiko-jobconfig': (app) => new FurikoJobConfigChart(app, 'furiko-jobconfig'),
   'parameterized': (app) => new ParameterizedChart(app, 'parameterized'),
+  'matrix': (app) => new MatrixChart(app, 'matrix'),
 };
 
 export function synthExamples(outdir: string): App {

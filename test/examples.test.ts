@@ -6,10 +6,12 @@ import { parseAllDocuments } from 'yaml';
 import { FurikoJobConfigChart } from '../examples/furiko-jobconfig';
 import { HelloChart } from '../examples/hello';
 import { EXAMPLES, synthExamples } from '../examples/main';
+import { MatrixChart } from '../examples/matrix';
 import { ParameterizedChart } from '../examples/parameterized';
 import { TaskReporterChart } from '../examples/task-reporter';
 import { Schedule } from '../src';
 import { validateManifest } from './support/kube-schema';
+import { filesUnder, matrixEnv, podView } from './support/pod-view';
 
 function byName(objects: any[], kind: string, name: string): any {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -117,6 +119,35 @@ describe('examples', () => {
     expect(run.spec).toEqual({ templateRef: { name: 'sales-report' }, values: { region: 'apac', since: '2026-07-01T00:00:00+09:00' } });
     const report = byName(objects, 'JobTemplate', 'sales-report');
     expect(report.spec.options.map((o: any) => o.type)).toEqual(['Date', 'Select', 'Multi', 'Bool', 'Int']);
+  });
+
+  test('matrix: Furiko\'s goos × goarch build and seed 002\'s normal-job and abnormal-end', () => {
+    const chart = new MatrixChart(Testing.app(), 'matrix');
+    const objects = validateManifest(Testing.synth(chart));
+    expect(objects.map((o) => o.kind === 'ConfigMap' ? `ConfigMap/${o.metadata.name.replace(/[0-9a-f]{10}$/, 'HASH')}` : `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ConfigMap/go-build-matrix-HASH', 'Job/go-build',
+      'ConfigMap/normal-job-matrix-HASH', 'Job/normal-job',
+      'ConfigMap/abnormal-end-matrix-HASH', 'Job/abnormal-end',
+    ]);
+    const build = byName(objects, 'Job', 'go-build');
+    expect(build.spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 6, backoffLimitPerIndex: 2, maxFailedIndexes: 0 });
+    const buildPods = objects.filter((o) => o.metadata.name.startsWith('go-build'));
+    // Keys sort bytewise (goarch < goos); the last key, goos, varies fastest.
+    const cells = [['linux', 'amd64'], ['darwin', 'amd64'], ['windows', 'amd64'], ['linux', 'arm64'], ['darwin', 'arm64'], ['windows', 'arm64']];
+    cells.forEach(([goos, goarch], i) => {
+      const go = podView(buildPods, i).containers[0];
+      expect(go.command).toEqual(['go', 'build', './...']);
+      expect(go.env).toMatchObject({ GOOS: goos, GOARCH: goarch, HOME: '/tmp' });
+      expect(matrixEnv(go.env)).toEqual({ MATRIX_GOARCH: goarch, MATRIX_GOOS: goos });
+      expect(filesUnder(go.files, '/etc/cdk8s-batch/matrix')).toEqual({ goarch, goos });
+    });
+    const normal = byName(objects, 'Job', 'normal-job');
+    expect(normal.spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 2, backoffLimitPerIndex: 2 });
+    const normalPods = objects.filter((o) => o.metadata.name.startsWith('normal-job'));
+    expect(podView(normalPods, 4).containers[0].command).toEqual(['sh', '-c', 'sleep 5; echo "cell 4 done"; exit 0']);
+    const abnormal = byName(objects, 'Job', 'abnormal-end');
+    expect(abnormal.spec).toMatchObject({ completionMode: 'Indexed', completions: 1, parallelism: 1, backoffLimitPerIndex: 3, maxFailedIndexes: 0 });
+    expect(abnormal.spec.template.spec.containers[0].command).toEqual(['sh', '-c', 'sleep 5; exit 1']);
   });
 
   test('synth:examples writes one file per example into the out dir, byte-identical on re-run', () => {

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Concurrency, controllerAnnotations } from './concurrency';
 import { configMapForWorkload } from './config';
+import { IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
 import { JobSpecJson } from './job-spec';
 import { ANNOTATION_PENDING_TIMEOUT, LABEL_KIND, LABEL_WORKLOAD } from './labels';
 import { MAX_POD_FAILURE_RULES, PodFailureRule } from './pod-failure-policy';
@@ -112,6 +113,11 @@ export abstract class BatchWorkload extends Construct {
   protected readonly _pod: PodTemplate;
   /** @internal */
   protected readonly _props: BatchJobProps;
+  /**
+   * The matrix delivery, when the workload runs an Indexed Job over a matrix.
+   * @internal
+   */
+  protected _indexed?: IndexedMatrix;
 
   protected constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
@@ -178,6 +184,22 @@ export abstract class BatchWorkload extends Construct {
   }
 
   /**
+   * Makes the workload's Jobs Indexed Jobs over a matrix: checks the settings and creates
+   * the matrix ConfigMap. Call once the workload's name is known.
+   *
+   * @internal
+   */
+  protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy'>, workloadName: string,
+    namespace: string | undefined): kplus.ConfigMap {
+    try {
+      this._indexed = new IndexedMatrix({ ...settings, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy });
+      return this._indexed.createConfigMap(this, workloadName, namespace);
+    } catch (e) {
+      throw locate(this, e);
+    }
+  }
+
+  /**
    * The Job spec shared by all workloads; `extra` fields are merged over it.
    *
    * With `values`, every `${...}` reference is substituted (option values rendered from
@@ -190,8 +212,13 @@ export abstract class BatchWorkload extends Construct {
     const props = this._props;
     const template = this._pod.render();
     template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
+    const indexed = this._indexed;
     try {
-      const scopes = { workload: { name: workload.name, namespace: workload.namespace } };
+      const scopes = {
+        workload: { name: workload.name, namespace: workload.namespace },
+        ...(indexed ? { matrix: indexed.scope() } : {}),
+      };
+      indexed?.checkImages(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
       if (values) {
         const options = this.optionSet.render(values);
         template.spec = Substitution.inPodSpec(template.spec, { ...scopes, options }, 'spec.template.spec') as PodTemplateJson['spec'];
@@ -202,11 +229,13 @@ export abstract class BatchWorkload extends Construct {
       throw locate(this, e);
     }
     const rules = props.podFailureRules ?? [];
+    indexed?.deliver(template);
     return {
       activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
       backoffLimit: (props.maxAttempts ?? 3) - 1,
       podFailurePolicy: rules.length > 0 ? { rules: rules.map((r) => r._toKube()) } : undefined,
       ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
+      ...indexed?.jobFields(),
       ...extra,
       template,
     };
@@ -300,8 +329,12 @@ export abstract class BatchWorkload extends Construct {
     // Containers can be added after construction, so `${...}` references are checked here, at
     // synth, before any object is rendered (a clear message instead of a serialization failure).
     try {
+      const spec = this._pod.render().spec;
+      errors.push(...(this._indexed?.conflicts(spec) ?? []));
       const workload = { name: 'name', namespace: 'namespace' };
-      Substitution.inPodSpec(this._pod.render().spec, { workload, options: placeholders(this.optionSet) }, 'spec.template.spec');
+      const scopes = { workload, options: placeholders(this.optionSet), ...(this._indexed ? { matrix: this._indexed.scope() } : {}) };
+      this._indexed?.checkImages(spec, scopes, 'spec.template.spec');
+      Substitution.inPodSpec(spec, scopes, 'spec.template.spec');
     } catch (e) {
       errors.push(e instanceof Error ? e.message : String(e));
     }

@@ -2,8 +2,10 @@ import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BatchValidationError, locate } from '../errors';
 import { checkAnnotations, checkLabels, checkObjectName, MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
+import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
+import { Completion } from './completion';
 import { Concurrency, ConcurrencyPolicy, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
 import {
@@ -94,6 +96,40 @@ export interface ScheduledBatchProps extends BatchJobProps {
    * @default 1
    */
   readonly failedJobsRetained?: number;
+
+  /**
+   * Runs every scheduled run as one Indexed Job over these cells, like a
+   * `ParallelMatrixJob`: cell `i` is completion index `i`, and each container sees its
+   * cell's values as files `/etc/cdk8s-batch/matrix/<key>`, as `MATRIX_<KEY>` environment
+   * variables (Kubernetes 1.35 or later) and through `${matrix.KEY}` in command, args and
+   * env values. Per-cell retries and completion need Kubernetes 1.33 or later. The CronJob
+   * name must leave room for the index: at most 52 characters up to 10 cells, 51 up to 100.
+   * Cannot be combined with `options`.
+   *
+   * @default - no matrix: each run is one pod
+   */
+  readonly matrix?: Matrix;
+
+  /**
+   * With a matrix: how many cells run at once, capped at the cell count.
+   *
+   * @default - all cells at once
+   */
+  readonly maxParallel?: number;
+
+  /**
+   * With a matrix: when a run is complete (see `ParallelMatrixJobProps.completion`).
+   *
+   * @default Completion.allSuccessful() - every cell must succeed, fail-fast
+   */
+  readonly completion?: Completion;
+
+  /**
+   * With a matrix: the image of the `cdk8s-batch-cell` init container (needs `cp`).
+   *
+   * @default 'busybox:1.36.1'
+   */
+  readonly cellInitImage?: string;
 }
 
 /** With a run window and no startingDeadline: see `ScheduledBatchProps.startingDeadline`. */
@@ -141,7 +177,13 @@ export class ScheduledBatch extends BatchWorkload {
     super(scope, id, props);
     this.scheduleProps = props;
     try {
-      checkNoFailIndex(props.podFailureRules);
+      if (props.matrix === undefined) {
+        checkNoFailIndex(props.podFailureRules);
+        checkNoMatrixSettings(props);
+      } else if ((props.options ?? []).length > 0) {
+        throw new BatchValidationError('options', `${props.options!.length} options`, 'cannot be combined with a matrix yet',
+          'Remove the options, or make the values matrix keys.');
+      }
       checkScheduleSettings(props);
     } catch (e) {
       throw locate(this, e);
@@ -159,8 +201,14 @@ export class ScheduledBatch extends BatchWorkload {
     const name = this.apiObject.name;
     const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
     try {
-      checkObjectName('metadata.name', name, MAX_CRONJOB_NAME_LENGTH,
-        'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob');
+      if (props.matrix === undefined) {
+        checkObjectName('metadata.name', name, MAX_CRONJOB_NAME_LENGTH,
+          'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob');
+      } else {
+        const cells = props.matrix.cellCount;
+        checkObjectName('metadata.name', name, maxCronJobNameLength(cells),
+          `its Jobs are named <cronjob>-<8 digits>, and the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
+      }
     } catch (e) {
       throw locate(this, e);
     }
@@ -174,6 +222,14 @@ export class ScheduledBatch extends BatchWorkload {
 
     this.workload = { name, namespace: namespace ?? 'default' };
     this._createConfigMap(name, namespace);
+    if (props.matrix !== undefined) {
+      this._useMatrix({
+        matrix: props.matrix,
+        maxParallel: props.maxParallel,
+        completion: props.completion,
+        cellInitImage: props.cellInitImage,
+      }, name, namespace);
+    }
     if (this.optionSet.options.length > 0) {
       // Scheduled runs use the defaults; fail now if an option has none and is required.
       try {
@@ -225,6 +281,16 @@ export class ScheduledBatch extends BatchWorkload {
         spec: this._renderJobSpec(this.workload, enqueue ? { suspend: true } : {}, {}),
       },
     };
+  }
+}
+
+/** maxParallel, completion and cellInitImage mean nothing without a matrix; say so rather than ignore them. */
+function checkNoMatrixSettings(props: ScheduledBatchProps): void {
+  for (const [field, value] of [['maxParallel', props.maxParallel], ['completion', props.completion], ['cellInitImage', props.cellInitImage]] as const) {
+    if (value !== undefined) {
+      throw new BatchValidationError(field, field === 'completion' ? (value as Completion).mode : String(value),
+        'only applies to a ScheduledBatch with a matrix', `Add a matrix, or remove ${field}.`);
+    }
   }
 }
 

@@ -1,0 +1,135 @@
+import { ApiObject, ApiObjectMetadata, Chart, Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
+import { Completion } from './completion';
+import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
+import { locate } from '../errors';
+import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
+import { Matrix, maxJobNameLength } from '../matrix';
+
+/**
+ * Properties of a `ParallelMatrixJob`.
+ */
+export interface ParallelMatrixJobProps extends BatchJobProps {
+  /**
+   * Name, namespace, labels and annotations of the Job.
+   *
+   * @default - a name generated from the construct path, short enough for the pods'
+   * host names `<job>-<index>` (61 characters up to 10 cells, 60 up to 100, ...)
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The cells to run: cell `i` runs as completion index `i` of one Indexed Job.
+   *
+   * Each container (and init container) sees its cell's values as files
+   * `/etc/cdk8s-batch/matrix/<key>` and as environment variables `MATRIX_<KEY>`,
+   * and `${matrix.KEY}` in command, args and env values becomes `$(MATRIX_<KEY>)`,
+   * which the kubelet expands. The files work on any Kubernetes with Indexed Jobs;
+   * the environment variables need Kubernetes 1.35 or later (EnvFiles, `fileKeyRef`).
+   * `${matrix.KEY}` in `image` is an error: every pod runs the same images.
+   */
+  readonly matrix: Matrix;
+
+  /**
+   * How many cells run at once (`parallelism`). A value above the cell count is capped
+   * at the cell count.
+   *
+   * @default - all cells at once
+   */
+  readonly maxParallel?: number;
+
+  /**
+   * When the Job is complete: every cell (`Completion.allSuccessful()`, fail-fast by
+   * default) or one cell (`Completion.anySuccessful()`).
+   *
+   * Retries are per cell: each cell gets `maxAttempts` attempts
+   * (`backoffLimitPerIndex: maxAttempts - 1`). `backoffLimitPerIndex`,
+   * `maxFailedIndexes` and `successPolicy` need Kubernetes 1.33 or later.
+   *
+   * @default Completion.allSuccessful() - every cell must succeed; the Job fails as soon as one cell has failed
+   */
+  readonly completion?: Completion;
+
+  /**
+   * The image of the `cdk8s-batch-cell` init container, which copies the cell's env file
+   * into an emptyDir with `cp` (no shell). It runs as user 65534 with a read-only root
+   * filesystem.
+   *
+   * @default 'busybox:1.36.1'
+   */
+  readonly cellInitImage?: string;
+}
+
+/**
+ * A batch workload that runs one pod per matrix cell: one `batch/v1` Job with
+ * `completionMode: Indexed` and one completion per cell, plus an immutable ConfigMap
+ * `<job>-matrix-<hash>` holding every cell's values (and a config ConfigMap with `config`).
+ *
+ * Each cell gets `maxAttempts` attempts of its own (`backoffLimitPerIndex`). The Job
+ * fields it uses (`backoffLimitPerIndex`, `maxFailedIndexes`, `successPolicy`) need
+ * Kubernetes 1.33 or later; the `MATRIX_<KEY>` environment variables need 1.35 or later
+ * (EnvFiles). Run options take their defaults.
+ *
+ * @example
+ * new ParallelMatrixJob(chart, 'build', {
+ *   matrix: Matrix.of({ goos: ['linux', 'darwin'], goarch: ['amd64', 'arm64'] }),
+ *   containers: [{ image: 'golang:1.22', command: ['go', 'build', './...'],
+ *     envVariables: { GOOS: kplus.EnvValue.fromValue('${matrix.goos}') } }],
+ * });
+ */
+export class ParallelMatrixJob extends BatchWorkload {
+  /** The Job. */
+  public readonly apiObject: ApiObject;
+  /** The ConfigMap holding every cell's values. */
+  public readonly matrixConfigMap: kplus.ConfigMap;
+  /** The matrix. */
+  public readonly matrix: Matrix;
+  /** Name and namespace of the workload (the Job). */
+  public readonly workload: WorkloadIdentity;
+
+  constructor(scope: Construct, id: string, props: ParallelMatrixJobProps) {
+    super(scope, id, props);
+    this.matrix = props.matrix;
+    const cells = props.matrix?.cellCount ?? 1;
+    const maxLength = maxJobNameLength(cells);
+    const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: maxLength });
+    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
+    try {
+      checkLabels('metadata.labels', props.metadata?.labels);
+      checkAnnotations('metadata.annotations', props.metadata?.annotations);
+      checkObjectName('metadata.name', name, maxLength,
+        `the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
+    } catch (e) {
+      throw locate(this, e);
+    }
+    this.workload = { name, namespace: namespace ?? 'default' };
+    this.matrixConfigMap = this._useMatrix({
+      matrix: props.matrix,
+      maxParallel: props.maxParallel,
+      completion: props.completion,
+      cellInitImage: props.cellInitImage,
+    }, name, namespace);
+    this._createConfigMap(name, namespace);
+    try {
+      this.optionSet.render({});
+    } catch (e) {
+      throw locate(this, e);
+    }
+    const meta = this._jobMetadata(name);
+    const annotations = { ...props.metadata?.annotations, ...meta.annotations };
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        ...props.metadata,
+        name,
+        namespace,
+        labels: { ...props.metadata?.labels, ...meta.labels, [LABEL_WORKLOAD]: name, [LABEL_KIND]: 'ParallelMatrixJob' },
+        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+      },
+      spec: this._lazy(() => this._renderJobSpec(this.workload, {}, {})),
+    });
+  }
+}
