@@ -3,11 +3,13 @@
  * Record the output in bench/README.md.
  */
 import { benchMatrixExpand } from './matrix-expand';
+import { benchMatrixJob } from './matrix-job';
 import { benchScheduledBatch } from './scheduled-batch';
 
 const benches: Record<string, () => Record<string, string>> = {
   'ScheduledBatch vs cdk8s-plus-27 CronJob': benchScheduledBatch,
   'Matrix expansion, 100,000 cells': benchMatrixExpand,
+  'ParallelMatrixJob synth, 10,000 cells': benchMatrixJob,
 };
 
 const only = process.argv[2];

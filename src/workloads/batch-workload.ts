@@ -111,6 +111,8 @@ export abstract class BatchWorkload extends Construct {
 
   /** @internal */
   protected readonly _pod: PodTemplate;
+  /** The pod as the synth validation rendered it, as JSON, until the next render takes it. */
+  private _validatedPod?: string;
   /** @internal */
   protected readonly _props: BatchJobProps;
   /**
@@ -190,7 +192,7 @@ export abstract class BatchWorkload extends Construct {
    * @internal
    */
   protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy'>, workloadName: string,
-    namespace: string | undefined): kplus.ConfigMap {
+    namespace: string | undefined): ApiObject {
     try {
       this._indexed = new IndexedMatrix({ ...settings, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy });
       return this._indexed.createConfigMap(this, workloadName, namespace);
@@ -210,7 +212,10 @@ export abstract class BatchWorkload extends Construct {
    */
   protected _renderJobSpec(workload: WorkloadIdentity, extra: Record<string, unknown>, values?: Record<string, string>): JobSpecJson {
     const props = this._props;
-    const template = this._pod.render();
+    // The synth validation just rendered the pod; reuse that once instead of rendering again
+    // (rendering is most of a workload's synth time). Taken once, so it is never stale.
+    const template = this._validatedPod ? JSON.parse(this._validatedPod) as PodTemplateJson : this._pod.render();
+    this._validatedPod = undefined;
     template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
     const indexed = this._indexed;
     try {
@@ -329,7 +334,9 @@ export abstract class BatchWorkload extends Construct {
     // Containers can be added after construction, so `${...}` references are checked here, at
     // synth, before any object is rendered (a clear message instead of a serialization failure).
     try {
-      const spec = this._pod.render().spec;
+      const rendered = this._pod.render();
+      this._validatedPod = JSON.stringify(rendered);
+      const spec = rendered.spec;
       errors.push(...(this._indexed?.conflicts(spec) ?? []));
       const workload = { name: 'name', namespace: 'namespace' };
       const scopes = { workload, options: placeholders(this.optionSet), ...(this._indexed ? { matrix: this._indexed.scope() } : {}) };

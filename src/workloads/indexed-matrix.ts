@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Completion, CompletionMode } from './completion';
@@ -115,10 +116,14 @@ export class IndexedMatrix {
    * Creates the matrix ConfigMap `<workload>-matrix-<hash>`: immutable and named after its
    * content, like the config ConfigMap.
    */
-  public createConfigMap(scope: Construct, workloadName: string, namespace: string | undefined): kplus.ConfigMap {
+  public createConfigMap(scope: Construct, workloadName: string, namespace: string | undefined): ApiObject {
     const data = this.configMapData();
     this.configMapName = `${workloadName}-matrix-${contentHash(data)}`;
-    return new kplus.ConfigMap(scope, 'Matrix', {
+    // A plain ApiObject: cdk8s-plus-27's ConfigMap serializes its data in quadratic time,
+    // which makes a 10,000-cell matrix take minutes instead of a second (bench/README.md).
+    return new ApiObject(scope, 'Matrix', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { name: this.configMapName, namespace, labels: { [LABEL_WORKLOAD]: workloadName } },
       data,
       immutable: true,

@@ -1,5 +1,4 @@
 import { ApiObject, ApiObjectMetadata, Chart, Names } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
 import { Completion } from './completion';
@@ -83,7 +82,7 @@ export class ParallelMatrixJob extends BatchWorkload {
   /** The Job. */
   public readonly apiObject: ApiObject;
   /** The ConfigMap holding every cell's values. */
-  public readonly matrixConfigMap: kplus.ConfigMap;
+  public readonly matrixConfigMap: ApiObject;
   /** The matrix. */
   public readonly matrix: Matrix;
   /** Name and namespace of the workload (the Job). */
