@@ -74,12 +74,17 @@ const testAll = project.addTask('test:all', {
 testAll.spawn(project.compileTask);
 testAll.spawn(project.postCompileTask);
 testAll.spawn(project.testTask);
-const testController = project.addTask('test:controller', {
-  description: 'Install, compile and unit-test the companion controller and CLI (controller/)',
+const buildController = project.addTask('build:controller', {
+  description: 'Install and compile the companion controller and CLI (controller/)',
   cwd: 'controller',
 });
-testController.exec('npm install --no-audit --no-fund');
-testController.exec('npx tsc --build');
+buildController.exec('npm install --no-audit --no-fund');
+buildController.exec('npx tsc --build');
+const testController = project.addTask('test:controller', {
+  description: 'Unit-test the companion controller and CLI (controller/) with Node\'s test runner',
+  cwd: 'controller',
+});
+testController.spawn(buildController);
 testController.exec('node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=../test-reports/controller-junit.xml dist/controller/test/');
 testAll.spawn(testController);
 
@@ -87,9 +92,9 @@ testAll.spawn(testController);
 // and kwok built from Go modules (cached under ~/.cache) and started on 127.0.0.1.
 const testE2e = project.addTask('test:e2e', {
   description: 'Build (cached) and start a real control plane on 127.0.0.1, then run test/e2e',
-  exec: 'bash test/e2e/run.sh',
-  receiveArgs: true,
 });
+testE2e.spawn(buildController); // the controller's e2e tests run the compiled controller
+testE2e.exec('bash test/e2e/run.sh', { receiveArgs: true });
 testAll.spawn(testE2e);
 
 project.addTask('bench', {

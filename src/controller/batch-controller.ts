@@ -5,7 +5,6 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BatchValidationError, locate } from '../errors';
 import { BatchCustomResourceDefinitions } from './batch-crds';
-import { API_GROUP } from './crds';
 import { markAsBatchController } from './presence';
 import { checkObjectName } from '../kube/validation';
 
@@ -82,24 +81,13 @@ const DEFAULT_NAMESPACE = 'cdk8s-batch-system';
  * reason (docs/controller.md lists the same).
  */
 export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: string[]; verbs: string[]; why: string }> = [
-  {
-    apiGroups: ['batch'],
-    resources: ['jobs'],
-    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
-    why: 'watch runs; admit queued Jobs (patch suspend); create ad-hoc runs from JobRuns; drop Jobs beyond the queue cap',
-  },
-  {
-    apiGroups: ['batch'],
-    resources: ['cronjobs'],
-    verbs: ['get', 'list', 'watch', 'patch'],
-    why: 'read Enqueue and run-window annotations; keep spec.suspend in step with the run window',
-  },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'], why: 'find pods Pending past their timeout' },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'patch', 'delete'],
+    why: 'watch runs (get: a pod\'s Job missing from the cache); admit queued Jobs (patch suspend); delete Jobs beyond the queue cap' },
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['list', 'watch', 'patch'],
+    why: 'read Enqueue and run-window annotations; keep spec.suspend in step with the run window' },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], why: 'find pods Pending past their timeout' },
   { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
-  { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'], why: 'explain admissions, drops, suspensions and timeouts' },
-  { apiGroups: [API_GROUP], resources: ['jobtemplates'], verbs: ['get', 'list', 'watch'], why: 'read the template and option schema of ad-hoc runs' },
-  { apiGroups: [API_GROUP], resources: ['jobruns'], verbs: ['get', 'list', 'watch'], why: 'act on requests for ad-hoc runs' },
-  { apiGroups: [API_GROUP], resources: ['jobruns/status'], verbs: ['patch', 'update'], why: 'report progress and outcome of ad-hoc runs' },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions and timeouts' },
 ];
 
 /**

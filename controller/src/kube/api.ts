@@ -1,0 +1,71 @@
+/**
+ * The controller's port to the API server: a handful of REST verbs over raw JSON. The real
+ * implementation is `RestClient` (./rest.ts); unit tests use an in-memory fake with the same
+ * resourceVersion and conflict semantics.
+ */
+import { KubeList, KubeObject, ResourceType } from './types';
+
+export interface ListOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly limit?: number;
+  readonly continue?: string;
+}
+
+export interface DeleteOptions {
+  /** `Background` lets the garbage collector delete dependents (a Job's pods) afterwards. */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** Delete only if the object still has this uid / resourceVersion (409 otherwise). */
+  readonly preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface KubeApi {
+  get<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, name: string): Promise<T>;
+  list<T extends KubeObject>(rt: ResourceType, options?: ListOptions): Promise<KubeList<T>>;
+  create<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, body: T): Promise<T>;
+  /** PUT; the body's `metadata.resourceVersion` is a precondition (409 on mismatch). */
+  replace<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, name: string, body: T): Promise<T>;
+  /**
+   * JSON merge patch (RFC 7386). A `metadata.resourceVersion` in the patch is a precondition:
+   * the API server answers 409 Conflict when the object has moved on.
+   */
+  mergePatch<T extends KubeObject>(
+    rt: ResourceType, namespace: string | undefined, name: string, patch: object, subresource?: 'status',
+  ): Promise<T>;
+  delete(rt: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): Promise<void>;
+}
+
+/** A non-2xx answer of the API server (or a transport failure, code 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly reason?: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function codeOf(err: unknown): number | undefined {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: unknown; statusCode?: unknown };
+    if (typeof e.code === 'number') return e.code;
+    if (typeof e.statusCode === 'number') return e.statusCode;
+  }
+  return undefined;
+}
+
+export function isConflict(err: unknown): boolean {
+  return codeOf(err) === 409;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return codeOf(err) === 404;
+}
+
+export function isAlreadyExists(err: unknown): boolean {
+  return codeOf(err) === 409 && (err as ApiError).reason === 'AlreadyExists';
+}

@@ -1,0 +1,126 @@
+/**
+ * Read-your-writes on top of informer caches.
+ *
+ * An informer learns about the controller's own write only when the watch event arrives, a
+ * few milliseconds (or, with a broken watch, minutes) later. A reconcile that runs in between
+ * would decide from the old object: e.g. see an admitted Job still suspended and admit one
+ * more. client-go's controllers guard against this with "expectations"; here every write
+ * goes through `Writer`, which records the answer of the API server, and `Store` serves that
+ * answer instead of the cached object for as long as the cache still holds a version the
+ * write replaced.
+ *
+ * No resourceVersion ordering is needed (they are opaque): every write carries the cached
+ * object's resourceVersion as a precondition, so the cache can only hold that version (or an
+ * older one of the chain of our own writes) until it catches up; any other version is newer
+ * than the write and wins.
+ */
+import { DeleteOptions, isNotFound, KubeApi } from './api';
+import { KubeObject, ResourceType } from './types';
+import { Informer } from '../runtime/informer';
+
+interface Overlay {
+  /** Versions our writes replaced; while the cache shows one of them, the overlay wins. */
+  readonly replaced: Set<string>;
+  /** The object as the API server returned it, or undefined when we deleted it. */
+  readonly obj?: KubeObject;
+}
+
+export class WriteTracker {
+  private readonly overlays = new Map<string, Overlay>();
+
+  /** Records that `before` (as the cache had it) became `after` (undefined: deleted). */
+  record(before: KubeObject, after: KubeObject | undefined): void {
+    const uid = before.metadata.uid;
+    const rv = before.metadata.resourceVersion;
+    if (!uid || !rv) return;
+    const existing = this.overlays.get(uid);
+    const replaced = new Set<string>([rv]);
+    if (existing && existing.obj?.metadata.resourceVersion === rv) {
+      // A write on top of our previous write: the cache may still show any version before.
+      existing.replaced.forEach((v) => replaced.add(v));
+    }
+    this.overlays.set(uid, { replaced, obj: after });
+  }
+
+  /** What readers should see for a cached object: the overlay, the object, or nothing. */
+  resolve<T extends KubeObject>(cached: T): T | undefined {
+    const uid = cached.metadata.uid;
+    const overlay = uid ? this.overlays.get(uid) : undefined;
+    if (!overlay) return cached;
+    if (overlay.replaced.has(cached.metadata.resourceVersion ?? '')) {
+      return overlay.obj as T | undefined;
+    }
+    this.overlays.delete(uid!);
+    return cached;
+  }
+
+  /** The informer saw `obj` (added, updated or deleted): drop overlays it supersedes. */
+  observe(obj: KubeObject, deleted: boolean): void {
+    const uid = obj.metadata.uid;
+    if (!uid) return;
+    const overlay = this.overlays.get(uid);
+    if (!overlay) return;
+    if (deleted || !overlay.replaced.has(obj.metadata.resourceVersion ?? '')) {
+      this.overlays.delete(uid);
+    }
+  }
+
+  get size(): number {
+    return this.overlays.size;
+  }
+}
+
+/** A read-only view of one informer's cache with the controller's own writes applied. */
+export class Store<T extends KubeObject> {
+  constructor(private readonly informer: Informer<T>, private readonly tracker: WriteTracker) {
+    informer.onEvent((type, obj) => tracker.observe(obj, type === 'delete'));
+  }
+
+  get hasSynced(): boolean {
+    return this.informer.hasSynced;
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    const cached = this.informer.get(namespace, name);
+    return cached ? this.tracker.resolve(cached) : undefined;
+  }
+
+  list(namespace?: string): T[] {
+    const out: T[] = [];
+    for (const cached of this.informer.list(namespace)) {
+      const obj = this.tracker.resolve(cached);
+      if (obj) out.push(obj);
+    }
+    return out;
+  }
+}
+
+/** Conditional writes: every write is preconditioned on the version the decision was based on. */
+export class Writer {
+  constructor(readonly api: KubeApi, private readonly tracker: WriteTracker) {}
+
+  /**
+   * Merge-patches `obj`, carrying its resourceVersion: if the object changed since it was
+   * read, the API server answers 409 Conflict and nothing is written.
+   */
+  async patch<T extends KubeObject>(rt: ResourceType, obj: T, patch: Record<string, unknown>, subresource?: 'status'): Promise<T> {
+    const meta = (patch.metadata ?? {}) as Record<string, unknown>;
+    const body = { ...patch, metadata: { ...meta, resourceVersion: obj.metadata.resourceVersion } };
+    const result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
+    this.tracker.record(obj, result);
+    return result;
+  }
+
+  /** Deletes `obj` if it still has the uid and resourceVersion read; absent counts as done. */
+  async delete(rt: ResourceType, obj: KubeObject, options: Omit<DeleteOptions, 'preconditions'> = {}): Promise<void> {
+    try {
+      await this.api.delete(rt, obj.metadata.namespace, obj.metadata.name!, {
+        ...options,
+        preconditions: { uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
+      });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    this.tracker.record(obj, undefined);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * `KubeApi` over HTTPS with client-node's `KubeConfig` for the connection (server, CA, client
+ * certificates, bearer tokens including the rotating in-cluster token). Requests and answers
+ * are raw JSON; see ./types.ts for why client-node's typed API is not used.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { FIELD_MANAGER } from '../keys';
+import { ApiError, DeleteOptions, KubeApi, ListOptions } from './api';
+import { KubeList, KubeObject, resourcePath, ResourceType } from './types';
+
+/** The part of client-node's `KubeConfig` the client uses. */
+export interface KubeConfigLike {
+  getCurrentCluster(): { server: string } | null;
+  applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
+}
+
+export interface RestClientOptions {
+  /** Per-request timeout (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Page size of lists (default 500). */
+  readonly pageSize?: number;
+}
+
+interface RequestSpec {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: Record<string, string | number | undefined>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+}
+
+export class RestClient implements KubeApi {
+  private readonly timeoutMs: number;
+  private readonly pageSize: number;
+
+  constructor(private readonly kc: KubeConfigLike, options: RestClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  async get<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, name: string): Promise<T> {
+    return this.request<T>({ method: 'GET', path: resourcePath(rt, namespace, name) });
+  }
+
+  async list<T extends KubeObject>(rt: ResourceType, options: ListOptions = {}): Promise<KubeList<T>> {
+    // Pages through the collection; all pages belong to the first page's snapshot, whose
+    // resourceVersion is the one to watch from.
+    const items: T[] = [];
+    let first: KubeList<T> | undefined;
+    let cont = options.continue;
+    for (let page = 0; page < 100_000; page++) {
+      const result = await this.request<KubeList<T>>({
+        method: 'GET',
+        path: resourcePath(rt, options.namespace),
+        query: {
+          labelSelector: options.labelSelector,
+          fieldSelector: options.fieldSelector,
+          limit: options.limit ?? this.pageSize,
+          continue: cont,
+        },
+      });
+      first ??= result;
+      items.push(...(result.items ?? []));
+      cont = result.metadata?.continue;
+      if (!cont || options.limit !== undefined) break;
+    }
+    return { ...first!, metadata: { resourceVersion: first?.metadata?.resourceVersion }, items };
+  }
+
+  async create<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, body: T): Promise<T> {
+    return this.request<T>({ method: 'POST', path: resourcePath(rt, namespace), query: { fieldManager: FIELD_MANAGER }, body });
+  }
+
+  async replace<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, name: string, body: T): Promise<T> {
+    return this.request<T>({
+      method: 'PUT', path: resourcePath(rt, namespace, name), query: { fieldManager: FIELD_MANAGER }, body,
+    });
+  }
+
+  async mergePatch<T extends KubeObject>(
+    rt: ResourceType, namespace: string | undefined, name: string, patch: object, subresource?: 'status',
+  ): Promise<T> {
+    return this.request<T>({
+      method: 'PATCH',
+      path: resourcePath(rt, namespace, name, subresource),
+      query: { fieldManager: FIELD_MANAGER },
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
+  }
+
+  async delete(rt: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<void> {
+    await this.request({
+      method: 'DELETE',
+      path: resourcePath(rt, namespace, name),
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', ...options },
+    });
+  }
+
+  private async request<T>(spec: RequestSpec): Promise<T> {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new ApiError(0, 'the kubeconfig has no current cluster');
+    const url = new URL(cluster.server.replace(/\/+$/, '') + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    }
+    const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
+    const opts: https.RequestOptions = {
+      method: spec.method,
+      headers: {
+        'Accept': 'application/json',
+        'User-Agent': `${FIELD_MANAGER}/node`,
+        ...(payload ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
+      },
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    const transport = url.protocol === 'http:' ? http : https;
+    if (transport === http) delete opts.agent; // an https.Agent cannot speak plain HTTP
+    return new Promise<T>((resolve, reject) => {
+      const req = transport.request(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(new ApiError(0, `${spec.method} ${spec.path}: ${e.message}`)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: any;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = text;
+          }
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 300) {
+            resolve(body as T);
+          } else {
+            const message = (body && typeof body === 'object' && body.message) || text || res.statusMessage || 'request failed';
+            reject(new ApiError(code, `${spec.method} ${spec.path}: ${code} ${message}`,
+              body && typeof body === 'object' ? body.reason : undefined, body));
+          }
+        });
+      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new ApiError(0, `${spec.method} ${spec.path}: ${e.message}`)));
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+}

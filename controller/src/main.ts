@@ -1,0 +1,300 @@
+/**
+ * Entry point of the cdk8s-batch companion controller:
+ *
+ *   node dist/controller/src/main.js [--kubeconfig PATH] [--metrics-bind HOST:PORT] ...
+ *
+ * See `--help` and docs/controller.md. In a cluster it uses the pod's ServiceAccount;
+ * outside, a kubeconfig (`--kubeconfig`, else `$KUBECONFIG`, else `~/.kube/config`).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { RestClient } from './kube/rest';
+import { resourcePath } from './kube/types';
+import { ListWatchFactory, Manager } from './manager';
+import { parseBindAddress } from './runtime/http';
+import { ListWatchLike } from './runtime/informer';
+import { errorFields, isLogLevel, jsonLogger, Logger, LogLevel } from './runtime/log';
+import { Metrics } from './runtime/metrics';
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+export const USAGE = `Usage: cdk8s-batch-controller [flags]
+
+The cdk8s-batch companion controller: Enqueue admission, run windows, pending timeouts.
+
+Flags:
+  --kubeconfig PATH                 kubeconfig to use (default: $KUBECONFIG, in-cluster config, ~/.kube/config)
+  --metrics-bind HOST:PORT          /healthz, /readyz and /metrics (default 0.0.0.0:8080 in a cluster,
+                                    127.0.0.1:8080 outside; port 0 picks a free port); alias --http-bind
+  --namespace NS                    watch only this namespace (default: all namespaces)
+  --leader-elect[=true|false]       Lease-based leader election (default true)
+  --leader-election-namespace NS    namespace of the Lease (default: $POD_NAMESPACE, the pod's namespace, or the kubeconfig's)
+  --leader-election-id NAME         name of the Lease (default cdk8s-batch-controller)
+  --lease-duration SECONDS          (default 15)
+  --renew-deadline SECONDS          (default 10)
+  --retry-period SECONDS            (default 2)
+  --workers N                       concurrent reconciles per controller (default 2)
+  --watchdog SECONDS                relist an informer whose watch was silent this long (default 600)
+  --log-level debug|info|warn|error (default info)
+  --help
+`;
+
+export interface ControllerFlags {
+  readonly kubeconfig?: string;
+  /** Unset: 0.0.0.0:8080 in a cluster, 127.0.0.1:8080 outside. */
+  readonly metricsBind?: string;
+  readonly namespace?: string;
+  readonly leaderElect: boolean;
+  readonly leaderElectionNamespace?: string;
+  readonly leaderElectionId: string;
+  readonly leaseDurationSeconds: number;
+  readonly renewDeadlineSeconds: number;
+  readonly retryPeriodSeconds: number;
+  readonly workers: number;
+  readonly watchdogSeconds: number;
+  readonly logLevel: LogLevel;
+  readonly help: boolean;
+}
+
+export class UsageError extends Error {}
+
+function positive(name: string, value: string | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be a positive ${integer ? 'whole ' : ''}number, got "${value}"`);
+  }
+  return n;
+}
+
+/** Flags that may be given bare (`--leader-elect` means `--leader-elect=true`). */
+const BOOLEAN_FLAGS = new Set(['--leader-elect']);
+
+/**
+ * `--flag` bare means true for boolean flags (`--leader-elect`, as controller-runtime
+ * binaries take it); `--flag=false` / `--flag false` turn them off.
+ */
+function normalizeArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = argv[i + 1];
+    if (BOOLEAN_FLAGS.has(arg) && (next === undefined || next.startsWith('-'))) {
+      out.push(`${arg}=true`);
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+export function parseFlags(argv: string[]): ControllerFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: normalizeArgs(argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'kubeconfig': { type: 'string' },
+        'metrics-bind': { type: 'string' },
+        'http-bind': { type: 'string' },
+        'namespace': { type: 'string' },
+        'leader-elect': { type: 'string' },
+        'leader-election-namespace': { type: 'string' },
+        'leader-election-id': { type: 'string' },
+        'lease-duration': { type: 'string' },
+        'renew-deadline': { type: 'string' },
+        'retry-period': { type: 'string' },
+        'workers': { type: 'string' },
+        'watchdog': { type: 'string' },
+        'log-level': { type: 'string' },
+        'help': { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const leaderElect = str('leader-elect') ?? 'true';
+  if (leaderElect !== 'true' && leaderElect !== 'false') {
+    throw new UsageError(`--leader-elect must be true or false, got "${leaderElect}"`);
+  }
+  const logLevel = str('log-level') ?? 'info';
+  if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${logLevel}"`);
+  if (str('metrics-bind') !== undefined && str('http-bind') !== undefined) {
+    throw new UsageError('--metrics-bind and --http-bind are the same flag; give one');
+  }
+  const metricsBind = str('metrics-bind') ?? str('http-bind');
+  try {
+    if (metricsBind !== undefined) parseBindAddress(metricsBind);
+  } catch (e) {
+    throw new UsageError(`--metrics-bind: ${(e as Error).message}`);
+  }
+  const flags: ControllerFlags = {
+    kubeconfig: str('kubeconfig'),
+    metricsBind,
+    namespace: str('namespace'),
+    leaderElect: leaderElect === 'true',
+    leaderElectionNamespace: str('leader-election-namespace'),
+    leaderElectionId: str('leader-election-id') ?? 'cdk8s-batch-controller',
+    leaseDurationSeconds: positive('lease-duration', str('lease-duration'), 15),
+    renewDeadlineSeconds: positive('renew-deadline', str('renew-deadline'), 10),
+    retryPeriodSeconds: positive('retry-period', str('retry-period'), 2),
+    workers: positive('workers', str('workers'), 2, true),
+    watchdogSeconds: positive('watchdog', str('watchdog'), 600),
+    logLevel,
+    help: values.help === true,
+  };
+  if (!(flags.retryPeriodSeconds < flags.renewDeadlineSeconds && flags.renewDeadlineSeconds < flags.leaseDurationSeconds)) {
+    throw new UsageError('--retry-period < --renew-deadline < --lease-duration must hold');
+  }
+  return flags;
+}
+
+/** The leader election identity: the pod's name, else hostname and pid. */
+export function defaultIdentity(env: NodeJS.ProcessEnv = process.env): string {
+  return env.POD_NAME || `${os.hostname()}_${process.pid}`;
+}
+
+type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
+type KubeConfig = InstanceType<ClientNode['KubeConfig']>;
+
+function loadKubeConfig(k8s: ClientNode, flags: ControllerFlags, log: Logger): { kc: KubeConfig; inCluster: boolean } {
+  const kc = new k8s.KubeConfig();
+  if (flags.kubeconfig) {
+    kc.loadFromFile(flags.kubeconfig);
+    log.info('using kubeconfig', { path: flags.kubeconfig, context: kc.getCurrentContext() });
+    return { kc, inCluster: false };
+  }
+  if (process.env.KUBECONFIG) {
+    kc.loadFromDefault();
+    log.info('using kubeconfig', { path: process.env.KUBECONFIG, context: kc.getCurrentContext() });
+    return { kc, inCluster: false };
+  }
+  if (process.env.KUBERNETES_SERVICE_HOST) {
+    kc.loadFromCluster();
+    log.info('using in-cluster config');
+    return { kc, inCluster: true };
+  }
+  const home = path.join(os.homedir(), '.kube', 'config');
+  if (fs.existsSync(home)) {
+    kc.loadFromFile(home);
+    log.info('using kubeconfig', { path: home, context: kc.getCurrentContext() });
+    return { kc, inCluster: false };
+  }
+  throw new UsageError('no cluster configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster');
+}
+
+function leaseNamespace(flags: ControllerFlags, kc: KubeConfig, inCluster: boolean): string {
+  if (flags.leaderElectionNamespace) return flags.leaderElectionNamespace;
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
+  if (inCluster && fs.existsSync(SA_NAMESPACE_FILE)) return fs.readFileSync(SA_NAMESPACE_FILE, 'utf8').trim();
+  const ctx = kc.getContextObject(kc.getCurrentContext());
+  return ctx?.namespace || 'default';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let flags: ControllerFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const log = jsonLogger({ level: flags.logLevel });
+  const k8s: ClientNode = await import('@kubernetes/client-node');
+  let kc: KubeConfig;
+  let inCluster: boolean;
+  try {
+    ({ kc, inCluster } = loadKubeConfig(k8s, flags, log));
+  } catch (e) {
+    log.error('cannot load the cluster configuration', errorFields(e));
+    return 2;
+  }
+  const api = new RestClient(kc);
+  const listWatch: ListWatchFactory = (rt, sel) => new k8s.ListWatch(
+    resourcePath(rt, sel.namespace),
+    new k8s.Watch(kc),
+    () => api.list(rt, sel) as any,
+    false,
+    sel.labelSelector,
+    sel.fieldSelector,
+  ) as unknown as ListWatchLike<any>;
+  const metrics = new Metrics();
+  metrics.collectProcessMetrics();
+  const identity = defaultIdentity();
+
+  let exitCode = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const manager = new Manager({
+    api,
+    listWatch,
+    identity,
+    namespace: flags.namespace,
+    bindAddress: flags.metricsBind ?? (inCluster ? '0.0.0.0:8080' : '127.0.0.1:8080'),
+    workers: flags.workers,
+    watchdogMs: flags.watchdogSeconds * 1000,
+    log,
+    metrics,
+    leaderElection: flags.leaderElect ? {
+      namespace: leaseNamespace(flags, kc, inCluster),
+      name: flags.leaderElectionId,
+      leaseDurationMs: flags.leaseDurationSeconds * 1000,
+      renewDeadlineMs: flags.renewDeadlineSeconds * 1000,
+      retryPeriodMs: flags.retryPeriodSeconds * 1000,
+    } : undefined,
+    onLeadershipLost: () => {
+      log.error('leadership lost; exiting so that no stale leader keeps writing');
+      exitCode = 1;
+      resolveDone();
+    },
+  });
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.warn('second signal; exiting at once', { signal });
+      process.exit(1);
+    }
+    log.info('signal received; shutting down', { signal });
+    void manager.stop().then(resolveDone, (e) => {
+      log.error('shutdown failed', errorFields(e));
+      exitCode = 1;
+      resolveDone();
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  log.info('starting cdk8s-batch controller', {
+    identity, namespace: flags.namespace ?? '(all)', leaderElection: flags.leaderElect, node: process.version,
+  });
+  try {
+    await manager.start();
+  } catch (e) {
+    log.error('cannot start', errorFields(e));
+    await manager.stop().catch(() => undefined);
+    return 1;
+  }
+  await done;
+  return exitCode;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`fatal: ${(e as Error)?.stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,247 @@
+/**
+ * The manager wires the runtime together: informers, the controllers and their work queues,
+ * leader election, the HTTP endpoint, and shutdown.
+ *
+ * Lifecycle:
+ * 1. the HTTP endpoint and the informers start on every replica (a standby keeps warm
+ *    caches and reports ready once synced);
+ * 2. with leader election, only the leader runs reconcilers. When it becomes leader it first
+ *    **relists every informer** and only then starts its workers: the fresh LIST is a
+ *    consistent read made after the Lease was acquired, so it includes every write the
+ *    previous leader made before it released the Lease or stopped renewing it. Nothing is
+ *    decided from a cache that could miss the old leader's last admissions;
+ * 3. on SIGTERM: stop handing out keys, wait for reconciles in flight (bounded), release the
+ *    Lease (a standby takes over at once), stop informers, close the endpoint;
+ * 4. if renewing the Lease fails, workers stop at once and `onLeadershipLost` is called
+ *    (the process exits; Kubernetes restarts it as a standby).
+ */
+import { LABEL_WORKLOAD } from './keys';
+import { KubeApi } from './kube/api';
+import { Store, WriteTracker, Writer } from './kube/cache';
+import { ApiEventRecorder, EventRecorder } from './kube/events';
+import { CronJob, CRONJOBS, Job, JOBS, KubeObject, Pod, PODS, ResourceType } from './kube/types';
+import { builtinControllers, Caches, ControllerDeps, ControllerSpec, Stores } from './reconcilers';
+import { Clock, systemClock } from './runtime/clock';
+import { Controller } from './runtime/controller';
+import { HttpServer, startHttpServer } from './runtime/http';
+import { Informer, ListWatchLike } from './runtime/informer';
+import { LeaderElector } from './runtime/leader';
+import { errorFields, Logger, nullLogger } from './runtime/log';
+import { Metrics } from './runtime/metrics';
+
+export interface ListWatchSelectors {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+/** Builds a client-node `ListWatch` (or a test fake) for one resource and selection. */
+export type ListWatchFactory = <T extends KubeObject>(rt: ResourceType, selectors: ListWatchSelectors) => ListWatchLike<T>;
+
+export interface LeaderElectionConfig {
+  readonly namespace: string;
+  readonly name: string;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+}
+
+export interface ManagerOptions {
+  readonly api: KubeApi;
+  readonly listWatch: ListWatchFactory;
+  /** This instance: pod name, or hostname and pid. */
+  readonly identity: string;
+  /** Watch only this namespace (default: all). */
+  readonly namespace?: string;
+  /** Lease-based leader election; omit to run as the only instance. */
+  readonly leaderElection?: LeaderElectionConfig;
+  /** `host:port` of the health and metrics endpoint; omit for none. */
+  readonly bindAddress?: string;
+  /** Workers per controller (default 2). */
+  readonly workers?: number;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly metrics?: Metrics;
+  readonly eventRecorder?: EventRecorder;
+  /** Informer watchdog (default 10 minutes). */
+  readonly watchdogMs?: number;
+  readonly informerRestartBaseMs?: number;
+  readonly informerRestartMaxMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** How long shutdown waits for reconciles in flight (default 8 s, below the renew deadline). */
+  readonly shutdownTimeoutMs?: number;
+  /** Called when the Lease could not be renewed: the process must exit. */
+  readonly onLeadershipLost?: () => void;
+  /** More controllers (the seam for JobRun); they get the same deps as the built-in ones. */
+  readonly extraControllers?: (deps: ControllerDeps) => ControllerSpec[];
+}
+
+export class Manager {
+  readonly metrics: Metrics;
+  readonly caches: Caches;
+  readonly stores: Stores;
+  readonly controllers: Controller[];
+  readonly writer: Writer;
+  readonly events: EventRecorder;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly informers: Array<Informer<any>>;
+  private readonly abort = new AbortController();
+  private elector?: LeaderElector;
+  private http?: HttpServer;
+  private leading = false;
+  private stopping = false;
+  private stopped?: Promise<void>;
+
+  constructor(private readonly options: ManagerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? nullLogger;
+    this.metrics = options.metrics ?? new Metrics();
+    const informerOptions = {
+      clock: this.clock,
+      log: this.log,
+      metrics: this.metrics,
+      watchdogMs: options.watchdogMs,
+      restartBaseMs: options.informerRestartBaseMs,
+      restartMaxMs: options.informerRestartMaxMs,
+    };
+    const ns = options.namespace;
+    const make = <T extends KubeObject>(rt: ResourceType, name: string, fieldSelector?: string) =>
+      new Informer<T>(() => options.listWatch<T>(rt, { namespace: ns, labelSelector: LABEL_WORKLOAD, fieldSelector }),
+        { ...informerOptions, name });
+    this.caches = {
+      jobs: make<Job>(JOBS, 'jobs'),
+      cronJobs: make<CronJob>(CRONJOBS, 'cronjobs'),
+      pods: make<Pod>(PODS, 'pods', 'status.phase=Pending'),
+    };
+    this.informers = [this.caches.jobs, this.caches.cronJobs, this.caches.pods];
+    const tracker = new WriteTracker();
+    this.stores = {
+      jobs: new Store(this.caches.jobs, tracker),
+      cronJobs: new Store(this.caches.cronJobs, tracker),
+      pods: new Store(this.caches.pods, tracker),
+    };
+    this.writer = new Writer(options.api, tracker);
+    this.events = options.eventRecorder ?? new ApiEventRecorder(options.api, {
+      instance: options.identity, clock: this.clock, log: this.log, metrics: this.metrics,
+    });
+    const deps: ControllerDeps = { stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics };
+    const specs = [...builtinControllers(deps), ...(options.extraControllers?.(deps) ?? [])];
+    this.controllers = specs.map((spec) => {
+      const controller = new Controller(spec.reconciler, {
+        workers: options.workers,
+        clock: this.clock,
+        log: this.log,
+        metrics: this.metrics,
+        retryBaseMs: options.retryBaseMs,
+        retryMaxMs: options.retryMaxMs,
+      });
+      spec.watch(this.caches, (key) => controller.enqueue(key));
+      return controller;
+    });
+  }
+
+  /** Whether this instance runs reconcilers (leader, or no election). */
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  get httpAddress(): { host: string; port: number } | undefined {
+    return this.http ? { host: this.http.host, port: this.http.port } : undefined;
+  }
+
+  healthy(): boolean {
+    return !this.stopping;
+  }
+
+  ready(): boolean {
+    return !this.stopping && this.informers.every((i) => i.hasSynced);
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      identity: this.options.identity,
+      leader: this.leading,
+      leaderElection: !!this.options.leaderElection,
+      informers: Object.fromEntries(this.informers.map((i) => [i.name, { synced: i.hasSynced, watching: i.isWatching }])),
+    };
+  }
+
+  /** Starts everything; returns once the HTTP endpoint listens (reconcilers start later). */
+  async start(): Promise<void> {
+    if (this.options.bindAddress !== undefined) {
+      this.http = await startHttpServer(this.options.bindAddress, this, this.metrics);
+      this.log.info('http server listening', { host: this.http.host, port: this.http.port, paths: ['/healthz', '/readyz', '/metrics'] });
+    }
+    for (const informer of this.informers) informer.start();
+    this.metrics.leader.set(0);
+    const le = this.options.leaderElection;
+    if (!le) {
+      void this.lead(false);
+      return;
+    }
+    this.elector = new LeaderElector({
+      api: this.options.api,
+      namespace: le.namespace,
+      name: le.name,
+      identity: this.options.identity,
+      leaseDurationMs: le.leaseDurationMs,
+      renewDeadlineMs: le.renewDeadlineMs,
+      retryPeriodMs: le.retryPeriodMs,
+      clock: this.clock,
+      log: this.log,
+      metrics: this.metrics,
+    });
+    void this.elector.run(this.abort.signal, {
+      onStartedLeading: () => void this.lead(true),
+      onStoppedLeading: () => this.lostLeadership(),
+    }).catch((e) => {
+      this.log.error('leader election failed', errorFields(e));
+      this.lostLeadership();
+    });
+  }
+
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopped ??= this.doStop();
+    return this.stopped;
+  }
+
+  private async lead(elected: boolean): Promise<void> {
+    const signal = this.abort.signal;
+    if (elected) {
+      this.log.info('leader: relisting every informer before reconciling');
+      const ok = await Promise.all(this.informers.map((i) => i.relist('leader-elected')));
+      if (!ok.every(Boolean)) return;
+    } else {
+      const ok = await Promise.all(this.informers.map((i) => i.waitForSync(signal)));
+      if (!ok.every(Boolean)) return;
+    }
+    if (this.stopping) return;
+    this.leading = true;
+    if (!elected) this.metrics.leader.set(1);
+    for (const c of this.controllers) c.start();
+    this.log.info('reconcilers started', { controllers: this.controllers.map((c) => c.name) });
+  }
+
+  private lostLeadership(): void {
+    this.leading = false;
+    for (const c of this.controllers) c.queue.shutDown();
+    this.options.onLeadershipLost?.();
+  }
+
+  private async doStop(): Promise<void> {
+    this.stopping = true;
+    this.log.info('shutting down');
+    this.abort.abort();
+    const timeout = this.options.shutdownTimeoutMs ?? 8_000;
+    const drained = await Promise.all(this.controllers.map((c) => c.stop(timeout)));
+    if (!drained.every(Boolean)) this.log.warn('reconciles still running at shutdown', { timeoutMs: timeout });
+    this.leading = false;
+    await this.elector?.release();
+    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.http?.close();
+    this.log.info('stopped');
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Enqueue: admission by suspend (Kueue's pattern, without a webhook).
+ *
+ * A workload with `Concurrency.enqueue()` is a CronJob with `concurrencyPolicy: Allow` whose
+ * Jobs are created suspended. For each workload (namespace + `cdk8s-batch.dev/workload`
+ * label), this reconciler:
+ *
+ * 1. counts the **active** Jobs: not suspended and not finished (whoever un-suspended them);
+ * 2. lists the **queued** Jobs: suspended, not finished, not being deleted, carrying the
+ *    Enqueue annotation and never admitted (no `admitted-at`), oldest first (creation time,
+ *    then name);
+ * 3. admits the oldest queued Jobs until `active == maxConcurrency`, one merge patch each
+ *    (`spec.suspend: false` + `admitted-at`), preconditioned on the Job's resourceVersion;
+ * 4. if more than `max-queued` Jobs still wait, deletes the newest excess (propagation
+ *    Background, preconditioned on uid and resourceVersion) with a `QueueFull` Event on the
+ *    CronJob.
+ *
+ * The caps come from the CronJob's annotations when it still has the Enqueue policy (the
+ * live configuration), otherwise from the newest Job carrying it (its CronJob was deleted or
+ * changed policy while Jobs still waited).
+ */
+import {
+  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, LABEL_WORKLOAD,
+  POLICY_ENQUEUE,
+} from '../keys';
+import { byCreation, controllerOwner, isJobFinished, ObjectStore, parseCount } from './util';
+import { Writer } from '../kube/cache';
+import { EventRecorder } from '../kube/events';
+import { CRONJOBS, CronJob, Job, JOBS, KubeObject, splitKey } from '../kube/types';
+import { ReconcileContext, ReconcileResult, Reconciler } from '../runtime/controller';
+import { errorFields } from '../runtime/log';
+import { Metrics } from '../runtime/metrics';
+
+export interface EnqueueDeps {
+  readonly jobs: ObjectStore<Job>;
+  readonly cronJobs: ObjectStore<CronJob>;
+  readonly writer: Writer;
+  readonly events: EventRecorder;
+  readonly metrics?: Metrics;
+}
+
+interface Policy {
+  readonly source: KubeObject;
+  readonly maxConcurrency: number;
+  readonly maxQueued?: number;
+}
+
+/** The work-queue key of a Job's or CronJob's workload, if it has one. */
+export function workloadKey(obj: KubeObject): string | undefined {
+  const workload = obj.metadata.labels?.[LABEL_WORKLOAD];
+  return workload && obj.metadata.namespace ? `${obj.metadata.namespace}/${workload}` : undefined;
+}
+
+function isEnqueue(obj: KubeObject | undefined): boolean {
+  return obj?.metadata.annotations?.[ANNOTATION_CONCURRENCY] === POLICY_ENQUEUE;
+}
+
+export class EnqueueReconciler implements Reconciler {
+  readonly name = 'enqueue';
+
+  constructor(private readonly deps: EnqueueDeps) {}
+
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const { namespace, name: workload } = splitKey(key);
+    const { metrics } = this.deps;
+    const jobs = this.deps.jobs.list(namespace).filter((j) => j.metadata.labels?.[LABEL_WORKLOAD] === workload);
+    const cronJobs = this.deps.cronJobs.list(namespace).filter((c) => c.metadata.labels?.[LABEL_WORKLOAD] === workload);
+
+    let policy: Policy | undefined;
+    try {
+      policy = this.policyOf(cronJobs, jobs);
+    } catch (e) {
+      const source = cronJobs.find(isEnqueue) ?? jobs.filter(isEnqueue).sort(byCreation).pop();
+      ctx.log.warn('invalid Enqueue settings; not admitting', errorFields(e));
+      if (source) {
+        await this.deps.events.record({
+          regarding: source,
+          regardingType: cronJobs.includes(source as CronJob) ? CRONJOBS : JOBS,
+          type: 'Warning',
+          reason: 'InvalidConcurrency',
+          action: 'Admit',
+          note: `${(e as Error).message}. Queued Jobs of workload ${workload} are not admitted until it is fixed.`,
+        });
+      }
+      return;
+    }
+    const gauges = { namespace, workload };
+    if (!policy) {
+      metrics?.queuedJobs.remove(gauges);
+      metrics?.activeJobs.remove(gauges);
+      return;
+    }
+
+    const unfinished = jobs.filter((j) => !isJobFinished(j));
+    const active = unfinished.filter((j) => j.spec?.suspend !== true);
+    const queued = unfinished
+      .filter((j) => j.spec?.suspend === true && isEnqueue(j) && !j.metadata.deletionTimestamp
+        && j.metadata.annotations?.[ANNOTATION_ADMITTED_AT] === undefined)
+      .sort(byCreation);
+
+    const slots = Math.max(0, policy.maxConcurrency - active.length);
+    const toAdmit = queued.slice(0, slots);
+    let running = active.length;
+    for (const job of toAdmit) {
+      // One at a time, oldest first: if this one fails (409: the cache was stale), younger
+      // ones must not overtake it; the whole key is retried.
+      const admittedAt = new Date(ctx.now).toISOString();
+      await this.deps.writer.patch<Job>(JOBS, job, {
+        metadata: { annotations: { [ANNOTATION_ADMITTED_AT]: admittedAt } },
+        spec: { suspend: false },
+      });
+      running++;
+      metrics?.admissions.inc({ namespace });
+      const waiting = queued.length - (toAdmit.indexOf(job) + 1);
+      ctx.log.info('admitted Job', { job: job.metadata.name, workload, running, maxConcurrency: policy.maxConcurrency, queued: waiting });
+      await this.deps.events.record({
+        regarding: job,
+        regardingType: JOBS,
+        type: 'Normal',
+        reason: 'Admitted',
+        action: 'Admit',
+        note: `Admitted from the queue of workload ${workload}: ${running} of at most ${policy.maxConcurrency} Jobs running, ${waiting} still queued.`,
+      });
+    }
+
+    let stillQueued = queued.slice(toAdmit.length);
+    if (policy.maxQueued !== undefined && stillQueued.length > policy.maxQueued) {
+      const excess = stillQueued.slice(policy.maxQueued); // the newest ones
+      const waitingBefore = stillQueued.length;
+      for (const job of excess.reverse()) {
+        await this.deps.writer.delete(JOBS, job, { propagationPolicy: 'Background' });
+        metrics?.queueDrops.inc({ namespace });
+        const note = `Deleted queued Job ${job.metadata.name}: ${waitingBefore} Jobs of workload ${workload} were waiting, ` +
+          `more than max-queued ${policy.maxQueued} (max-concurrency ${policy.maxConcurrency}, ${running} running).`;
+        ctx.log.info('queue full; deleted the newest queued Job', { job: job.metadata.name, workload, maxQueued: policy.maxQueued });
+        await this.deps.events.record({ ...this.ownerOf(job), type: 'Warning', reason: 'QueueFull', action: 'Drop', note });
+        stillQueued = stillQueued.filter((j) => j !== job);
+      }
+    }
+    metrics?.queuedJobs.set(gauges, stillQueued.length);
+    metrics?.activeJobs.set(gauges, running);
+  }
+
+  private policyOf(cronJobs: CronJob[], jobs: Job[]): Policy | undefined {
+    const cron = cronJobs.find(isEnqueue);
+    const newestJob = jobs.filter(isEnqueue).sort(byCreation).pop();
+    const source: KubeObject | undefined = cron ?? newestJob;
+    if (!source) return undefined;
+    const a = source.metadata.annotations ?? {};
+    return {
+      source,
+      maxConcurrency: parseCount(a[ANNOTATION_MAX_CONCURRENCY] ?? '1', ANNOTATION_MAX_CONCURRENCY, 1)!,
+      maxQueued: parseCount(a[ANNOTATION_MAX_QUEUED], ANNOTATION_MAX_QUEUED, 0),
+    };
+  }
+
+  /** The Job's CronJob as the Event's subject, else the Job itself. */
+  private ownerOf(job: Job): { regarding: KubeObject; regardingType: typeof CRONJOBS } {
+    const owner = controllerOwner(job, 'CronJob');
+    if (owner) {
+      return {
+        regarding: { metadata: { name: owner.name, namespace: job.metadata.namespace, uid: owner.uid } },
+        regardingType: CRONJOBS,
+      };
+    }
+    return { regarding: job, regardingType: JOBS };
+  }
+}

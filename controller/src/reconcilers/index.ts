@@ -1,0 +1,84 @@
+/**
+ * The controllers the companion controller runs, and how informer events become work-queue
+ * keys. Event handlers never act; they only name what to look at again.
+ *
+ * Seam for later rules (JobRun, ad-hoc runs): add a `ControllerSpec` here (its reconciler
+ * plus the events that enqueue it), and, for a CRD, an informer in `../manager.ts`
+ * (`Caches`). Nothing else changes: queueing, retries, leader gating, metrics and shutdown
+ * are the manager's.
+ */
+import { EnqueueReconciler, workloadKey } from './enqueue';
+import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
+import { hasWindow, WindowReconciler } from './window';
+import { KubeApi } from '../kube/api';
+import { Store, Writer } from '../kube/cache';
+import { EventRecorder } from '../kube/events';
+import { CronJob, Job, keyOf, Pod } from '../kube/types';
+import { Reconciler } from '../runtime/controller';
+import { Informer } from '../runtime/informer';
+import { Metrics } from '../runtime/metrics';
+
+/** The informers the controllers watch (all label-selected to workloads). */
+export interface Caches {
+  readonly jobs: Informer<Job>;
+  readonly cronJobs: Informer<CronJob>;
+  /** Pending workload pods only (field selector `status.phase=Pending`). */
+  readonly pods: Informer<Pod>;
+}
+
+export interface Stores {
+  readonly jobs: Store<Job>;
+  readonly cronJobs: Store<CronJob>;
+  readonly pods: Store<Pod>;
+}
+
+export interface ControllerDeps {
+  readonly stores: Stores;
+  readonly writer: Writer;
+  readonly events: EventRecorder;
+  readonly api: KubeApi;
+  readonly metrics?: Metrics;
+}
+
+export interface ControllerSpec {
+  readonly reconciler: Reconciler;
+  /** Registers informer listeners that enqueue keys for this reconciler. */
+  watch(caches: Caches, enqueue: (key: string) => void): void;
+}
+
+export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
+  const { stores, writer, events, api, metrics } = deps;
+  return [
+    {
+      reconciler: new EnqueueReconciler({ jobs: stores.jobs, cronJobs: stores.cronJobs, writer, events, metrics }),
+      watch(caches, enqueue) {
+        // Any Job of a workload: a finishing Job frees a slot, a new one may be queued.
+        caches.jobs.onEvent((_type, job) => {
+          const key = workloadKey(job);
+          if (key) enqueue(key);
+        });
+        // The CronJob carries the live caps.
+        caches.cronJobs.onEvent((_type, cron) => {
+          const key = workloadKey(cron);
+          if (key) enqueue(key);
+        });
+      },
+    },
+    {
+      reconciler: new WindowReconciler({ cronJobs: stores.cronJobs, writer, events, metrics }),
+      watch(caches, enqueue) {
+        caches.cronJobs.onEvent((type, cron) => {
+          if (type !== 'delete' && hasWindow(cron)) enqueue(keyOf(cron));
+        });
+      },
+    },
+    {
+      reconciler: new PendingTimeoutReconciler({ pods: stores.pods, jobs: stores.jobs, writer, events, api, metrics }),
+      watch(caches, enqueue) {
+        caches.pods.onEvent((type, pod) => {
+          if (type !== 'delete' && isPendingWorkloadPod(pod)) enqueue(keyOf(pod));
+        });
+      },
+    },
+  ];
+}

@@ -1,0 +1,322 @@
+/**
+ * A resilient informer over client-node's `ListWatch` (what `makeInformer` builds): a cache
+ * of one resource kept current by LIST + WATCH, with what client-node 1.4 lacks:
+ *
+ * - **restart on error**: `ListWatch` stops for good on any error but 410 Gone (which it
+ *   handles with a relist); here it is started again after a jittered exponential backoff
+ *   (1 s to 30 s). It resumes the watch from its last resourceVersion, so its cache keeps
+ *   serving (stale, never inconsistent) meanwhile;
+ * - **watchdog relist**: a watch can die silently (a dropped connection without FIN). When
+ *   nothing arrived for `watchdogMs`, a *new* ListWatch lists from scratch, and once it has
+ *   synced it replaces the old one in one step, so readers never see a half-filled cache;
+ *   objects that vanished meanwhile are reported as deletes, everything else as an update
+ *   (a resync), so level-triggered reconcilers look at everything again;
+ * - **synced**: true once a LIST completed without error (readiness, and the gate before
+ *   reconcilers may trust the cache).
+ */
+import { backoffDelay, Clock, sleep, systemClock, Timer } from './clock';
+import { errorFields, Logger, nullLogger } from './log';
+import { Metrics } from './metrics';
+import { KubeObject } from '../kube/types';
+
+/** What client-node's `ListWatch` / `makeInformer` offer (and what test fakes implement). */
+export interface ListWatchLike<T> {
+  on(verb: 'add' | 'update' | 'delete', cb: (obj: T) => void): void;
+  on(verb: 'error' | 'connect', cb: (err?: unknown) => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  get(name: string, namespace?: string): T | undefined;
+  list(namespace?: string): ReadonlyArray<T>;
+}
+
+export type InformerEventType = 'add' | 'update' | 'delete';
+export type InformerListener<T> = (type: InformerEventType, obj: T) => void;
+
+export interface InformerOptions {
+  /** For logs and metrics, e.g. `jobs`. */
+  readonly name: string;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly metrics?: Metrics;
+  /** First restart delay after an error (default 1 s). */
+  readonly restartBaseMs?: number;
+  /** Longest restart delay (default 30 s). */
+  readonly restartMaxMs?: number;
+  /** Relist when nothing arrived for this long (default 10 minutes; 0 disables). */
+  readonly watchdogMs?: number;
+}
+
+interface Instance<T> {
+  readonly lw: ListWatchLike<T>;
+  /** False once this instance was stopped or replaced; its callbacks are then ignored. */
+  live: boolean;
+  starting: boolean;
+  errorSeen: boolean;
+  lastError?: unknown;
+}
+
+export class Informer<T extends KubeObject> {
+  readonly name: string;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly restartBaseMs: number;
+  private readonly restartMaxMs: number;
+  private readonly watchdogMs: number;
+  private current?: Instance<T>;
+  private synced = false;
+  private stopped = true;
+  private failures = 0;
+  private lastActivity = 0;
+  private restartTimer?: Timer;
+  private watchdogTimer?: Timer;
+  private relisting?: Promise<boolean>;
+  private listeners: Array<InformerListener<T>> = [];
+  private syncWaiters: Array<() => void> = [];
+  private relistCount = 0;
+
+  constructor(private readonly factory: () => ListWatchLike<T>, private readonly options: InformerOptions) {
+    this.name = options.name;
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.log ?? nullLogger).child({ informer: options.name });
+    this.restartBaseMs = options.restartBaseMs ?? 1000;
+    this.restartMaxMs = options.restartMaxMs ?? 30_000;
+    this.watchdogMs = options.watchdogMs ?? 10 * 60_000;
+  }
+
+  /** Registers a listener for adds, updates and deletes (also the resync after a relist). */
+  onEvent(listener: InformerListener<T>): void {
+    this.listeners.push(listener);
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Whether the watch currently runs (false while restarting after an error). */
+  get isWatching(): boolean {
+    return !!this.current && !this.restartTimer && !this.stopped;
+  }
+
+  /** Number of completed relists (watchdog or forced); for tests and logs. */
+  get relists(): number {
+    return this.relistCount;
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.current?.lw.get(name, namespace || undefined);
+  }
+
+  list(namespace?: string): ReadonlyArray<T> {
+    return this.current?.lw.list(namespace || undefined) ?? [];
+  }
+
+  /** Starts listing and watching; returns at once (see `waitForSync`). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const inst = this.newInstance();
+    this.current = inst;
+    this.touch();
+    void this.startInstance(inst).then((ok) => {
+      if (this.stopped || inst !== this.current) return;
+      if (ok) {
+        this.failures = 0;
+        this.markSynced();
+      } else {
+        this.scheduleRestart(inst);
+      }
+    });
+    this.scheduleWatchdog();
+  }
+
+  /** Resolves true once synced, false if `signal` aborts or the informer stops first. */
+  async waitForSync(signal?: AbortSignal): Promise<boolean> {
+    if (this.synced) return true;
+    if (signal?.aborted || this.stopped) return false;
+    await new Promise<void>((resolve) => {
+      this.syncWaiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    return this.synced;
+  }
+
+  /**
+   * Lists from scratch with a new ListWatch and swaps it in once synced; concurrent calls
+   * share one relist. Resolves true when swapped, false if the informer stopped first.
+   */
+  relist(reason = 'forced'): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    if (this.relisting) return this.relisting;
+    this.options.metrics?.informerRestarts.inc({ resource: this.name, reason });
+    this.log.info('relisting', { reason });
+    this.relisting = (async () => {
+      for (let attempt = 0; !this.stopped; attempt++) {
+        const inst = this.newInstance();
+        const ok = await this.startInstance(inst);
+        if (ok && !this.stopped) {
+          this.swap(inst);
+          return true;
+        }
+        inst.live = false;
+        await inst.lw.stop().catch(() => undefined);
+        if (this.stopped) break;
+        const delay = backoffDelay(attempt, this.restartBaseMs, this.restartMaxMs, 0.5);
+        this.log.warn('relist failed; retrying', { delayMs: delay, ...errorFields(inst.lastError) });
+        await sleep(this.clock, delay);
+      }
+      return false;
+    })().finally(() => {
+      this.relisting = undefined;
+    });
+    return this.relisting;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.restartTimer?.cancel();
+    this.restartTimer = undefined;
+    this.watchdogTimer?.cancel();
+    this.watchdogTimer = undefined;
+    const inst = this.current;
+    if (inst) {
+      inst.live = false;
+      await inst.lw.stop().catch(() => undefined);
+    }
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private newInstance(): Instance<T> {
+    const lw = this.factory();
+    const inst: Instance<T> = { lw, live: true, starting: false, errorSeen: false };
+    const forward = (type: InformerEventType) => (obj: T) => {
+      // Events of a relist in progress are held back: it is swapped in as a whole.
+      if (!inst.live || inst !== this.current) return;
+      this.touch();
+      this.emit(type, obj);
+    };
+    lw.on('add', forward('add'));
+    lw.on('update', forward('update'));
+    lw.on('delete', forward('delete'));
+    lw.on('connect', () => {
+      if (inst.live && inst === this.current) this.touch();
+    });
+    lw.on('error', (err?: unknown) => {
+      if (!inst.live) return; // our own stop() aborts the watch, which reports an error
+      inst.lastError = err;
+      if (inst.starting) {
+        inst.errorSeen = true;
+        return;
+      }
+      if (inst === this.current && !this.stopped) {
+        this.log.warn('watch failed; restarting', errorFields(err));
+        this.scheduleRestart(inst);
+      }
+    });
+    return inst;
+  }
+
+  private async startInstance(inst: Instance<T>): Promise<boolean> {
+    inst.starting = true;
+    inst.errorSeen = false;
+    try {
+      await inst.lw.start();
+    } catch (e) {
+      inst.errorSeen = true;
+      inst.lastError = e;
+    } finally {
+      inst.starting = false;
+    }
+    if (!inst.live) {
+      // Stopped or replaced while listing: ListWatch opens its watch after the list even
+      // when stop() came in between, so stop it again to close that watch.
+      await inst.lw.stop().catch(() => undefined);
+      return false;
+    }
+    return !inst.errorSeen;
+  }
+
+  private scheduleRestart(inst: Instance<T>): void {
+    if (this.restartTimer || this.stopped) return;
+    const delay = backoffDelay(this.failures, this.restartBaseMs, this.restartMaxMs, 0.5);
+    this.failures++;
+    this.options.metrics?.informerRestarts.inc({ resource: this.name, reason: 'error' });
+    this.log.warn('informer will restart', { delayMs: delay, failures: this.failures, ...errorFields(inst.lastError) });
+    this.restartTimer = this.clock.setTimer(delay, () => {
+      this.restartTimer = undefined;
+      if (this.stopped || inst !== this.current || !inst.live) return;
+      void this.startInstance(inst).then((ok) => {
+        if (this.stopped || inst !== this.current || !inst.live) return;
+        if (ok) {
+          this.log.info('informer restarted', { failures: this.failures });
+          this.failures = 0;
+          this.touch();
+          this.markSynced();
+        } else {
+          this.scheduleRestart(inst);
+        }
+      });
+    });
+  }
+
+  private swap(inst: Instance<T>): void {
+    const old = this.current;
+    this.current = inst;
+    this.restartTimer?.cancel();
+    this.restartTimer = undefined;
+    this.failures = 0;
+    this.relistCount++;
+    this.touch();
+    if (old) {
+      old.live = false;
+      void old.lw.stop().catch(() => undefined);
+      for (const o of old.lw.list()) {
+        if (!inst.lw.get(o.metadata.name ?? '', o.metadata.namespace)) this.emit('delete', o);
+      }
+    }
+    for (const o of inst.lw.list()) this.emit('update', o);
+    this.markSynced();
+  }
+
+  private scheduleWatchdog(): void {
+    if (this.watchdogMs <= 0 || this.stopped) return;
+    const period = Math.max(1000, Math.floor(this.watchdogMs / 4));
+    this.watchdogTimer = this.clock.setTimer(period, () => {
+      this.watchdogTimer = undefined;
+      if (this.stopped) return;
+      const idle = this.clock.now() - this.lastActivity;
+      if (this.synced && !this.relisting && idle >= this.watchdogMs) {
+        this.log.info('watch silent; watchdog relists', { idleMs: idle });
+        void this.relist('watchdog');
+      }
+      this.scheduleWatchdog();
+    });
+  }
+
+  private touch(): void {
+    this.lastActivity = this.clock.now();
+  }
+
+  private markSynced(): void {
+    if (!this.synced) {
+      this.synced = true;
+      this.options.metrics?.informerSynced.set({ resource: this.name }, 1);
+      this.log.info('informer synced', { objects: this.list().length });
+    }
+    const waiters = this.syncWaiters;
+    this.syncWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private emit(type: InformerEventType, obj: T): void {
+    for (const l of this.listeners) {
+      try {
+        l(type, obj);
+      } catch (e) {
+        this.log.error('informer listener failed', errorFields(e));
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ApiError } from '../src/kube/api';
+import { Job, JOBS, keyOf, Lease, LEASES } from '../src/kube/types';
+import { ControllerSpec } from '../src/reconcilers';
+import { FakeApi } from './support/fake-api';
+import { FakeClock } from './support/fake-clock';
+import { startHarness } from './support/harness';
+import { finish, job, NS } from './support/objects';
+
+const leaderElection = { namespace: 'cdk8s-batch', name: 'cdk8s-batch-controller' };
+
+describe('Manager', () => {
+  test('losing the Lease stops the workers at once and reports it', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    let lost = 0;
+    const h = await startHarness({ api, clock, leaderElection, onLeadershipLost: () => lost++ });
+    assert.equal(h.manager.isLeader, true);
+    api.intercept = (call) => {
+      if (call.resource === 'leases') throw new ApiError(503, 'etcd unavailable');
+    };
+    await clock.advance(9_000);
+    assert.equal(lost, 0);
+    await clock.advance(3_000);
+    assert.equal(lost, 1);
+    assert.equal(h.manager.isLeader, false);
+    // No more reconciles: a queued Job stays queued.
+    api.intercept = undefined;
+    api.seed(JOBS, job({ name: 'late' }));
+    await h.settle();
+    assert.equal(api.object<Job>(JOBS, NS, 'late')!.spec!.suspend, true);
+    await h.stop();
+  });
+
+  test('graceful stop drains, releases the Lease and closes the watches', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const h = await startHarness({ api, clock, leaderElection });
+    assert.equal(api.object<Lease>(LEASES, leaderElection.namespace, leaderElection.name)!.spec!.holderIdentity, 'test-controller');
+    assert.equal(api.openWatches, 3);
+    await h.stop();
+    assert.equal(api.object<Lease>(LEASES, leaderElection.namespace, leaderElection.name)!.spec!.holderIdentity, '');
+    assert.equal(h.manager.healthy(), false);
+    assert.equal(h.manager.ready(), false);
+    assert.equal(api.openWatches, 0);
+  });
+
+  test('keeps admitting across a broken watch (informer restart)', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOBS, job({ name: 'j0', created: '2026-01-05T09:00:00Z' }));
+    api.seed(JOBS, job({ name: 'j1', created: '2026-01-05T09:00:01Z' }));
+    const h = await startHarness({ api, clock });
+    assert.equal(api.object<Job>(JOBS, NS, 'j0')!.spec!.suspend, false);
+    api.breakWatches();
+    api.update<Job>(JOBS, NS, 'j0', (j) => finish(j));
+    await h.settle();
+    assert.equal(api.object<Job>(JOBS, NS, 'j1')!.spec!.suspend, true, 'not seen yet');
+    await clock.advance(2_000); // the informers restart and resume from their resourceVersion
+    await h.settle();
+    assert.equal(api.object<Job>(JOBS, NS, 'j1')!.spec!.suspend, false);
+    await h.stop();
+  });
+
+  test('extraControllers: the seam for more rules (JobRun) gets the same caches, queueing and gating', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOBS, job({ name: 'j0' }));
+    const seen: string[] = [];
+    const extra: ControllerSpec = {
+      reconciler: {
+        name: 'jobrun',
+        async reconcile(key) {
+          seen.push(key);
+        },
+      },
+      watch(caches, enqueue) {
+        caches.jobs.onEvent((_type, obj) => enqueue(keyOf(obj)));
+      },
+    };
+    const h = await startHarness({ api, clock, extraControllers: () => [extra] });
+    assert.ok(seen.includes(`${NS}/j0`));
+    assert.deepEqual(h.manager.controllers.map((c) => c.name), ['enqueue', 'window', 'pending-timeout', 'jobrun']);
+    await h.stop();
+  });
+});

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { ApiError, isConflict, isNotFound } from '../src/kube/api';
+import { RestClient } from '../src/kube/rest';
+import { JOBS, PODS } from '../src/kube/types';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+describe('RestClient', () => {
+  let server: http.Server;
+  let port: number;
+  const seen: Seen[] = [];
+  let respond: (req: Seen) => { status: number; body: unknown } = () => ({ status: 200, body: {} });
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const s: Seen = { method: req.method!, url: req.url!, headers: req.headers, body };
+        seen.push(s);
+        const r = respond(s);
+        res.writeHead(r.status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(r.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const client = () => new RestClient({
+    getCurrentCluster: () => ({ server: `http://127.0.0.1:${port}/` }),
+    applyToHTTPSOptions: async (opts) => {
+      opts.headers = { ...opts.headers, Authorization: 'Bearer test-token' };
+    },
+  }, { pageSize: 2 });
+
+  test('lists page by page and returns the first page\'s resourceVersion', async () => {
+    seen.length = 0;
+    respond = (req) => {
+      const cont = new URL(req.url, 'http://x').searchParams.get('continue');
+      return cont
+        ? { status: 200, body: { metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'c' } }] } }
+        : { status: 200, body: { metadata: { resourceVersion: '7', continue: 'next' }, items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] } };
+    };
+    const list = await client().list(JOBS, { namespace: 'ns', labelSelector: 'cdk8s-batch.dev/workload' });
+    assert.deepEqual(list.items.map((i) => i.metadata.name), ['a', 'b', 'c']);
+    assert.equal(list.metadata!.resourceVersion, '7');
+    assert.equal(seen.length, 2);
+    const url = new URL(seen[0].url, 'http://x');
+    assert.equal(url.pathname, '/apis/batch/v1/namespaces/ns/jobs');
+    assert.equal(url.searchParams.get('labelSelector'), 'cdk8s-batch.dev/workload');
+    assert.equal(url.searchParams.get('limit'), '2');
+    assert.equal(seen[0].headers.authorization, 'Bearer test-token');
+    assert.equal(new URL(seen[1].url, 'http://x').searchParams.get('continue'), 'next');
+  });
+
+  test('merge-patches with the merge-patch content type and a field manager; status subresource path', async () => {
+    seen.length = 0;
+    respond = () => ({ status: 200, body: { metadata: { name: 'p', resourceVersion: '9' } } });
+    const result = await client().mergePatch(PODS, 'ns', 'p', { metadata: { resourceVersion: '8' }, status: { phase: 'Failed' } }, 'status');
+    assert.equal(result.metadata.resourceVersion, '9');
+    assert.equal(seen[0].method, 'PATCH');
+    assert.equal(seen[0].headers['content-type'], 'application/merge-patch+json');
+    const url = new URL(seen[0].url, 'http://x');
+    assert.equal(url.pathname, '/api/v1/namespaces/ns/pods/p/status');
+    assert.equal(url.searchParams.get('fieldManager'), 'cdk8s-batch-controller');
+    assert.deepEqual(JSON.parse(seen[0].body), { metadata: { resourceVersion: '8' }, status: { phase: 'Failed' } });
+  });
+
+  test('deletes with DeleteOptions (propagation and preconditions)', async () => {
+    seen.length = 0;
+    respond = () => ({ status: 200, body: { kind: 'Status', status: 'Success' } });
+    await client().delete(JOBS, 'ns', 'j', { propagationPolicy: 'Background', preconditions: { uid: 'u', resourceVersion: '3' } });
+    assert.equal(seen[0].method, 'DELETE');
+    assert.deepEqual(JSON.parse(seen[0].body), {
+      apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', preconditions: { uid: 'u', resourceVersion: '3' },
+    });
+  });
+
+  test('maps error Status answers to ApiError with code and reason', async () => {
+    respond = () => ({ status: 409, body: { kind: 'Status', reason: 'Conflict', message: 'the object has been modified' } });
+    const err = await client().get(JOBS, 'ns', 'j').catch((e) => e);
+    assert.ok(err instanceof ApiError);
+    assert.equal(err.code, 409);
+    assert.equal(err.reason, 'Conflict');
+    assert.match(err.message, /409 the object has been modified/);
+    assert.equal(isConflict(err), true);
+    respond = () => ({ status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'jobs "j" not found' } });
+    assert.equal(isNotFound(await client().get(JOBS, 'ns', 'j').catch((e) => e)), true);
+  });
+
+  test('a connection failure is an ApiError with code 0', async () => {
+    const dead = new RestClient({
+      getCurrentCluster: () => ({ server: 'http://127.0.0.1:1' }),
+      applyToHTTPSOptions: async () => undefined,
+    });
+    const err = await dead.get(JOBS, 'ns', 'j').catch((e) => e);
+    assert.ok(err instanceof ApiError);
+    assert.equal(err.code, 0);
+  });
+});

@@ -1,0 +1,358 @@
+/**
+ * Runs the companion controller (controller/dist/controller/src/main.js) as a subprocess
+ * against the e2e rig, for the controller-*.e2e.test.ts tests: builds it once (tsc --build,
+ * instant when up to date), starts it on loopback with `--metrics-bind 127.0.0.1:0`, reads
+ * its JSON log lines, and stops it (SIGTERM) or kills it (SIGKILL).
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { apply, kubectl, listObjects, waitFor } from './support/rig';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONTROLLER_DIR = path.join(ROOT, 'controller');
+export const CONTROLLER_MAIN = path.join(CONTROLLER_DIR, 'dist', 'controller', 'src', 'main.js');
+
+let built = false;
+
+/** Compiles the controller (incremental). Its dependencies must be installed (npm ci in controller/). */
+export function buildController(): void {
+  if (built) return;
+  const tsc = path.join(CONTROLLER_DIR, 'node_modules', '.bin', 'tsc');
+  if (!fs.existsSync(tsc)) {
+    throw new Error('controller/node_modules is missing: run `npm ci` in controller/ (or `npx projen test:controller`) first');
+  }
+  execFileSync(tsc, ['--build'], { cwd: CONTROLLER_DIR, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  built = true;
+}
+
+/**
+ * The controller's RBAC, exactly as docs/controller.md lists it: the tests run the
+ * controller with a ServiceAccount token bound to these rules only (not as cluster admin),
+ * so a missing verb fails them.
+ */
+export const CONTROLLER_RULES = [
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'patch', 'delete'] },
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
+];
+/** Leader election, in the controller's own namespace. */
+export const LEASE_RULES = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+];
+
+/** Least-privilege kubeconfigs made so far, by namespace. */
+const kubeconfigs = new Map<string, string>();
+
+/**
+ * Creates the controller's ServiceAccount and RBAC in `namespace` (the workload rules as a
+ * ClusterRole bound there with a RoleBinding, the Lease rules as a Role) and returns the path
+ * of a kubeconfig that authenticates with a token of that ServiceAccount.
+ */
+export function leastPrivilegeKubeconfig(namespace: string): string {
+  const sa = 'cdk8s-batch-controller';
+  const clusterRole = `cdk8s-batch-controller-e2e-${namespace}`;
+  apply([
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: clusterRole }, rules: CONTROLLER_RULES },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `${sa}-workloads`, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
+    },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: `${sa}-leader-election`, namespace }, rules: LEASE_RULES },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `${sa}-leader-election`, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${sa}-leader-election` },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
+    },
+  ]);
+  const token = kubectl(['create', 'token', sa, '-n', namespace, '--duration=2h']).trim();
+  const admin = JSON.parse(kubectl(['config', 'view', '--raw', '--minify', '-o', 'json']));
+  const cluster = admin.clusters[0].cluster;
+  const config = {
+    'apiVersion': 'v1',
+    'kind': 'Config',
+    'clusters': [{ name: 'rig', cluster: { 'server': cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'] } }],
+    'users': [{ name: sa, user: { token } }],
+    'contexts': [{ name: sa, context: { cluster: 'rig', user: sa, namespace } }],
+    'current-context': sa,
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-ctl-')), 'kubeconfig');
+  fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Removes the cluster-scoped part of `leastPrivilegeKubeconfig` (the rest goes with the
+ * namespace) and the kubeconfig file with its token.
+ */
+export function deleteControllerRbac(namespace: string): void {
+  kubectl(['delete', 'clusterrole', `cdk8s-batch-controller-e2e-${namespace}`, '--ignore-not-found']);
+  const file = kubeconfigs.get(namespace);
+  if (file) {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    kubeconfigs.delete(namespace);
+  }
+}
+
+export interface LogLine {
+  readonly ts: string;
+  readonly level: string;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+export interface ControllerStartOptions {
+  /** Namespace to watch; also holds the Lease unless `leaseNamespace` says otherwise. */
+  readonly namespace: string;
+  /** Leader election identity (POD_NAME). */
+  readonly identity?: string;
+  readonly leaseNamespace?: string;
+  readonly leaderElect?: boolean;
+  /** Kubeconfig to run with (default: a least-privilege one, see `leastPrivilegeKubeconfig`). */
+  readonly kubeconfig?: string;
+  readonly extraArgs?: readonly string[];
+}
+
+
+export class ControllerProcess {
+  static async start(options: ControllerStartOptions): Promise<ControllerProcess> {
+    buildController();
+    let kubeconfig = options.kubeconfig ?? kubeconfigs.get(options.namespace);
+    if (!kubeconfig) {
+      kubeconfig = leastPrivilegeKubeconfig(options.namespace);
+      kubeconfigs.set(options.namespace, kubeconfig);
+    }
+    const args = [
+      CONTROLLER_MAIN,
+      '--kubeconfig', kubeconfig,
+      '--metrics-bind', '127.0.0.1:0',
+      '--namespace', options.namespace,
+      '--leader-elect', String(options.leaderElect ?? true),
+      '--leader-election-namespace', options.leaseNamespace ?? options.namespace,
+      '--log-level', 'debug',
+      ...(options.extraArgs ?? []),
+    ];
+    const identity = options.identity ?? `ctl-${Math.random().toString(36).slice(2, 7)}`;
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, POD_NAME: identity, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc = new ControllerProcess(child, identity);
+    const listening = await proc.waitForLog((l) => l.msg === 'http server listening', 30_000);
+    proc.port = listening.port as number;
+    return proc;
+  }
+
+  readonly lines: LogLine[] = [];
+  readonly stderr: string[] = [];
+  port = 0;
+  private exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess, readonly identity: string) {
+    let buf = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          this.lines.push(JSON.parse(line));
+        } catch {
+          this.stderr.push(`(stdout, not JSON) ${line}`);
+        }
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => this.stderr.push(chunk));
+    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
+      this.exit = { code, signal };
+      resolve();
+    }));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.exit;
+  }
+
+  /** Waits for a log line matching `predicate` (already logged or future). */
+  async waitForLog(predicate: (l: LogLine) => boolean, timeoutMs: number): Promise<LogLine> {
+    return waitFor(() => {
+      if (this.exit) throw new Error(`controller ${this.identity} exited (${JSON.stringify(this.exit)}): ${this.tail()}`);
+      return this.lines.find(predicate);
+    }, timeoutMs, { description: `controller ${this.identity} log line`, intervalMs: 100 });
+  }
+
+  /** GET on the controller's HTTP endpoint (loopback). */
+  get(pathname: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: this.port, path: pathname, timeout: 5_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+    });
+  }
+
+  /** The `/readyz` body, or undefined when the process does not answer. */
+  async readyz(): Promise<{ ready: boolean; leader: boolean } | undefined> {
+    if (this.exit) return undefined;
+    try {
+      return JSON.parse((await this.get('/readyz')).body);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async isLeader(): Promise<boolean> {
+    return (await this.readyz())?.leader === true;
+  }
+
+  /** The value of one Prometheus sample (sum over matching label sets), from `/metrics`. */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const text = (await this.get('/metrics')).body;
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name + '{') && !line.startsWith(name + ' ')) continue;
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
+    }
+    return sum;
+  }
+
+  /** SIGTERM and wait for a clean exit (SIGKILL after `timeoutMs`). */
+  async stop(timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.exit) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exit!;
+  }
+
+  /** SIGKILL: a crash, without releasing the Lease. */
+  async kill(): Promise<void> {
+    if (!this.exit) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  tail(n = 30): string {
+    return [...this.lines.slice(-n).map((l) => JSON.stringify(l)), ...this.stderr.slice(-5)].join('\n');
+  }
+}
+
+export interface ClusterEvent {
+  readonly reason: string;
+  readonly type: string;
+  readonly message: string;
+  readonly involvedObject: { kind: string; name: string; uid?: string };
+  readonly reportingComponent?: string;
+  readonly reportingInstance?: string;
+}
+
+/** Events in a namespace (core/v1 view, which includes events.k8s.io/v1 ones), optionally by reason. */
+export function clusterEvents(namespace: string, reason?: string): ClusterEvent[] {
+  return listObjects<ClusterEvent>('events', namespace).filter((e) => !reason || e.reason === reason);
+}
+
+/** A merge patch through kubectl, as a user would do it. */
+export function mergePatch(kind: string, name: string, namespace: string, patch: object, subresource?: string): void {
+  kubectl(['patch', kind, name, '-n', namespace, '--type=merge', '-p', JSON.stringify(patch),
+    ...(subresource ? [`--subresource=${subresource}`] : [])]);
+}
+
+// ---------------------------------------------------------------- Enqueue workloads
+
+const IMAGE = 'registry.example/batch/worker:1.0';
+
+/** What ScheduledBatch emits for Concurrency.enqueue({ maxConcurrency }), paused so it never fires itself. */
+export function enqueueCronJob(name: string, maxConcurrency: number, runDuration: string) {
+  const annotations = {
+    'cdk8s-batch.dev/concurrency-policy': 'Enqueue',
+    'cdk8s-batch.dev/max-concurrency': String(maxConcurrency),
+  };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name, labels: { 'cdk8s-batch.dev/workload': name }, annotations },
+    spec: {
+      schedule: '0 0 1 1 *',
+      suspend: true, // runs are created with `kubectl create job --from`, at the test's pace
+      concurrencyPolicy: 'Allow',
+      // Jobs made with --from=cronjob are owned by it; keep them all for the assertions.
+      successfulJobsHistoryLimit: 20,
+      failedJobsHistoryLimit: 20,
+      jobTemplate: {
+        metadata: { labels: { 'cdk8s-batch.dev/workload': name }, annotations },
+        spec: {
+          suspend: true,
+          backoffLimit: 0,
+          template: {
+            metadata: {
+              labels: { 'cdk8s-batch.dev/workload': name },
+              annotations: { 'e2e.cdk8s-batch.dev/run-duration': runDuration },
+            },
+            spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: IMAGE }] },
+          },
+        },
+      },
+    },
+  };
+}
+
+export interface JobSample {
+  readonly at: number;
+  readonly active: string[];
+}
+
+const finished = (j: any) => (j.status?.conditions ?? []).some((c: any) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+export const activeJobs = (jobs: any[]) => jobs.filter((j) => j.spec.suspend === false && !finished(j)).map((j) => j.metadata.name);
+
+/** Polls the workload's Jobs until all `expected` are finished; returns every sample. */
+export async function watchUntilFinished(ns: string, expected: number, timeoutMs: number, onSample?: (s: JobSample) => void, workload = 'nightly'): Promise<JobSample[]> {
+  const samples: JobSample[] = [];
+  await waitFor(() => {
+    const jobs = listObjects('jobs', ns, `cdk8s-batch.dev/workload=${workload}`);
+    const sample = { at: Date.now(), active: activeJobs(jobs) };
+    samples.push(sample);
+    onSample?.(sample);
+    return jobs.length === expected && jobs.every(finished);
+  }, timeoutMs, { description: `${expected} Jobs finished`, intervalMs: 250 });
+  return samples;
+}
+
+/**
+ * From the cluster's own records: at every admission, how many Jobs were admitted and not yet
+ * complete. completionTime has whole seconds (rounded down), so this can only undercount.
+ */
+export function maxOverlap(jobs: any[]): number {
+  const spans = jobs.map((j) => ({
+    start: Date.parse(j.metadata.annotations['cdk8s-batch.dev/admitted-at']),
+    end: j.status.completionTime ? Date.parse(j.status.completionTime) : Infinity,
+  }));
+  return Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && o.end > s.start).length));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
