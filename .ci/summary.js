@@ -1,20 +1,21 @@
-// Prints one closing line, "N passed, N failed, N skipped", summed over the jest-junit
-// reports of every tier, so CI's log says how many tests ran.
+// Prints one closing line, "N passed, N failed, N skipped", summed over the JUnit reports of
+// every tier (jest-junit for the fast and e2e tiers, Node's junit reporter for controller/),
+// so CI's log says how many tests ran. Counts <testcase> elements, which both formats write.
 const fs = require('fs');
 const path = require('path');
 
 const dir = process.argv[2] || 'test-reports';
-let tests = 0; let failures = 0; let errors = 0; let skipped = 0;
+let tests = 0; let failed = 0; let skipped = 0;
 for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
   if (!file.endsWith('.xml')) continue;
   const xml = fs.readFileSync(path.join(dir, file), 'utf8');
-  const root = xml.match(/<testsuites\b[^>]*>/);
-  if (!root) continue;
-  const attr = (name) => Number((root[0].match(new RegExp(`\\b${name}="(\\d+)"`)) || [])[1] || 0);
-  tests += attr('tests'); failures += attr('failures'); errors += attr('errors');
-  // jest-junit counts skipped tests per suite only.
-  for (const suite of xml.matchAll(/<testsuite\b[^>]*\bskipped="(\d+)"/g)) skipped += Number(suite[1]);
+  // A testcase is either self-closing or has a body that may hold <failure>, <error> or <skipped>.
+  for (const match of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    tests++;
+    const body = match[2] || '';
+    if (/<(failure|error)\b/.test(body)) failed++;
+    else if (/<skipped\b/.test(body)) skipped++;
+  }
 }
-const failed = failures + errors;
 console.log(`${tests - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(tests === 0 || failed > 0 ? 1 : 0);
