@@ -81,10 +81,18 @@ const DEFAULT_NAMESPACE = 'cdk8s-batch-system';
  * reason (docs/controller.md lists the same).
  */
 export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: string[]; verbs: string[]; why: string }> = [
-  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'patch', 'delete'],
-    why: 'watch runs (get: a pod\'s Job missing from the cache); admit queued Jobs (patch suspend); delete Jobs beyond the queue cap' },
-  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['list', 'watch', 'patch'],
-    why: 'read Enqueue and run-window annotations; keep spec.suspend in step with the run window' },
+  {
+    apiGroups: ['batch'],
+    resources: ['jobs'],
+    verbs: ['get', 'list', 'watch', 'patch', 'delete'],
+    why: 'watch runs (get: a pod\'s Job missing from the cache); admit queued Jobs (patch suspend); delete Jobs beyond the queue cap',
+  },
+  {
+    apiGroups: ['batch'],
+    resources: ['cronjobs'],
+    verbs: ['list', 'watch', 'patch'],
+    why: 'read Enqueue and run-window annotations; keep spec.suspend in step with the run window',
+  },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], why: 'find pods Pending past their timeout' },
   { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions and timeouts' },

@@ -111,8 +111,8 @@ export abstract class BatchWorkload extends Construct {
 
   /** @internal */
   protected readonly _pod: PodTemplate;
-  /** The pod as the synth validation rendered it, as JSON, until the next render takes it. */
-  private _validatedPod?: string;
+  /** The pod as the synth validation rendered it, until the next render takes it. */
+  private _validatedPod?: PodTemplateJson;
   /** @internal */
   protected readonly _props: BatchJobProps;
   /**
@@ -152,6 +152,7 @@ export abstract class BatchWorkload extends Construct {
 
   /** Adds a container to every pod. */
   public addContainer(container: kplus.ContainerProps): kplus.Container {
+    this._validatedPod = undefined;
     const added = this._pod.addContainer(container);
     this.wireConfig(added);
     return added;
@@ -159,11 +160,13 @@ export abstract class BatchWorkload extends Construct {
 
   /** Adds an init container to every pod. */
   public addInitContainer(container: kplus.ContainerProps): kplus.Container {
+    this._validatedPod = undefined;
     return this._pod.addInitContainer(container);
   }
 
   /** Adds a volume to every pod. */
   public addVolume(volume: kplus.Volume): void {
+    this._validatedPod = undefined;
     this._pod.addVolume(volume);
   }
 
@@ -212,9 +215,9 @@ export abstract class BatchWorkload extends Construct {
    */
   protected _renderJobSpec(workload: WorkloadIdentity, extra: Record<string, unknown>, values?: Record<string, string>): JobSpecJson {
     const props = this._props;
-    // The synth validation just rendered the pod; reuse that once instead of rendering again
-    // (rendering is most of a workload's synth time). Taken once, so it is never stale.
-    const template = this._validatedPod ? JSON.parse(this._validatedPod) as PodTemplateJson : this._pod.render();
+    // The synth validation just rendered the pod; take that render instead of rendering again
+    // (rendering is most of a workload's synth time).
+    const template = this._validatedPod ?? this._pod.render();
     this._validatedPod = undefined;
     template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
     const indexed = this._indexed;
@@ -334,8 +337,15 @@ export abstract class BatchWorkload extends Construct {
     // Containers can be added after construction, so `${...}` references are checked here, at
     // synth, before any object is rendered (a clear message instead of a serialization failure).
     try {
-      const rendered = this._pod.render();
-      this._validatedPod = JSON.stringify(rendered);
+      // cdk8s validates the whole app once per synth and again in every chart.toJson(), all in
+      // one synchronous call: render once and keep the render until the spec takes it, our
+      // mutators change the pod, or the current synchronous run ends (so it cannot go stale
+      // across user code that runs later).
+      const rendered = this._validatedPod ?? this._pod.render();
+      if (!this._validatedPod) {
+        this._validatedPod = rendered; // the checks below copy it, never change it
+        queueMicrotask(() => { this._validatedPod = undefined; });
+      }
       const spec = rendered.spec;
       errors.push(...(this._indexed?.conflicts(spec) ?? []));
       const workload = { name: 'name', namespace: 'namespace' };

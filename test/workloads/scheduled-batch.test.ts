@@ -358,3 +358,25 @@ test('a hashed macro is annotated with what was hashed', () => {
   expect(cron.metadata.annotations['cdk8s-batch.dev/schedule']).toBe('H H * * *');
   expect(cron.spec.schedule).toBe(Schedule.cron('H H * * *').resolve('default/x'));
 });
+
+test('a pod changed after a failed synth is rendered as changed', () => {
+  const chart = Testing.chart();
+  const batch = new ScheduledBatch(chart, 'x', { metadata: { name: 'x' }, schedule: Schedule.daily() });
+  expect(() => Testing.synth(chart)).toThrow('containers: the workload has no containers');
+  batch.addContainer({ name: 'late', image: 'busybox:1.36' });
+  batch.addVolume(kplus.Volume.fromEmptyDir(chart, 'scratch', 'scratch'));
+  const pod = Testing.synth(chart)[0].spec.jobTemplate.spec.template.spec;
+  expect(pod.containers.map((c: any) => c.name)).toEqual(['late']);
+  expect(pod.volumes).toEqual([{ name: 'scratch', emptyDir: {} }]);
+});
+
+test('a container changed between two synths is rendered as changed', async () => {
+  const chart = Testing.chart();
+  const batch = new ScheduledBatch(chart, 'x', { metadata: { name: 'x' }, schedule: Schedule.daily() });
+  const main = batch.addContainer({ name: 'main', image: 'busybox:1.36' });
+  Testing.synth(chart);
+  await Promise.resolve();
+  main.env.addVariable('LATE', kplus.EnvValue.fromValue('yes'));
+  const container = Testing.synth(chart)[0].spec.jobTemplate.spec.template.spec.containers[0];
+  expect(container.env).toEqual([{ name: 'LATE', value: 'yes' }]);
+});
