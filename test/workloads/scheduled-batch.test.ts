@@ -377,6 +377,6 @@ test('a container changed between two synths is rendered as changed', async () =
   Testing.synth(chart);
   await Promise.resolve();
   main.env.addVariable('LATE', kplus.EnvValue.fromValue('yes'));
-  const container = Testing.synth(chart)[0].spec.jobTemplate.spec.template.spec.containers[0];
-  expect(container.env).toEqual([{ name: 'LATE', value: 'yes' }]);
+  const rendered = Testing.synth(chart)[0].spec.jobTemplate.spec.template.spec.containers[0];
+  expect(rendered.env).toEqual([{ name: 'LATE', value: 'yes' }]);
 });
