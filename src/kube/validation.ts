@@ -10,16 +10,10 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
-/** Names of Jobs become pod label values, so they stay within a label's 63 characters. */
-export const MAX_JOB_NAME_LENGTH = 63;
 /** CronJob names leave 11 characters for the `-<unix minutes>` suffix of their Jobs. */
 export const MAX_CRONJOB_NAME_LENGTH = 52;
 /** The sum of a ConfigMap's values may not exceed 1 MiB. */
 export const MAX_CONFIG_MAP_BYTES = 1_048_576;
-
-export function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && DNS_LABEL.test(value);
-}
 
 export function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && DNS_SUBDOMAIN.test(value);

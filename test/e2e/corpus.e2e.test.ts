@@ -6,21 +6,16 @@
  */
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { BatchCustomResourceDefinitions } from '../../src';
 import { TZDATA_NAMES } from '../../src/schedule/tz-names';
 import { buildWorkload, DEFECTS, parameterizedJobSpec, scheduledBatchSpec, validSpec, WorkloadSpec } from '../support/arbitraries';
-import { apply, applyServerDryRun, createNamespace, deleteNamespace, getObject, KubectlError, waitFor } from './support/rig';
+import { installBatchCrds } from './support/crds';
+import { applyServerDryRun, createNamespace, deleteNamespace, KubectlError } from './support/rig';
 
 const SEED = 20261123;
 const VALID_COUNT = 520;
 const BATCH_SIZE = 50;
 const RUNS_PER_DEFECT = 2;
 
-function crds(): any[] {
-  const chart = Testing.chart();
-  new BatchCustomResourceDefinitions(chart, 'crds');
-  return Testing.synth(chart);
-}
 
 function synthSpec(spec: WorkloadSpec): any[] {
   const chart = Testing.chart();
@@ -34,13 +29,7 @@ interface Rejection { readonly spec: WorkloadSpec; readonly object: string; read
 let ns: string;
 
 beforeAll(async () => {
-  apply(crds());
-  for (const crd of crds()) {
-    await waitFor(() => {
-      const got = getObject('crd', crd.metadata.name);
-      return (got?.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True') ? got : undefined;
-    }, 30_000, { description: `CRD ${crd.metadata.name} established` });
-  }
+  await installBatchCrds();
   ns = await createNamespace('e2e-corpus');
 });
 

@@ -6,7 +6,8 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import { EXAMPLES } from '../../examples/main';
-import { BatchCustomResourceDefinitions, Schedule, ScheduledBatch } from '../../src';
+import { Schedule, ScheduledBatch } from '../../src';
+import { installBatchCrds } from './support/crds';
 import { apply, applyServerDryRun, createNamespace, deleteNamespace, getObject, kubectl, listObjects, waitFor } from './support/rig';
 
 function synthExample(name: string): any[] {
@@ -15,11 +16,6 @@ function synthExample(name: string): any[] {
   return app.charts.flatMap((c) => c.toJson());
 }
 
-function crds(): any[] {
-  const chart = Testing.chart();
-  new BatchCustomResourceDefinitions(chart, 'crds');
-  return Testing.synth(chart);
-}
 
 /** Objects without a namespace of their own go into the test namespace. */
 function intoNamespace(objects: any[], ns: string): any[] {
@@ -27,13 +23,7 @@ function intoNamespace(objects: any[], ns: string): any[] {
 }
 
 beforeAll(async () => {
-  apply(crds());
-  for (const crd of crds()) {
-    await waitFor(() => {
-      const got = getObject('crd', crd.metadata.name);
-      return (got?.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True') ? got : undefined;
-    }, 30_000, { description: `CRD ${crd.metadata.name} established` });
-  }
+  await installBatchCrds();
 });
 
 describe('the CRDs', () => {
