@@ -8,14 +8,14 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { contextNamespace, KubeConfig, loadClientNode, loadKubeConfig } from './kube/config';
 import { RestClient } from './kube/rest';
 import { resourcePath } from './kube/types';
 import { ListWatchFactory, Manager } from './manager';
 import { parseBindAddress } from './runtime/http';
 import { ListWatchLike } from './runtime/informer';
-import { errorFields, isLogLevel, jsonLogger, Logger, LogLevel } from './runtime/log';
+import { errorFields, isLogLevel, jsonLogger, LogLevel } from './runtime/log';
 import { Metrics } from './runtime/metrics';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -159,41 +159,11 @@ export function defaultIdentity(env: NodeJS.ProcessEnv = process.env): string {
   return env.POD_NAME || `${os.hostname()}_${process.pid}`;
 }
 
-type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
-type KubeConfig = InstanceType<ClientNode['KubeConfig']>;
-
-function loadKubeConfig(k8s: ClientNode, flags: ControllerFlags, log: Logger): { kc: KubeConfig; inCluster: boolean } {
-  const kc = new k8s.KubeConfig();
-  if (flags.kubeconfig) {
-    kc.loadFromFile(flags.kubeconfig);
-    log.info('using kubeconfig', { path: flags.kubeconfig, context: kc.getCurrentContext() });
-    return { kc, inCluster: false };
-  }
-  if (process.env.KUBECONFIG) {
-    kc.loadFromDefault();
-    log.info('using kubeconfig', { path: process.env.KUBECONFIG, context: kc.getCurrentContext() });
-    return { kc, inCluster: false };
-  }
-  if (process.env.KUBERNETES_SERVICE_HOST) {
-    kc.loadFromCluster();
-    log.info('using in-cluster config');
-    return { kc, inCluster: true };
-  }
-  const home = path.join(os.homedir(), '.kube', 'config');
-  if (fs.existsSync(home)) {
-    kc.loadFromFile(home);
-    log.info('using kubeconfig', { path: home, context: kc.getCurrentContext() });
-    return { kc, inCluster: false };
-  }
-  throw new UsageError('no cluster configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster');
-}
-
 function leaseNamespace(flags: ControllerFlags, kc: KubeConfig, inCluster: boolean): string {
   if (flags.leaderElectionNamespace) return flags.leaderElectionNamespace;
   if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
   if (inCluster && fs.existsSync(SA_NAMESPACE_FILE)) return fs.readFileSync(SA_NAMESPACE_FILE, 'utf8').trim();
-  const ctx = kc.getContextObject(kc.getCurrentContext());
-  return ctx?.namespace || 'default';
+  return contextNamespace(kc) ?? 'default';
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -209,11 +179,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = jsonLogger({ level: flags.logLevel });
-  const k8s: ClientNode = await import('@kubernetes/client-node');
+  const k8s = await loadClientNode();
   let kc: KubeConfig;
   let inCluster: boolean;
   try {
-    ({ kc, inCluster } = loadKubeConfig(k8s, flags, log));
+    const loaded = loadKubeConfig(k8s, flags.kubeconfig);
+    ({ kc, inCluster } = loaded);
+    log.info(inCluster ? 'using in-cluster config' : 'using kubeconfig',
+      inCluster ? {} : { path: loaded.source, context: kc.getCurrentContext() });
   } catch (e) {
     log.error('cannot load the cluster configuration', errorFields(e));
     return 2;

@@ -19,8 +19,8 @@ import { LABEL_WORKLOAD } from './keys';
 import { KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { CronJob, CRONJOBS, Job, JOBS, KubeObject, Pod, PODS, ResourceType } from './kube/types';
-import { builtinControllers, Caches, ControllerDeps, ControllerSpec, Stores } from './reconcilers';
+import { CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeObject, Pod, PODS, ResourceType } from './kube/types';
+import { builtinControllers, Caches, ControllerDeps, Stores } from './reconcilers';
 import { Clock, systemClock } from './runtime/clock';
 import { Controller } from './runtime/controller';
 import { HttpServer, startHttpServer } from './runtime/http';
@@ -73,8 +73,6 @@ export interface ManagerOptions {
   readonly shutdownTimeoutMs?: number;
   /** Called when the Lease could not be renewed: the process must exit. */
   readonly onLeadershipLost?: () => void;
-  /** More controllers (the seam for JobRun); they get the same deps as the built-in ones. */
-  readonly extraControllers?: (deps: ControllerDeps) => ControllerSpec[];
 }
 
 export class Manager {
@@ -107,27 +105,32 @@ export class Manager {
       restartMaxMs: options.informerRestartMaxMs,
     };
     const ns = options.namespace;
-    const make = <T extends KubeObject>(rt: ResourceType, name: string, fieldSelector?: string) =>
-      new Informer<T>(() => options.listWatch<T>(rt, { namespace: ns, labelSelector: LABEL_WORKLOAD, fieldSelector }),
-        { ...informerOptions, name });
+    // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
+    const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) =>
+      new Informer<T>(() => options.listWatch<T>(rt, { namespace: ns, labelSelector, fieldSelector }),
+        { ...informerOptions, name: rt.plural });
     this.caches = {
-      jobs: make<Job>(JOBS, 'jobs'),
-      cronJobs: make<CronJob>(CRONJOBS, 'cronjobs'),
-      pods: make<Pod>(PODS, 'pods', 'status.phase=Pending'),
+      jobs: make<Job>(JOBS, LABEL_WORKLOAD),
+      cronJobs: make<CronJob>(CRONJOBS, LABEL_WORKLOAD),
+      pods: make<Pod>(PODS, LABEL_WORKLOAD, 'status.phase=Pending'),
+      jobRuns: make<JobRun>(JOB_RUNS, undefined),
+      jobTemplates: make<JobTemplate>(JOB_TEMPLATES, undefined),
     };
-    this.informers = [this.caches.jobs, this.caches.cronJobs, this.caches.pods];
+    this.informers = Object.values(this.caches);
     const tracker = new WriteTracker();
     this.stores = {
-      jobs: new Store(this.caches.jobs, tracker),
+      jobs: new Store(this.caches.jobs, tracker, JOBS.plural),
       cronJobs: new Store(this.caches.cronJobs, tracker),
       pods: new Store(this.caches.pods, tracker),
+      jobRuns: new Store(this.caches.jobRuns, tracker),
+      jobTemplates: new Store(this.caches.jobTemplates, tracker),
     };
     this.writer = new Writer(options.api, tracker);
     this.events = options.eventRecorder ?? new ApiEventRecorder(options.api, {
       instance: options.identity, clock: this.clock, log: this.log, metrics: this.metrics,
     });
     const deps: ControllerDeps = { stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics };
-    const specs = [...builtinControllers(deps), ...(options.extraControllers?.(deps) ?? [])];
+    const specs = builtinControllers(deps);
     this.controllers = specs.map((spec) => {
       const controller = new Controller(spec.reconciler, {
         workers: options.workers,

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiError } from '../src/kube/api';
-import { Job, JOBS, keyOf, Lease, LEASES } from '../src/kube/types';
-import { ControllerSpec } from '../src/reconcilers';
+import { Job, JOBS, Lease, LEASES } from '../src/kube/types';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { startHarness } from './support/harness';
@@ -38,7 +37,7 @@ describe('Manager', () => {
     const api = new FakeApi(clock);
     const h = await startHarness({ api, clock, leaderElection });
     assert.equal(api.object<Lease>(LEASES, leaderElection.namespace, leaderElection.name)!.spec!.holderIdentity, 'test-controller');
-    assert.equal(api.openWatches, 3);
+    assert.equal(api.openWatches, 5); // jobs, cronjobs, pods, jobruns, jobtemplates
     await h.stop();
     assert.equal(api.object<Lease>(LEASES, leaderElection.namespace, leaderElection.name)!.spec!.holderIdentity, '');
     assert.equal(h.manager.healthy(), false);
@@ -63,25 +62,12 @@ describe('Manager', () => {
     await h.stop();
   });
 
-  test('extraControllers: the seam for more rules (JobRun) gets the same caches, queueing and gating', async () => {
+  test('runs every rule, each with its own queue', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);
-    api.seed(JOBS, job({ name: 'j0' }));
-    const seen: string[] = [];
-    const extra: ControllerSpec = {
-      reconciler: {
-        name: 'jobrun',
-        async reconcile(key) {
-          seen.push(key);
-        },
-      },
-      watch(caches, enqueue) {
-        caches.jobs.onEvent((_type, obj) => enqueue(keyOf(obj)));
-      },
-    };
-    const h = await startHarness({ api, clock, extraControllers: () => [extra] });
-    assert.ok(seen.includes(`${NS}/j0`));
+    const h = await startHarness({ api, clock });
     assert.deepEqual(h.manager.controllers.map((c) => c.name), ['enqueue', 'window', 'pending-timeout', 'jobrun']);
+    assert.deepEqual(Object.keys(h.manager.status().informers as object), ['jobs', 'cronjobs', 'pods', 'jobruns', 'jobtemplates']);
     await h.stop();
   });
 });

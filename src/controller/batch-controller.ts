@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BatchValidationError, locate } from '../errors';
 import { BatchCustomResourceDefinitions } from './batch-crds';
+import { API_GROUP } from './crds';
 import { markAsBatchController } from './presence';
 import { checkObjectName } from '../kube/validation';
 
@@ -84,8 +85,9 @@ export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: s
   {
     apiGroups: ['batch'],
     resources: ['jobs'],
-    verbs: ['get', 'list', 'watch', 'patch', 'delete'],
-    why: 'watch runs (get: a pod\'s Job missing from the cache); admit queued Jobs (patch suspend); delete Jobs beyond the queue cap',
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+    why: 'watch runs (get: a pod\'s Job missing from the cache); create the Job of a JobRun; admit queued Jobs (patch suspend); ' +
+      'delete Jobs beyond the queue cap or replaced by a JobRun (Replace)',
   },
   {
     apiGroups: ['batch'],
@@ -95,7 +97,10 @@ export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: s
   },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], why: 'find pods Pending past their timeout' },
   { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions and timeouts' },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions, timeouts and runs' },
+  { apiGroups: [API_GROUP], resources: ['jobruns'], verbs: ['list', 'watch'], why: 'see ad-hoc run requests' },
+  { apiGroups: [API_GROUP], resources: ['jobruns/status'], verbs: ['patch'], why: 'report a run\'s progress and outcome' },
+  { apiGroups: [API_GROUP], resources: ['jobtemplates'], verbs: ['list', 'watch'], why: 'read the template a JobRun names' },
 ];
 
 /**

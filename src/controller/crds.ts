@@ -1,4 +1,5 @@
 import { BoolFormat, OptionType } from '../options/types';
+import { RunSourceKind } from '../runs/run-source-kind';
 
 /**
  * The CustomResourceDefinitions of cdk8s-batch, as data: one source of truth for the
@@ -143,7 +144,15 @@ export const JOB_RUN_SPEC_SCHEMA: Schema = {
     templateRef: {
       type: 'object',
       required: ['name'],
-      properties: { name: { type: 'string', minLength: 1, maxLength: 253 } },
+      properties: {
+        kind: {
+          type: 'string',
+          enum: Object.values(RunSourceKind),
+          default: RunSourceKind.JOB_TEMPLATE,
+          description: 'JobTemplate (a ParameterizedJob, or a ScheduledBatch with options) or CronJob (a ScheduledBatch without options).',
+        },
+        name: { type: 'string', minLength: 1, maxLength: 253 },
+      },
     },
     values: { type: 'object', additionalProperties: str },
     force: { type: 'boolean', description: 'Start even if the concurrency policy would refuse or queue the run.' },
@@ -163,8 +172,18 @@ export const JOB_RUN_STATUS_SCHEMA: Schema = {
   },
 };
 
+/**
+ * The Job of a run takes the JobRun's name, and Kubernetes puts Job names in pod labels: a
+ * JobRun name must be a DNS label of at most 63 characters (checked again by the run core).
+ */
+const JOB_RUN_NAME_RULE: Schema = {
+  rule: "self.metadata.name.size() <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
+  message: 'a JobRun name must be a DNS label of at most 63 characters (lower case letters, digits and "-"), because its Job takes the name',
+};
+
 /** A CustomResourceDefinition manifest for one of our kinds. */
-function crd(kind: string, plural: string, shortName: string, spec: Schema, status: Schema | undefined, columns: Schema[]): Schema {
+function crd(kind: string, plural: string, shortName: string, spec: Schema, status: Schema | undefined, columns: Schema[],
+  rules: Schema[] = []): Schema {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -181,6 +200,7 @@ function crd(kind: string, plural: string, shortName: string, spec: Schema, stat
           openAPIV3Schema: {
             type: 'object',
             required: ['spec'],
+            ...(rules.length > 0 ? { 'x-kubernetes-validations': rules } : {}),
             properties: {
               apiVersion: str,
               kind: str,
@@ -208,7 +228,7 @@ export function customResourceDefinitions(): Schema[] {
       { name: 'Template', type: 'string', jsonPath: '.spec.templateRef.name' },
       { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
       { name: 'Job', type: 'string', jsonPath: '.status.jobName' },
-    ]),
+    ], [JOB_RUN_NAME_RULE]),
   ];
 }
 

@@ -25,3 +25,5 @@ export const ANNOTATION_NOT_BEFORE = `${PREFIX}/not-before`;
 export const ANNOTATION_NOT_AFTER = `${PREFIX}/not-after`;
 /** Annotation: how long a pod may stay Pending before the controller fails it (seconds). */
 export const ANNOTATION_PENDING_TIMEOUT = `${PREFIX}/pending-timeout-seconds`;
+/** Label on a Job created for an ad-hoc run (and its pods): the run's name. */
+export const LABEL_JOB_RUN = `${PREFIX}/job-run`;

@@ -1,12 +1,12 @@
-import { ApiObject, ApiObjectMetadata, Chart, Names } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectProps, Chart, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { API_GROUP, API_VERSION, JOB_RUN_KIND } from '../controller/crds';
 import { locate } from '../errors';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
 import { Concurrency, ConcurrencyPolicy } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
 import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
 import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
+import { jobRunManifest } from '../runs/job-run-manifest';
 
 /**
  * Properties of a `ParameterizedJob`.
@@ -134,12 +134,14 @@ export class ParameterizedJob extends BatchWorkload {
     const labels = { [LABEL_WORKLOAD]: this.workload.name, [LABEL_KIND]: 'ParameterizedJob' };
     if (kind === RunKind.JOB_RUN) {
       this._warnWithoutController('addRun() with RunKind.JOB_RUN');
-      return new ApiObject(scope, 'Resource', {
-        apiVersion: `${API_GROUP}/${API_VERSION}`,
-        kind: JOB_RUN_KIND,
-        metadata: { name, namespace: this.metadata?.namespace, labels },
-        spec: { templateRef: { name: this.workload.name }, values: sortedValues(values) },
-      });
+      return new ApiObject(scope, 'Resource', jobRunManifest({
+        name,
+        namespace: this.metadata?.namespace,
+        workload: this.workload.name,
+        templateName: this.workload.name,
+        values,
+        labels,
+      }) as ApiObjectProps);
     }
     const meta = this._jobMetadata(this.workload.name);
     return new ApiObject(scope, 'Resource', {
@@ -149,16 +151,4 @@ export class ParameterizedJob extends BatchWorkload {
       spec: this._lazy(() => this._renderJobSpec(this.workload, {}, values)),
     });
   }
-}
-
-function sortedValues(values: Record<string, string>): Record<string, string> | undefined {
-  const keys = Object.keys(values).sort();
-  if (keys.length === 0) {
-    return undefined;
-  }
-  const out: Record<string, string> = {};
-  for (const key of keys) {
-    out[key] = values[key];
-  }
-  return out;
 }

@@ -9,13 +9,16 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { installBatchCrds } from './support/crds';
 import { apply, kubectl, listObjects, waitFor } from './support/rig';
+import { CONTROLLER_CLUSTER_RULES } from '../../src';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONTROLLER_DIR = path.join(ROOT, 'controller');
 export const CONTROLLER_MAIN = path.join(CONTROLLER_DIR, 'dist', 'controller', 'src', 'main.js');
 
 let built = false;
+let crdsInstalled = false;
 
 /** Compiles the controller (incremental). Its dependencies must be installed (npm ci in controller/). */
 export function buildController(): void {
@@ -29,17 +32,11 @@ export function buildController(): void {
 }
 
 /**
- * The controller's RBAC, exactly as docs/controller.md lists it: the tests run the
- * controller with a ServiceAccount token bound to these rules only (not as cluster admin),
- * so a missing verb fails them.
+ * The controller's RBAC, exactly as the BatchController construct emits it (and
+ * docs/controller.md lists): the tests run the controller with a ServiceAccount token bound
+ * to these rules only (not as cluster admin), so a missing verb fails them.
  */
-export const CONTROLLER_RULES = [
-  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'patch', 'delete'] },
-  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['list', 'watch', 'patch'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
-  { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'] },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
-];
+export const CONTROLLER_RULES = CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs }));
 /** Leader election, in the controller's own namespace. */
 export const LEASE_RULES = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
@@ -127,6 +124,11 @@ export interface ControllerStartOptions {
 export class ControllerProcess {
   static async start(options: ControllerStartOptions): Promise<ControllerProcess> {
     buildController();
+    // The controller watches JobRuns and JobTemplates: without the CRDs it never gets ready.
+    if (!crdsInstalled) {
+      await installBatchCrds();
+      crdsInstalled = true;
+    }
     let kubeconfig = options.kubeconfig ?? kubeconfigs.get(options.namespace);
     if (!kubeconfig) {
       kubeconfig = leastPrivilegeKubeconfig(options.namespace);

@@ -27,6 +27,39 @@ interface Overlay {
 
 export class WriteTracker {
   private readonly overlays = new Map<string, Overlay>();
+  /** Objects we created that the informer of `plural` has not shown yet, by uid. */
+  private readonly created = new Map<string, { readonly plural: string; readonly obj: KubeObject }>();
+
+  /** Records that we created `obj` (the API server's answer) in the collection `plural`. */
+  recordCreate(plural: string, obj: KubeObject): void {
+    if (obj.metadata.uid) this.created.set(obj.metadata.uid, { plural, obj });
+  }
+
+  forgetCreatedUid(uid: string): void {
+    this.created.delete(uid);
+  }
+
+  /** Forgets our creations in `plural` (the informer relisted, so it shows those that exist). */
+  forgetCreated(plural: string): void {
+    for (const [uid, entry] of this.created) {
+      if (entry.plural === plural) this.created.delete(uid);
+    }
+  }
+
+  /**
+   * Our creations in `plural` (and `namespace`) that the cache does not hold yet, passed
+   * through `resolve` so that a later write on top of a creation shows.
+   */
+  createdNotSeen<T extends KubeObject>(plural: string, namespace?: string, name?: string): T[] {
+    const out: T[] = [];
+    for (const { plural: p, obj } of this.created.values()) {
+      if (p !== plural || (namespace !== undefined && obj.metadata.namespace !== namespace)) continue;
+      if (name !== undefined && obj.metadata.name !== name) continue;
+      const resolved = this.resolve(obj as T);
+      if (resolved) out.push(resolved);
+    }
+    return out;
+  }
 
   /** Records that `before` (as the cache had it) became `after` (undefined: deleted). */
   record(before: KubeObject, after: KubeObject | undefined): void {
@@ -58,6 +91,7 @@ export class WriteTracker {
   observe(obj: KubeObject, deleted: boolean): void {
     const uid = obj.metadata.uid;
     if (!uid) return;
+    this.created.delete(uid);
     const overlay = this.overlays.get(uid);
     if (!overlay) return;
     if (deleted || !overlay.replaced.has(obj.metadata.resourceVersion ?? '')) {
@@ -66,14 +100,20 @@ export class WriteTracker {
   }
 
   get size(): number {
-    return this.overlays.size;
+    return this.overlays.size + this.created.size;
   }
 }
 
 /** A read-only view of one informer's cache with the controller's own writes applied. */
 export class Store<T extends KubeObject> {
-  constructor(private readonly informer: Informer<T>, private readonly tracker: WriteTracker) {
+  /**
+   * @param plural the informer's resource (e.g. `jobs`), to show our own creations in it
+   * before the informer does
+   */
+  constructor(private readonly informer: Informer<T>, private readonly tracker: WriteTracker, private readonly plural?: string) {
     informer.onEvent((type, obj) => tracker.observe(obj, type === 'delete'));
+    // A relist is a LIST made after our creations: it holds every one of them that still exists.
+    if (plural) informer.onRelisted(() => tracker.forgetCreated(plural));
   }
 
   get hasSynced(): boolean {
@@ -82,7 +122,8 @@ export class Store<T extends KubeObject> {
 
   get(namespace: string | undefined, name: string): T | undefined {
     const cached = this.informer.get(namespace, name);
-    return cached ? this.tracker.resolve(cached) : undefined;
+    if (cached) return this.tracker.resolve(cached);
+    return this.plural ? this.notCached(this.tracker.createdNotSeen<T>(this.plural, namespace, name))[0] : undefined;
   }
 
   list(namespace?: string): T[] {
@@ -91,7 +132,23 @@ export class Store<T extends KubeObject> {
       const obj = this.tracker.resolve(cached);
       if (obj) out.push(obj);
     }
+    if (this.plural) {
+      out.push(...this.notCached(this.tracker.createdNotSeen<T>(this.plural, namespace)));
+    }
     return out;
+  }
+
+  /**
+   * Our creations the cache does not hold. The watch event of a creation can arrive before
+   * the API server's answer does; then the cache has it already and the record is dropped.
+   */
+  private notCached(created: T[]): T[] {
+    return created.filter((obj) => {
+      const cached = this.informer.get(obj.metadata.namespace, obj.metadata.name!);
+      if (cached?.metadata.uid !== obj.metadata.uid) return true;
+      this.tracker.forgetCreatedUid(obj.metadata.uid!);
+      return false;
+    });
   }
 }
 
@@ -108,6 +165,16 @@ export class Writer {
     const body = { ...patch, metadata: { ...meta, resourceVersion: obj.metadata.resourceVersion } };
     const result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
     this.tracker.record(obj, result);
+    return result;
+  }
+
+  /**
+   * Creates `obj`; readers of the collection's Store see it at once (client-go's creation
+   * "expectations"), so a reconcile that runs before the watch event never creates it twice.
+   */
+  async create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    const result = await this.api.create<T>(rt, obj.metadata.namespace, obj);
+    this.tracker.recordCreate(rt.plural, result);
     return result;
   }
 

@@ -20,6 +20,8 @@ export interface RestClientOptions {
   readonly timeoutMs?: number;
   /** Page size of lists (default 500). */
   readonly pageSize?: number;
+  /** Who writes (`fieldManager`, and the User-Agent); default the controller's name. */
+  readonly fieldManager?: string;
 }
 
 interface RequestSpec {
@@ -33,10 +35,12 @@ interface RequestSpec {
 export class RestClient implements KubeApi {
   private readonly timeoutMs: number;
   private readonly pageSize: number;
+  private readonly fieldManager: string;
 
   constructor(private readonly kc: KubeConfigLike, options: RestClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.pageSize = options.pageSize ?? 500;
+    this.fieldManager = options.fieldManager ?? FIELD_MANAGER;
   }
 
   async get<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, name: string): Promise<T> {
@@ -69,12 +73,12 @@ export class RestClient implements KubeApi {
   }
 
   async create<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, body: T): Promise<T> {
-    return this.request<T>({ method: 'POST', path: resourcePath(rt, namespace), query: { fieldManager: FIELD_MANAGER }, body });
+    return this.request<T>({ method: 'POST', path: resourcePath(rt, namespace), query: { fieldManager: this.fieldManager }, body });
   }
 
   async replace<T extends KubeObject>(rt: ResourceType, namespace: string | undefined, name: string, body: T): Promise<T> {
     return this.request<T>({
-      method: 'PUT', path: resourcePath(rt, namespace, name), query: { fieldManager: FIELD_MANAGER }, body,
+      method: 'PUT', path: resourcePath(rt, namespace, name), query: { fieldManager: this.fieldManager }, body,
     });
   }
 
@@ -84,7 +88,7 @@ export class RestClient implements KubeApi {
     return this.request<T>({
       method: 'PATCH',
       path: resourcePath(rt, namespace, name, subresource),
-      query: { fieldManager: FIELD_MANAGER },
+      query: { fieldManager: this.fieldManager },
       body: patch,
       contentType: 'application/merge-patch+json',
     });
@@ -110,7 +114,7 @@ export class RestClient implements KubeApi {
       method: spec.method,
       headers: {
         'Accept': 'application/json',
-        'User-Agent': `${FIELD_MANAGER}/node`,
+        'User-Agent': `${this.fieldManager}/node`,
         ...(payload ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
       },
     };

@@ -5,6 +5,7 @@
  * arrive as raw JSON, so one informer cache would hold two shapes. Everything here is raw
  * JSON, read and written through `KubeApi`.
  */
+import { API_GROUP, API_VERSION, JOB_RUN_KIND, JOB_TEMPLATE_KIND } from '../../../src/controller/crds';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -99,6 +100,31 @@ export interface Lease extends KubeObject {
   };
 }
 
+/** A JobTemplate (cdk8s-batch.dev/v1alpha1); the run core reads its spec. */
+export interface JobTemplate extends KubeObject {
+  spec?: Record<string, any>;
+}
+
+/** A JobRun (cdk8s-batch.dev/v1alpha1): a request for one ad-hoc run. */
+export interface JobRun extends KubeObject {
+  spec?: {
+    templateRef?: { kind?: string; name?: string };
+    values?: Record<string, string>;
+    force?: boolean;
+  };
+  status?: JobRunStatus;
+}
+
+export interface JobRunStatus {
+  phase?: string;
+  jobName?: string;
+  values?: Record<string, string>;
+  startTime?: string;
+  completionTime?: string;
+  observedGeneration?: number;
+  conditions?: Condition[];
+}
+
 /** A resource the controller talks to: enough to build its REST path and watch URL. */
 export interface ResourceType {
   /** API group, '' for core. */
@@ -114,6 +140,10 @@ export const JOBS: ResourceType = { group: 'batch', version: 'v1', plural: 'jobs
 export const CRONJOBS: ResourceType = { group: 'batch', version: 'v1', plural: 'cronjobs', kind: 'CronJob', namespaced: true };
 export const PODS: ResourceType = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 export const LEASES: ResourceType = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true };
+export const JOB_RUNS: ResourceType = { group: API_GROUP, version: API_VERSION, plural: 'jobruns', kind: JOB_RUN_KIND, namespaced: true };
+export const JOB_TEMPLATES: ResourceType = {
+  group: API_GROUP, version: API_VERSION, plural: 'jobtemplates', kind: JOB_TEMPLATE_KIND, namespaced: true,
+};
 export const EVENTS: ResourceType = { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true };
 
 /** `apiVersion` of a resource type, e.g. `batch/v1` or `v1`. */

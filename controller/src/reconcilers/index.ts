@@ -2,18 +2,18 @@
  * The controllers the companion controller runs, and how informer events become work-queue
  * keys. Event handlers never act; they only name what to look at again.
  *
- * Seam for later rules (JobRun, ad-hoc runs): add a `ControllerSpec` here (its reconciler
- * plus the events that enqueue it), and, for a CRD, an informer in `../manager.ts`
- * (`Caches`). Nothing else changes: queueing, retries, leader gating, metrics and shutdown
- * are the manager's.
+ * A new rule is a `ControllerSpec` here (its reconciler plus the events that enqueue it)
+ * and, for a resource not watched yet, an informer in `../manager.ts` (`Caches`). Nothing
+ * else changes: queueing, retries, leader gating, metrics and shutdown are the manager's.
  */
 import { EnqueueReconciler, workloadKey } from './enqueue';
+import { jobRunKey, jobRunOf, JobRunReconciler } from './job-run';
 import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
 import { hasWindow, WindowReconciler } from './window';
 import { KubeApi } from '../kube/api';
 import { Store, Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
-import { CronJob, Job, keyOf, Pod } from '../kube/types';
+import { CronJob, Job, JobRun, JobTemplate, keyOf, Pod } from '../kube/types';
 import { Reconciler } from '../runtime/controller';
 import { Informer } from '../runtime/informer';
 import { Metrics } from '../runtime/metrics';
@@ -24,12 +24,17 @@ export interface Caches {
   readonly cronJobs: Informer<CronJob>;
   /** Pending workload pods only (field selector `status.phase=Pending`). */
   readonly pods: Informer<Pod>;
+  /** All JobRuns and JobTemplates (our own kinds: no label selector). */
+  readonly jobRuns: Informer<JobRun>;
+  readonly jobTemplates: Informer<JobTemplate>;
 }
 
 export interface Stores {
   readonly jobs: Store<Job>;
   readonly cronJobs: Store<CronJob>;
   readonly pods: Store<Pod>;
+  readonly jobRuns: Store<JobRun>;
+  readonly jobTemplates: Store<JobTemplate>;
 }
 
 export interface ControllerDeps {
@@ -77,6 +82,31 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
       watch(caches, enqueue) {
         caches.pods.onEvent((type, pod) => {
           if (type !== 'delete' && isPendingWorkloadPod(pod)) enqueue(keyOf(pod));
+        });
+      },
+    },
+    {
+      reconciler: new JobRunReconciler({
+        jobRuns: stores.jobRuns, jobTemplates: stores.jobTemplates, cronJobs: stores.cronJobs, jobs: stores.jobs, writer, events, metrics,
+      }),
+      watch(caches, enqueue) {
+        caches.jobRuns.onEvent((type, run) => {
+          const key = jobRunKey(run);
+          if (type !== 'delete' && key) enqueue(key);
+        });
+        // A run's Job moved on (or was deleted): its JobRun's status follows.
+        caches.jobs.onEvent((_type, job) => {
+          const runName = jobRunOf(job);
+          const run = runName ? stores.jobRuns.get(job.metadata.namespace, runName) : undefined;
+          const key = run ? jobRunKey(run) : undefined;
+          if (key) enqueue(key);
+        });
+        // A template or CronJob appeared or changed: runs waiting for it can start.
+        caches.jobTemplates.onEvent((type, template) => {
+          if (type !== 'delete') enqueue(keyOf(template));
+        });
+        caches.cronJobs.onEvent((type, cron) => {
+          if (type !== 'delete') enqueue(keyOf(cron));
         });
       },
     },

@@ -7,7 +7,8 @@ export interface ObjectStore<T> {
   list(namespace?: string): T[];
 }
 
-function trueCondition(conditions: Condition[] | undefined, type: string): Condition | undefined {
+/** The condition of `type` if its status is `True`. */
+export function trueCondition(conditions: Condition[] | undefined, type: string): Condition | undefined {
   return conditions?.find((c) => c.type === type && c.status === 'True');
 }
 

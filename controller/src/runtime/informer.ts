@@ -71,6 +71,7 @@ export class Informer<T extends KubeObject> {
   private watchdogTimer?: Timer;
   private relisting?: Promise<boolean>;
   private listeners: Array<InformerListener<T>> = [];
+  private relistListeners: Array<() => void> = [];
   private syncWaiters: Array<() => void> = [];
   private relistCount = 0;
 
@@ -86,6 +87,11 @@ export class Informer<T extends KubeObject> {
   /** Registers a listener for adds, updates and deletes (also the resync after a relist). */
   onEvent(listener: InformerListener<T>): void {
     this.listeners.push(listener);
+  }
+
+  /** Registers a listener called after a relist was swapped in (the cache is a fresh LIST). */
+  onRelisted(listener: () => void): void {
+    this.relistListeners.push(listener);
   }
 
   get hasSynced(): boolean {
@@ -278,6 +284,7 @@ export class Informer<T extends KubeObject> {
     }
     for (const o of inst.lw.list()) this.emit('update', o);
     this.markSynced();
+    for (const l of this.relistListeners) l();
   }
 
   private scheduleWatchdog(): void {

@@ -81,6 +81,12 @@ export class Metrics {
     labelNames: ['namespace'],
     registers: [this.registry],
   });
+  readonly jobRuns = new Counter({
+    name: 'cdk8s_batch_job_runs_total',
+    help: 'JobRuns decided, by result: started, queued, replaced, refused, invalid',
+    labelNames: ['namespace', 'result'],
+    registers: [this.registry],
+  });
   readonly informerSynced = new Gauge({
     name: 'cdk8s_batch_informer_synced', help: '1 once the informer has listed its resource', labelNames: ['resource'], registers: [this.registry],
   });

@@ -17,12 +17,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, DeleteOptions, KubeApi, ListOptions } from '../../src/kube/api';
 import {
-  CRONJOBS, EVENTS, JOBS, KubeList, KubeObject, LEASES, PODS, resourcePath, ResourceType,
+  CRONJOBS, EVENTS, JOB_RUNS, JOB_TEMPLATES, JOBS, KubeList, KubeObject, LEASES, PODS, resourcePath, ResourceType,
 } from '../../src/kube/types';
 import { Clock } from '../../src/runtime/clock';
 
-export const ALL_TYPES: ResourceType[] = [JOBS, CRONJOBS, PODS, LEASES, EVENTS];
-const WITH_STATUS = new Set(['jobs', 'cronjobs', 'pods']);
+export const ALL_TYPES: ResourceType[] = [JOBS, CRONJOBS, PODS, LEASES, EVENTS, JOB_RUNS, JOB_TEMPLATES];
+const WITH_STATUS = new Set(['jobs', 'cronjobs', 'pods', 'jobruns']);
 
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

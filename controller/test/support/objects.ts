@@ -3,7 +3,7 @@ import {
   ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE,
   ANNOTATION_PENDING_TIMEOUT, LABEL_WORKLOAD, POLICY_ENQUEUE,
 } from '../../src/keys';
-import { CronJob, Job, Pod } from '../../src/kube/types';
+import { CronJob, Job, JobRun, JobTemplate, Pod } from '../../src/kube/types';
 
 export const NS = 'team-a';
 
@@ -112,4 +112,68 @@ export function pod(name: string, owner: Job, options: { created?: string; phase
 /** Marks a Job finished as the Job controller would. */
 export function finish(j: Job, type: 'Complete' | 'Failed' = 'Complete'): void {
   j.status = { ...j.status, conditions: [...(j.status?.conditions ?? []), { type, status: 'True' }] };
+}
+
+export interface JobTemplateSpec {
+  readonly name?: string;
+  readonly policy?: 'Allow' | 'Forbid' | 'Replace' | 'Enqueue';
+  readonly maxConcurrency?: number;
+  /** Container args; default `['echo', 'Hello, ${option.username}!']`. */
+  readonly args?: string[];
+  readonly options?: Record<string, unknown>[];
+}
+
+/** A JobTemplate shaped as `ParameterizedJob` synthesizes it (cf. dist/parameterized.k8s.yaml). */
+export function jobTemplate(spec: JobTemplateSpec = {}): JobTemplate {
+  const name = spec.name ?? 'greet';
+  const policy = spec.policy ?? 'Allow';
+  const enqueue = policy === 'Enqueue' ? enqueueAnnotations({ maxConcurrency: spec.maxConcurrency ?? 1 }) : undefined;
+  return {
+    apiVersion: 'cdk8s-batch.dev/v1alpha1',
+    kind: 'JobTemplate',
+    metadata: { name, namespace: NS, labels: { [LABEL_WORKLOAD]: name, 'cdk8s-batch.dev/kind': 'ParameterizedJob' } },
+    spec: {
+      workload: { kind: 'ParameterizedJob', name },
+      concurrency: { policy, ...(policy === 'Enqueue' ? { maxConcurrency: spec.maxConcurrency ?? 1 } : {}) },
+      options: spec.options ?? [
+        { type: 'String', name: 'username', required: false, string: { default: 'Example User', trimSpaces: true } },
+        { type: 'Select', name: 'region', required: false, select: { values: ['emea', 'amer'], default: 'emea', allowCustom: false } },
+        { type: 'Int', name: 'top', required: false, int: { default: 10, min: 1, max: 100 } },
+      ],
+      template: {
+        metadata: { labels: { [LABEL_WORKLOAD]: name }, ...(enqueue ? { annotations: enqueue } : {}) },
+        spec: {
+          backoffLimit: 2,
+          template: {
+            metadata: { labels: { [LABEL_WORKLOAD]: name } },
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'main', image: 'alpine:3.20', args: spec.args ?? ['echo', 'Hello, ${option.username}!', '--region=${option.region}', '--out=/${workload.namespace}/${workload.name}'] }],
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+export interface JobRunSpec {
+  readonly template?: string;
+  readonly kind?: 'JobTemplate' | 'CronJob';
+  readonly values?: Record<string, string>;
+  readonly force?: boolean;
+  readonly created?: string;
+}
+
+export function jobRun(name: string, spec: JobRunSpec = {}): JobRun {
+  return {
+    apiVersion: 'cdk8s-batch.dev/v1alpha1',
+    kind: 'JobRun',
+    metadata: { name, namespace: NS, ...(spec.created ? { creationTimestamp: spec.created } : {}) },
+    spec: {
+      templateRef: { ...(spec.kind ? { kind: spec.kind } : {}), name: spec.template ?? 'greet' },
+      ...(spec.values ? { values: spec.values } : {}),
+      ...(spec.force !== undefined ? { force: spec.force } : {}),
+    },
+  };
 }

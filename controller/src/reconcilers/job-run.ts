@@ -1,0 +1,290 @@
+/**
+ * JobRun: one ad-hoc run of a workload, requested as an object.
+ *
+ * A JobRun names a JobTemplate (a ParameterizedJob, or a ScheduledBatch with options) or a
+ * CronJob (a ScheduledBatch without options) plus option values. The run core in
+ * `src/runs` (the code `cdk8s-batch run --dry-run` uses too) validates the values with the
+ * options core, substitutes them and builds the Job; this reconciler applies the workload's
+ * concurrency policy, creates the Job with the JobRun as its controlling owner, and mirrors
+ * the Job's progress into the JobRun's status.
+ *
+ * The work-queue key is the workload (`namespace/templateRef.name`), not the JobRun: the
+ * JobRuns of one workload are decided one at a time, oldest first, so two JobRuns of a
+ * `Forbid` workload created together never both start. Everything is read from the caches
+ * (with our own creations shown at once, see kube/cache.ts) and every write is conditional,
+ * so a restart or failover never creates a Job twice: the Job takes the JobRun's name, and a
+ * JobRun whose Job exists is only ever updated from it.
+ *
+ * Status: `phase` (Pending, Queued, Running, Succeeded, Failed, Refused), `jobName`, the
+ * rendered `values`, `startTime`, `completionTime`, and the conditions `Accepted` (True once
+ * the Job exists, False when refused or invalid, Unknown while the template is missing),
+ * `Complete` and `Failed`.
+ */
+import { BatchValidationError } from '../../../src/errors';
+import { admitRun, checkRunName, jobForRun, RunAdmission, RunSource, runSourceFromCronJob, runSourceFromJobTemplate } from '../../../src/runs';
+import { RunSourceKind } from '../../../src/runs/run-source-kind';
+import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../keys';
+import { FINAL_PHASES, phaseOfJob, RunPhase } from './run-phase';
+import { byCreation, controllerOwner, isJobFinished, ObjectStore, rfc3339, trueCondition } from './util';
+import { Writer } from '../kube/cache';
+import { EventRecorder, EventType } from '../kube/events';
+import {
+  apiVersionOf, Condition, CronJob, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobRunStatus, JOBS, JobTemplate, KubeObject, splitKey,
+} from '../kube/types';
+import { ReconcileContext, Reconciler } from '../runtime/controller';
+import { Metrics } from '../runtime/metrics';
+
+export interface JobRunDeps {
+  readonly jobRuns: ObjectStore<JobRun>;
+  readonly jobTemplates: ObjectStore<JobTemplate>;
+  readonly cronJobs: ObjectStore<CronJob>;
+  readonly jobs: ObjectStore<Job>;
+  readonly writer: Writer;
+  readonly events: EventRecorder;
+  readonly metrics?: Metrics;
+}
+
+/** Condition types of a JobRun. */
+export const CONDITION_ACCEPTED = 'Accepted';
+export const CONDITION_COMPLETE = 'Complete';
+export const CONDITION_FAILED = 'Failed';
+
+/** The work-queue key of a JobRun: its workload, `namespace/templateRef.name`. */
+export function jobRunKey(run: JobRun): string | undefined {
+  const source = run.spec?.templateRef?.name;
+  return source && run.metadata.namespace ? `${run.metadata.namespace}/${source}` : undefined;
+}
+
+/** The JobRun name a Job was created for, if it was. */
+export function jobRunOf(job: Job): string | undefined {
+  return controllerOwner(job, 'JobRun')?.name ?? job.metadata.labels?.[LABEL_JOB_RUN];
+}
+
+export class JobRunReconciler implements Reconciler {
+  readonly name = 'jobrun';
+
+  constructor(private readonly deps: JobRunDeps) {}
+
+  async reconcile(key: string, ctx: ReconcileContext): Promise<void> {
+    const { namespace, name: sourceName } = splitKey(key);
+    const runs = this.deps.jobRuns.list(namespace)
+      .filter((r) => r.spec?.templateRef?.name === sourceName && !r.metadata.deletionTimestamp)
+      .sort(byCreation);
+    for (const run of runs) {
+      if (FINAL_PHASES.has(run.status?.phase ?? '')) continue;
+      await this.reconcileRun(run, ctx);
+    }
+  }
+
+  private async reconcileRun(run: JobRun, ctx: ReconcileContext): Promise<void> {
+    const namespace = run.metadata.namespace!;
+    const name = run.metadata.name!;
+    const job = this.deps.jobs.get(namespace, name);
+    if (job) {
+      if (controllerOwner(job, 'JobRun')?.uid !== run.metadata.uid) {
+        await this.fail(run, ctx, 'JobExists',
+          `A Job named ${name} already exists in ${namespace} and does not belong to this JobRun. Create the JobRun under another name.`);
+        return;
+      }
+      await this.follow(run, job, ctx);
+      return;
+    }
+    if (run.status?.jobName) {
+      await this.fail(run, ctx, 'JobDeleted',
+        `Job ${run.status.jobName} was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).`);
+      return;
+    }
+    await this.start(run, ctx);
+  }
+
+  /** A JobRun without a Job: validate, apply the concurrency policy, create the Job. */
+  private async start(run: JobRun, ctx: ReconcileContext): Promise<void> {
+    const namespace = run.metadata.namespace!;
+    const name = run.metadata.name!;
+    const found = this.sourceOf(run);
+    if (typeof found === 'string') {
+      await this.setStatus(run, { phase: RunPhase.PENDING, conditions: [condition(CONDITION_ACCEPTED, 'Unknown', 'TemplateNotFound', found)] }, ctx);
+      return;
+    }
+    if (found instanceof BatchValidationError) {
+      await this.fail(run, ctx, 'InvalidTemplate', found.message);
+      return;
+    }
+    const source = found;
+    try {
+      checkRunName(name);
+    } catch (e) {
+      await this.fail(run, ctx, 'InvalidName', `JobRun ${namespace}/${name}: ${(e as Error).message}`);
+      return;
+    }
+    const values = run.spec?.values ?? {};
+    const problems = source.options.validate(values);
+    if (problems.length > 0) {
+      await this.fail(run, ctx, 'InvalidValues', problems.join(' '));
+      return;
+    }
+
+    const active = this.deps.jobs.list(namespace)
+      .filter((j) => j.metadata.labels?.[LABEL_WORKLOAD] === source.workload && !isJobFinished(j) && !j.metadata.deletionTimestamp);
+    const admission = admitRun(source.concurrency.policy, active.length, run.spec?.force === true);
+    if (admission === RunAdmission.REFUSE) {
+      const names = active.map((j) => j.metadata.name).sort().join(', ');
+      const message = `Workload ${source.workload} has the Forbid concurrency policy and ${active.length === 1 ? 'a run is' : 'runs are'} ` +
+        `active (${names}). Create a new JobRun once it finishes, or set spec.force: true to start anyway.`;
+      this.deps.metrics?.jobRuns.inc({ namespace, result: 'refused' });
+      await this.event(run, 'Warning', 'Refused', 'Refuse', message);
+      await this.setStatus(run, {
+        phase: RunPhase.REFUSED,
+        conditions: [condition(CONDITION_ACCEPTED, 'False', 'Forbidden', message)],
+      }, ctx);
+      return;
+    }
+    if (admission === RunAdmission.REPLACE) {
+      for (const old of active) {
+        await this.deps.writer.delete(JOBS, old, { propagationPolicy: 'Background' });
+        ctx.log.info('replaced an active Job', { jobRun: name, job: old.metadata.name, workload: source.workload });
+      }
+      this.deps.metrics?.jobRuns.inc({ namespace, result: 'replaced' });
+      await this.event(run, 'Normal', 'Replaced', 'Replace',
+        `Deleted the active Jobs of workload ${source.workload} (${active.map((j) => j.metadata.name).sort().join(', ')}) ` +
+        'before starting this run (Replace concurrency policy).');
+    }
+
+    let built;
+    try {
+      built = jobForRun(source, {
+        name,
+        values,
+        admission: admission === RunAdmission.QUEUE ? RunAdmission.QUEUE : RunAdmission.START,
+        jobRunUid: run.metadata.uid,
+      });
+    } catch (e) {
+      if (!(e instanceof BatchValidationError)) throw e;
+      await this.fail(run, ctx, 'InvalidTemplate', `${source.kind} ${namespace}/${source.name}: ${e.message}`);
+      return;
+    }
+    const created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
+    const queued = admission === RunAdmission.QUEUE;
+    this.deps.metrics?.jobRuns.inc({ namespace, result: queued ? 'queued' : 'started' });
+    ctx.log.info('created Job for JobRun', { jobRun: name, job: name, workload: source.workload, queued });
+    const message = queued
+      ? `Created Job ${name}, suspended: it waits in the queue of workload ${source.workload} (Enqueue, at most ${source.concurrency.maxConcurrency} running).`
+      : `Created Job ${name}.`;
+    await this.event(run, 'Normal', 'JobCreated', 'Create', message);
+    await this.setStatus(run, {
+      phase: phaseOfJob(created),
+      jobName: name,
+      values: built.values,
+      conditions: [condition(CONDITION_ACCEPTED, 'True', queued ? 'Queued' : 'Started', message)],
+    }, ctx);
+  }
+
+  /** A JobRun with its Job: mirror the Job's progress. */
+  private async follow(run: JobRun, job: Job, ctx: ReconcileContext): Promise<void> {
+    const phase = phaseOfJob(job);
+    const conditions: Condition[] = [...(run.status?.conditions ?? []).filter((c) => c.type === CONDITION_ACCEPTED)];
+    if (conditions.length === 0) {
+      conditions.push(condition(CONDITION_ACCEPTED, 'True', 'Started', `Created Job ${job.metadata.name}.`));
+    }
+    const jobFailed = trueCondition(job.status?.conditions, 'Failed');
+    const jobComplete = trueCondition(job.status?.conditions, 'Complete');
+    if (jobComplete) conditions.push(condition(CONDITION_COMPLETE, 'True', 'JobComplete', `Job ${job.metadata.name} completed.`));
+    if (jobFailed) {
+      conditions.push(condition(CONDITION_FAILED, 'True', jobFailed.reason ?? 'JobFailed',
+        `Job ${job.metadata.name} failed${jobFailed.message ? `: ${jobFailed.message}` : '.'}`));
+    }
+    const end = jobComplete ?? jobFailed;
+    await this.setStatus(run, {
+      phase,
+      jobName: job.metadata.name,
+      startTime: job.status?.startTime,
+      completionTime: job.status?.completionTime ?? end?.lastTransitionTime,
+      conditions,
+    }, ctx);
+  }
+
+  /** Fails a run that will never have a Job (or lost it): `Accepted` False and `Failed` True with the reason. */
+  private async fail(run: JobRun, ctx: ReconcileContext, reason: string, message: string): Promise<void> {
+    const namespace = run.metadata.namespace!;
+    this.deps.metrics?.jobRuns.inc({ namespace, result: 'invalid' });
+    ctx.log.info('JobRun failed', { jobRun: run.metadata.name, reason, message });
+    await this.event(run, 'Warning', reason, 'Validate', message);
+    await this.setStatus(run, {
+      phase: RunPhase.FAILED,
+      conditions: [condition(CONDITION_ACCEPTED, 'False', reason, message), condition(CONDITION_FAILED, 'True', reason, message)],
+      completionTime: rfc3339(ctx.now),
+    }, ctx);
+  }
+
+  /** The JobTemplate or CronJob a run names; a message while it is missing; the error when it is unusable. */
+  private sourceOf(run: JobRun): RunSource | string | BatchValidationError {
+    const namespace = run.metadata.namespace!;
+    const ref = run.spec?.templateRef ?? {};
+    const kind = ref.kind ?? RunSourceKind.JOB_TEMPLATE;
+    try {
+      if (kind === RunSourceKind.CRON_JOB) {
+        const cron = this.deps.cronJobs.get(namespace, ref.name!);
+        if (!cron) {
+          return `CronJob ${namespace}/${ref.name} does not exist, or has no ${LABEL_WORKLOAD} label (not a cdk8s-batch workload). ` +
+            'The run starts when it appears.';
+        }
+        return runSourceFromCronJob({ ...cron, apiVersion: 'batch/v1', kind: 'CronJob' });
+      }
+      const template = this.deps.jobTemplates.get(namespace, ref.name!);
+      if (!template) {
+        return `JobTemplate ${namespace}/${ref.name} does not exist. The run starts when it appears.`;
+      }
+      return runSourceFromJobTemplate({ ...template, apiVersion: apiVersionOf(JOB_TEMPLATES), kind: JOB_TEMPLATES.kind });
+    } catch (e) {
+      if (e instanceof BatchValidationError) return e;
+      throw e;
+    }
+  }
+
+  private async setStatus(run: JobRun, desired: JobRunStatus & { phase: RunPhase; conditions: Condition[] }, ctx: ReconcileContext): Promise<void> {
+    const current = run.status ?? {};
+    const now = rfc3339(ctx.now);
+    const conditions = desired.conditions.map((c) => {
+      const before = current.conditions?.find((o) => o.type === c.type);
+      // lastTransitionTime moves only when the status does.
+      return { ...c, lastTransitionTime: before && before.status === c.status ? before.lastTransitionTime ?? now : now };
+    });
+    const status: JobRunStatus = {
+      phase: desired.phase,
+      jobName: desired.jobName ?? current.jobName,
+      values: desired.values ?? current.values,
+      startTime: desired.startTime ?? current.startTime,
+      completionTime: desired.completionTime ?? current.completionTime,
+      observedGeneration: run.metadata.generation,
+      conditions,
+    };
+    if (sameStatus(current, status)) return;
+    await this.deps.writer.patch<JobRun>(JOB_RUNS, run, { status: withoutUndefined(status) }, 'status');
+    if (current.phase !== status.phase) {
+      ctx.log.info('JobRun phase', { jobRun: run.metadata.name, from: current.phase ?? '(none)', to: status.phase });
+    }
+  }
+
+  private async event(run: JobRun, type: EventType, reason: string, action: string, note: string): Promise<void> {
+    await this.deps.events.record({ regarding: run as KubeObject, regardingType: JOB_RUNS, type, reason, action, note });
+  }
+}
+
+function condition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string): Condition {
+  return { type, status, reason, message };
+}
+
+/** Equal as JSON, whatever the key order (the API server returns keys sorted). */
+function sameStatus(a: JobRunStatus, b: JobRunStatus): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+    : v));
+}
+
+function withoutUndefined<T extends object>(obj: T): T {
+  return JSON.parse(JSON.stringify(obj));
+}

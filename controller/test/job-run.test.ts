@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../src/keys';
+import { FakeApi } from './support/fake-api';
+import { FakeClock } from './support/fake-clock';
+import { Harness, startHarness } from './support/harness';
+import { cronJob, finish, job, jobRun, jobTemplate, NS } from './support/objects';
+import { ApiError } from '../src/kube/api';
+import { Condition, CRONJOBS, CronJob, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JOBS } from '../src/kube/types';
+
+function run(api: FakeApi, name: string): JobRun {
+  const obj = api.object<JobRun>(JOB_RUNS, NS, name);
+  assert.ok(obj, `JobRun ${name} exists`);
+  return obj;
+}
+
+function conditionsOf(r: JobRun): Record<string, Pick<Condition, 'status' | 'reason' | 'message'>> {
+  return Object.fromEntries((r.status?.conditions ?? []).map((c) => [c.type, { status: c.status, reason: c.reason, message: c.message }]));
+}
+
+function createdJobs(api: FakeApi): string[] {
+  return api.writes('create', 'jobs').map((c) => c.name!);
+}
+
+describe('JobRun', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  async function start(seed: (api: FakeApi) => void): Promise<{ api: FakeApi; clock: FakeClock }> {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    seed(api);
+    h = await startHarness({ api, clock });
+    return { api, clock };
+  }
+
+  test('creates the Job with values validated, rendered and substituted, owned by the JobRun, and follows it to the end', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_RUNS, jobRun('greet-alice', { values: { username: '  Alice  ', region: 'amer' } }));
+    });
+    const created = api.object<Job>(JOBS, NS, 'greet-alice')!;
+    const owner = run(api, 'greet-alice');
+    assert.deepEqual(created.spec?.template && (created.spec.template as any).spec.containers[0].args,
+      ['echo', 'Hello, Alice!', '--region=amer', `--out=/${NS}/greet`]);
+    assert.equal(created.spec?.suspend, undefined);
+    assert.deepEqual(created.metadata.labels, { [LABEL_WORKLOAD]: 'greet', [LABEL_JOB_RUN]: 'greet-alice' });
+    assert.deepEqual((created.spec!.template as any).metadata.labels, { [LABEL_WORKLOAD]: 'greet', [LABEL_JOB_RUN]: 'greet-alice' });
+    assert.deepEqual(created.metadata.ownerReferences, [{
+      apiVersion: 'cdk8s-batch.dev/v1alpha1', kind: 'JobRun', name: 'greet-alice', uid: owner.metadata.uid, controller: true,
+    }]);
+
+    assert.equal(owner.status?.phase, 'Running');
+    assert.equal(owner.status?.jobName, 'greet-alice');
+    assert.deepEqual(owner.status?.values, { username: 'Alice', region: 'amer', top: '10' });
+    assert.deepEqual(conditionsOf(owner), { Accepted: { status: 'True', reason: 'Started', message: 'Created Job greet-alice.' } });
+    assert.equal(api.events('JobCreated').length, 1);
+    assert.equal(api.events('JobCreated')[0].regarding.kind, 'JobRun');
+
+    api.update<Job>(JOBS, NS, 'greet-alice', (j) => {
+      j.status = { startTime: '2026-01-05T09:00:00Z', completionTime: '2026-01-05T09:01:00Z' };
+      finish(j);
+    });
+    await h!.settle();
+    const done = run(api, 'greet-alice');
+    assert.equal(done.status?.phase, 'Succeeded');
+    assert.equal(done.status?.startTime, '2026-01-05T09:00:00Z');
+    assert.equal(done.status?.completionTime, '2026-01-05T09:01:00Z');
+    assert.deepEqual(conditionsOf(done).Complete, { status: 'True', reason: 'JobComplete', message: 'Job greet-alice completed.' });
+    assert.equal(conditionsOf(done).Accepted.status, 'True');
+    assert.deepEqual(createdJobs(api), ['greet-alice']);
+  });
+
+  test('bad values: Failed with every problem in the condition, an Event, and no Job', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_RUNS, jobRun('greet-bad', { values: { region: 'mars', top: '500', colour: 'red' } }));
+    });
+    const r = run(api, 'greet-bad');
+    assert.equal(r.status?.phase, 'Failed');
+    const expected = 'option "colour": is not a defined option (got "red"). Use one of the defined options "username", "region", "top" (names are case-sensitive). '
+      + 'option "region": must be one of "emea", "amer" (got "mars"). Pick one of the listed values; this option does not allow custom values. '
+      + 'option "top": is greater than the maximum 100 (got "500"). Write a number from 1 to 100.';
+    assert.deepEqual(conditionsOf(r), {
+      Accepted: { status: 'False', reason: 'InvalidValues', message: expected },
+      Failed: { status: 'True', reason: 'InvalidValues', message: expected },
+    });
+    assert.deepEqual(createdJobs(api), []);
+    assert.equal(api.events('InvalidValues')[0].type, 'Warning');
+    assert.equal(api.events('InvalidValues')[0].note, expected);
+  });
+
+  test('Forbid: refuses while a run of the workload is active; of two JobRuns created together only the older starts', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Forbid' }));
+      a.seed(JOB_RUNS, jobRun('second', { created: '2026-01-05T09:00:01Z' }));
+      a.seed(JOB_RUNS, jobRun('first', { created: '2026-01-05T09:00:00Z' }));
+    });
+    assert.deepEqual(createdJobs(api), ['first']);
+    assert.equal(run(api, 'first').status?.phase, 'Running');
+    const refused = run(api, 'second');
+    assert.equal(refused.status?.phase, 'Refused');
+    assert.deepEqual(conditionsOf(refused), {
+      Accepted: {
+        status: 'False',
+        reason: 'Forbidden',
+        message: 'Workload greet has the Forbid concurrency policy and a run is active (first). '
+          + 'Create a new JobRun once it finishes, or set spec.force: true to start anyway.',
+      },
+    });
+    assert.equal(api.events('Refused').length, 1);
+
+    // Once the active run finished, a new JobRun starts; the refused one stays refused.
+    api.update<Job>(JOBS, NS, 'first', (j) => finish(j));
+    api.seed(JOB_RUNS, jobRun('third', { created: '2026-01-05T09:05:00Z' }));
+    await h!.settle();
+    assert.deepEqual(createdJobs(api), ['first', 'third']);
+    assert.equal(run(api, 'second').status?.phase, 'Refused');
+  });
+
+  test('Forbid counts scheduled Jobs of the workload too; force starts anyway', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Forbid' }));
+      a.seed(JOBS, job({ name: 'greet-29012345', workload: 'greet', suspend: false, enqueue: false }));
+      a.seed(JOB_RUNS, jobRun('refused', { created: '2026-01-05T09:00:00Z' }));
+      a.seed(JOB_RUNS, jobRun('forced', { created: '2026-01-05T09:00:01Z', force: true }));
+    });
+    assert.equal(run(api, 'refused').status?.phase, 'Refused');
+    assert.match(conditionsOf(run(api, 'refused')).Accepted.message!, /a run is active \(greet-29012345\)/);
+    assert.equal(run(api, 'forced').status?.phase, 'Running');
+    assert.deepEqual(createdJobs(api), ['forced']);
+  });
+
+  test('Enqueue: the Job is created suspended with the Enqueue annotations and admitted by the Enqueue rule in turn', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue', maxConcurrency: 1 }));
+      a.seed(JOB_RUNS, jobRun('one', { created: '2026-01-05T09:00:00Z' }));
+      a.seed(JOB_RUNS, jobRun('two', { created: '2026-01-05T09:00:01Z' }));
+    });
+    const two = api.object<Job>(JOBS, NS, 'two')!;
+    assert.equal(two.spec?.suspend, true);
+    assert.equal(two.metadata.annotations?.[ANNOTATION_CONCURRENCY], 'Enqueue');
+    assert.equal(api.object<Job>(JOBS, NS, 'one')!.spec?.suspend, false);
+    assert.ok(api.object<Job>(JOBS, NS, 'one')!.metadata.annotations?.[ANNOTATION_ADMITTED_AT]);
+    assert.equal(run(api, 'one').status?.phase, 'Running');
+    assert.equal(run(api, 'two').status?.phase, 'Queued');
+    assert.deepEqual(conditionsOf(run(api, 'two')).Accepted, {
+      status: 'True', reason: 'Queued', message: 'Created Job two, suspended: it waits in the queue of workload greet (Enqueue, at most 1 running).',
+    });
+
+    api.update<Job>(JOBS, NS, 'one', (j) => finish(j));
+    await h!.settle();
+    assert.equal(api.object<Job>(JOBS, NS, 'two')!.spec?.suspend, false);
+    assert.equal(run(api, 'two').status?.phase, 'Running');
+    assert.equal(run(api, 'one').status?.phase, 'Succeeded');
+  });
+
+  test('Enqueue with force: starts at once, without the queue annotations', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue' }));
+      a.seed(JOB_RUNS, jobRun('now', { force: true }));
+    });
+    const now = api.object<Job>(JOBS, NS, 'now')!;
+    assert.equal(now.spec?.suspend, undefined);
+    assert.equal(now.metadata.annotations, undefined);
+    assert.equal(run(api, 'now').status?.phase, 'Running');
+  });
+
+  test('Replace: deletes the active Job of the workload, then starts; that run ends as JobDeleted', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Replace' }));
+      a.seed(JOB_RUNS, jobRun('old', { created: '2026-01-05T09:00:00Z' }));
+    });
+    assert.equal(run(api, 'old').status?.phase, 'Running');
+    api.seed(JOB_RUNS, jobRun('new', { created: '2026-01-05T09:01:00Z' }));
+    await h!.settle();
+    assert.equal(api.object<Job>(JOBS, NS, 'old'), undefined);
+    assert.deepEqual(api.writes('delete', 'jobs').map((c) => [c.name, c.body.propagationPolicy]), [['old', 'Background']]);
+    assert.equal(run(api, 'new').status?.phase, 'Running');
+    assert.equal(run(api, 'old').status?.phase, 'Failed');
+    assert.equal(conditionsOf(run(api, 'old')).Failed.reason, 'JobDeleted');
+    assert.match(api.events('Replaced')[0].note, /^Deleted the active Jobs of workload greet \(old\) before starting this run/);
+  });
+
+  test('waits for a missing template (Pending, Accepted Unknown) and starts when it appears', async () => {
+    const { api } = await start((a) => a.seed(JOB_RUNS, jobRun('early')));
+    assert.equal(run(api, 'early').status?.phase, 'Pending');
+    assert.deepEqual(conditionsOf(run(api, 'early')), {
+      Accepted: { status: 'Unknown', reason: 'TemplateNotFound', message: `JobTemplate ${NS}/greet does not exist. The run starts when it appears.` },
+    });
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    await h!.settle();
+    assert.equal(run(api, 'early').status?.phase, 'Running');
+    assert.deepEqual(createdJobs(api), ['early']);
+  });
+
+  test('a CronJob source: the Job is the CronJob\'s Job template; values are refused since it has no options', async () => {
+    const cron: CronJob = cronJob({ name: 'nightly' });
+    cron.spec!.concurrencyPolicy = 'Forbid';
+    cron.spec!.jobTemplate = {
+      metadata: { labels: { [LABEL_WORKLOAD]: 'nightly' } },
+      spec: { backoffLimit: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'alpine', args: ['literal ${HOME.x}'] }] } } },
+    };
+    const { api } = await start((a) => {
+      a.seed(CRONJOBS, cron);
+      a.seed(JOB_RUNS, jobRun('nightly-now', { kind: 'CronJob', template: 'nightly' }));
+      a.seed(JOB_RUNS, jobRun('nightly-values', { kind: 'CronJob', template: 'nightly', values: { x: '1' } }));
+    });
+    const created = api.object<Job>(JOBS, NS, 'nightly-now')!;
+    // Not substituted again: the CronJob's spec is final (its `$${` escapes were already applied).
+    assert.deepEqual((created.spec!.template as any).spec.containers[0].args, ['literal ${HOME.x}']);
+    assert.equal(run(api, 'nightly-values').status?.phase, 'Failed');
+    assert.equal(conditionsOf(run(api, 'nightly-values')).Failed.message,
+      'option "x": is not a defined option (got "1"). Remove it; this workload defines no options.');
+  });
+
+  test('a JobRun name that cannot be a Job name fails with InvalidName', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_RUNS, jobRun('greet.alice'));
+    });
+    assert.deepEqual(conditionsOf(run(api, 'greet.alice')).Failed, {
+      status: 'True',
+      reason: 'InvalidName',
+      message: `JobRun ${NS}/greet.alice: name: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "greet.alice"). Use a name such as "nightly-report".`,
+    });
+    assert.deepEqual(createdJobs(api), []);
+  });
+
+  test('a template referring to an option it does not define fails the run with InvalidTemplate', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ args: ['${option.missing}'] }));
+      a.seed(JOB_RUNS, jobRun('broken'));
+    });
+    const failed = conditionsOf(run(api, 'broken')).Failed;
+    assert.equal(failed.reason, 'InvalidTemplate');
+    assert.match(failed.message!, /^JobTemplate team-a\/greet: spec\.template\.spec\.template\.spec\.containers\[0\]\.args\[0\]: refers to option "missing", which is not defined/);
+  });
+
+  test('a Job of that name that is not the run\'s: Failed with JobExists, the Job untouched', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOBS, job({ name: 'taken', workload: 'other', enqueue: false, suspend: false }));
+      a.seed(JOB_RUNS, jobRun('taken'));
+    });
+    assert.equal(conditionsOf(run(api, 'taken')).Failed.reason, 'JobExists');
+    assert.deepEqual(api.writes(undefined, 'jobs'), []);
+  });
+
+  test('a Job deleted before it finished fails the run with JobDeleted', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_RUNS, jobRun('gone'));
+    });
+    api.remove(JOBS, NS, 'gone');
+    await h!.settle();
+    assert.equal(run(api, 'gone').status?.phase, 'Failed');
+    assert.equal(conditionsOf(run(api, 'gone')).Failed.message,
+      'Job gone was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).');
+  });
+
+  test('a failing status write (500, then 409) is retried without creating the Job twice', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('flaky'));
+    let failures = 0;
+    api.intercept = (call) => {
+      if (call.resource === 'jobruns' && call.subresource === 'status' && failures < 2) {
+        failures++;
+        if (failures === 1) throw new ApiError(500, 'etcdserver: request timed out');
+        // Someone else changes the JobRun between our read and our write.
+        api.update<JobRun>(JOB_RUNS, NS, 'flaky', (r) => { r.metadata.labels = { touched: 'yes' }; });
+        throw new ApiError(409, 'the object has been modified', 'Conflict');
+      }
+    };
+    h = await startHarness({ api, clock });
+    for (let i = 0; i < 20 && run(api, 'flaky').status?.phase !== 'Running'; i++) {
+      await clock.advance(1000);
+      await h.settle();
+    }
+    assert.equal(failures, 2);
+    assert.equal(run(api, 'flaky').status?.phase, 'Running');
+    assert.deepEqual(createdJobs(api), ['flaky']);
+  });
+
+  test('a JobRun created while the watch is broken is handled after the watch restarts; a restarted controller creates nothing twice', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('before'));
+    h = await startHarness({ api, clock, informerRestartBaseMs: 100, informerRestartMaxMs: 100 });
+    api.breakWatches();
+    api.seed(JOB_RUNS, jobRun('during'));
+    for (let i = 0; i < 20 && !api.object(JOBS, NS, 'during'); i++) {
+      await clock.advance(200);
+      await h.settle();
+    }
+    assert.deepEqual(createdJobs(api), ['before', 'during']);
+
+    await h.stop();
+    h = await startHarness({ api, clock });
+    assert.deepEqual(createdJobs(api), ['before', 'during']);
+    assert.equal(run(api, 'during').status?.phase, 'Running');
+  });
+});
