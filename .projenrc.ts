@@ -85,6 +85,7 @@ const testController = project.addTask('test:controller', {
   cwd: 'controller',
 });
 testController.spawn(buildController);
+testController.exec('bash test/ensure-tools.sh'); // tmux, for the CLI's terminal tests
 testController.exec('node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=../test-reports/controller-junit.xml dist/controller/test/');
 testAll.spawn(testController);
 

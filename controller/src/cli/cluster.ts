@@ -1,0 +1,45 @@
+/**
+ * The CLI's connection to a cluster: the same kubeconfig rules and REST client as the
+ * controller, writing as `cdk8s-batch` (fieldManager).
+ */
+import { Command } from 'commander';
+import { UsageError } from './errors';
+import { CliIo } from './io';
+import { KubeApi } from '../kube/api';
+import { contextNamespace, loadClientNode, loadKubeConfig, NoClusterConfigError } from '../kube/config';
+import { RestClient } from '../kube/rest';
+
+/** The `fieldManager` of the CLI's writes. */
+export const CLI_FIELD_MANAGER = 'cdk8s-batch';
+
+export interface ClusterFlags {
+  readonly kubeconfig?: string;
+  readonly namespace?: string;
+}
+
+export interface Cluster {
+  readonly api: KubeApi;
+  /** `--namespace`, else the kubeconfig context's, else `default`. */
+  readonly namespace: string;
+}
+
+/** Adds `--kubeconfig` and `-n, --namespace` to a command. */
+export function withClusterFlags(command: Command): Command {
+  return command
+    .option('--kubeconfig <path>', 'kubeconfig to use (default: $KUBECONFIG, in-cluster config, ~/.kube/config)')
+    .option('-n, --namespace <namespace>', 'namespace of the workload (default: the kubeconfig context\'s, else "default")');
+}
+
+export async function connect(io: CliIo, flags: ClusterFlags): Promise<Cluster> {
+  const k8s = await loadClientNode();
+  try {
+    const { kc } = loadKubeConfig(k8s, flags.kubeconfig, io.env);
+    return {
+      api: new RestClient(kc, { fieldManager: CLI_FIELD_MANAGER, timeoutMs: 15_000 }),
+      namespace: flags.namespace ?? contextNamespace(kc) ?? 'default',
+    };
+  } catch (e) {
+    if (e instanceof NoClusterConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}

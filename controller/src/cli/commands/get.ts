@@ -1,0 +1,56 @@
+/**
+ * `cdk8s-batch get WORKLOAD`: the runs of a workload, scheduled and ad hoc, with phase, start,
+ * duration and queue position.
+ */
+import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { connect, ClusterFlags, withClusterFlags } from '../cluster';
+import { CliIo, paint } from '../io';
+import { formatDuration, listRuns, RunView, runsOfWorkload, table } from '../run-status';
+
+interface GetFlags extends ClusterFlags {
+  readonly output: 'text' | 'json' | 'yaml';
+}
+
+export function registerGet(program: Command, io: CliIo): Command {
+  const command = program.command('get')
+    .description('List the runs of a workload: phase, start, duration and queue position')
+    .argument('<workload>', 'the workload (its cdk8s-batch.dev/workload label)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'));
+  withClusterFlags(command)
+    .addHelpText('after', `
+Columns: NAME (the JobRun, else the Job), TRIGGER (schedule, JobRun or other), PHASE (Pending,
+Queued, Suspended, Running, Succeeded, Failed, Refused), STARTED (UTC), DURATION (so far, while
+running), QUEUE (position in the Enqueue queue, 1 = next).
+
+Examples:
+  $ cdk8s-batch get nightly-report -n reports
+  $ cdk8s-batch get greet -o json`)
+    .action(async (workload: string, flags: GetFlags) => {
+      const cluster = await connect(io, flags);
+      const { jobs, jobRuns } = await listRuns(cluster.api, cluster.namespace, workload);
+      const runs = runsOfWorkload(workload, jobs, jobRuns, io.now());
+      writeRuns(io, cluster.namespace, workload, runs, flags.output);
+    });
+  return command;
+}
+
+function writeRuns(io: CliIo, namespace: string, workload: string, runs: RunView[], format: GetFlags['output']): void {
+  if (format === 'json') {
+    io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return;
+  }
+  if (format === 'yaml') {
+    io.stdout.write(stringify(runs, { lineWidth: 0 }));
+    return;
+  }
+  if (runs.length === 0) {
+    io.stdout.write(`No runs of workload ${workload} in namespace ${namespace}.\n`);
+    return;
+  }
+  const rows = runs.map((r) => [
+    r.name, r.trigger, r.phase, r.startTime ?? '-', formatDuration(r.durationSeconds), r.queuePosition !== undefined ? String(r.queuePosition) : '-',
+  ]);
+  const text = table(['NAME', 'TRIGGER', 'PHASE', 'STARTED', 'DURATION', 'QUEUE'], rows);
+  io.stdout.write(io.color ? text.replace(/\b(Failed|Refused)\b/g, (p) => paint(io, 'red', p)).replace(/\bSucceeded\b/g, (p) => paint(io, 'green', p)) : text);
+}

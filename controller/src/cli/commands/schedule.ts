@@ -1,0 +1,237 @@
+/**
+ * `cdk8s-batch schedule [PATHS...]`: every CronJob in synthesized manifests with where its
+ * schedule came from (expression as written, seed), what Kubernetes runs, what that means and
+ * when it runs next; with --spread, how the runs of one day spread over its minutes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { nextRuns } from '../../../../src/schedule';
+import { ANNOTATION_SCHEDULE } from '../../../../src/workloads/labels';
+import { cronJobSchedules, CronJobSchedule } from '../cronjobs';
+import { RuntimeError } from '../errors';
+import { OUTPUT_FORMATS, OutputFormat, parseTimeZone, parseWholeNumber, requireMode } from '../flag-values';
+import { CliIo, paint } from '../io';
+import { readManifests } from '../manifest-files';
+import { spreadOfDay } from '../spread';
+import { LeftOut, renderSpreadText, spreadData, spreadReport } from '../spread-report';
+import { renderSpreadSvg } from '../spread-svg';
+import { TERMINAL_WIDTH, wrapWords } from '../text-wrap';
+import { calendarDateIn, formatRfc3339In, formatUtc, formatWallTime, parseCalendarDate, parseRfc3339 } from '../time-text';
+
+const DEFAULT_PATH = 'dist';
+const DEFAULT_COUNT = 3;
+// nextRuns' own limit.
+const MAX_COUNT = 10_000;
+const LABEL_WIDTH = 12;
+const INDENT = '  ';
+
+interface ScheduleOptions {
+  readonly count?: string;
+  readonly from?: string;
+  readonly output: OutputFormat;
+  readonly controllerTimeZone: string;
+  readonly spread?: boolean;
+  readonly timeZone?: string;
+  readonly date?: string;
+  readonly svg?: string;
+}
+
+export function registerSchedule(program: Command, io: CliIo): Command {
+  return program.command('schedule')
+    .description('List the CronJobs in synthesized manifests: schedule as written, hash seed, resolved schedule, '
+      + 'meaning, time zone and next runs. With --spread, chart how one day\'s runs spread over its minutes.')
+    .argument('[paths...]', `YAML files or directories, searched recursively for *.yaml and *.yml (default: ${DEFAULT_PATH})`)
+    .option('--count <n>', `how many next runs to show per CronJob (default: ${DEFAULT_COUNT})`)
+    .option('--from <time>', 'show runs after this RFC 3339 time instead of now')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--controller-time-zone <zone>', 'the zone kube-controller-manager runs in, for CronJobs without spec.timeZone', 'UTC')
+    .option('--spread', 'show the load-spread view: runs per minute of one day across all CronJobs')
+    .option('--time-zone <zone>', 'with --spread: the zone whose day is charted (default: UTC)')
+    .option('--date <YYYY-MM-DD>', 'with --spread: the day to chart (default: today in --time-zone)')
+    .option('--svg <file>', 'with --spread: also write the chart as an SVG file')
+    .addHelpText('after', `
+Examples:
+  $ cdk8s-batch schedule                        # every CronJob under dist/, next 3 runs
+  $ cdk8s-batch schedule dist/reports.k8s.yaml --count 5 --from 2026-03-07T12:00:00Z
+  $ cdk8s-batch schedule dist -o json
+  $ cdk8s-batch schedule --spread               # today's runs per minute, in UTC
+  $ cdk8s-batch schedule --spread --time-zone America/New_York --date 2026-03-08 --svg spread.svg
+
+CronJobs synthesized by cdk8s-batch carry the schedule as written and the hash seed in the
+annotations cdk8s-batch.dev/schedule and cdk8s-batch.dev/hash-seed; plain CronJobs are listed
+with their spec.schedule alone. Without spec.timeZone, Kubernetes reads a schedule in
+kube-controller-manager's local zone, which the manifests do not tell: pass it with
+--controller-time-zone (default UTC).
+
+Exit codes: 0 ok (also when no CronJob is found), 1 a path is missing, a file is not YAML or a
+CronJob's schedule cannot be read, 2 bad flags.`)
+    .action((paths: string[], options: ScheduleOptions) => {
+      const usingDefault = paths.length === 0;
+      runSchedule(usingDefault ? [DEFAULT_PATH] : paths, options, io, usingDefault);
+    });
+}
+
+function runSchedule(paths: string[], options: ScheduleOptions, io: CliIo, usingDefault: boolean): void {
+  const controllerZone = parseTimeZone('--controller-time-zone', options.controllerTimeZone);
+  if (options.spread) {
+    requireMode('--count', options.count, 'the list of CronJobs', 'Leave --count out with --spread (the spread view shows a whole day).');
+    requireMode('--from', options.from, 'the list of CronJobs', 'Use --date to choose the day of the spread view.');
+    showSpread(paths, options, io, controllerZone, usingDefault);
+  } else {
+    requireMode('--time-zone', options.timeZone, '--spread', 'Add --spread, or leave --time-zone out (the list shows each CronJob in its own zone).');
+    requireMode('--date', options.date, '--spread', 'Add --spread, or use --from to choose where the list of next runs starts.');
+    requireMode('--svg', options.svg, '--spread', 'Add --spread to write the chart.');
+    listSchedules(paths, options, io, controllerZone, usingDefault);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list
+
+function listSchedules(paths: string[], options: ScheduleOptions, io: CliIo, controllerZone: string, usingDefault: boolean): void {
+  const count = options.count === undefined ? DEFAULT_COUNT : parseWholeNumber('--count', options.count, 1, MAX_COUNT);
+  const from = options.from === undefined ? io.now() : parseRfc3339('--from', options.from);
+  const manifests = readManifests(paths, io.cwd, usingDefault);
+  const cronJobs = cronJobSchedules(manifests.objects, controllerZone);
+  const runs = new Map(cronJobs.map(c => [c, c.problem ? [] : nextRuns(c.resolved, { count, from, timeZone: c.zone })]));
+
+  if (options.output === 'text') {
+    io.stdout.write(cronJobs.length === 0
+      ? noCronJobs(paths, manifests.files.length, manifests.objects.length)
+      : listText(cronJobs, runs, count, from, io));
+  } else {
+    const data = cronJobs.map(c => cronJobData(c, runs.get(c)!));
+    io.stdout.write(options.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+  }
+  failOnUnreadable(cronJobs, options.output === 'text' ? 'above' : 'in the output');
+}
+
+function noCronJobs(paths: string[], files: number, objects: number): string {
+  return `No CronJobs found in ${paths.join(', ')} (${files} YAML ${files === 1 ? 'file' : 'files'}, ${objects} ${objects === 1 ? 'object' : 'objects'}).\n`;
+}
+
+function listText(cronJobs: CronJobSchedule[], runs: Map<CronJobSchedule, Date[]>, count: number, from: Date, io: CliIo): string {
+  const header = `${cronJobs.length} ${cronJobs.length === 1 ? 'CronJob' : 'CronJobs'}, next ${count} ${count === 1 ? 'run' : 'runs'} after ${formatUtc(from)}`;
+  const blocks = cronJobs.map(c => cronJobText(c, runs.get(c)!, io));
+  return [paint(io, 'bold', header), ...blocks].join('\n\n') + '\n';
+}
+
+function cronJobText(c: CronJobSchedule, runs: Date[], io: CliIo): string {
+  const origin = c.kind ? `${c.kind} in ${c.file}` : `plain CronJob in ${c.file}`;
+  const lines = [`${paint(io, 'bold', c.id)}  ${paint(io, 'dim', `(${origin})`)}`];
+  const row = (label: string, value: string, style?: Parameters<typeof paint>[1]) => {
+    wrapWords(value, TERMINAL_WIDTH - INDENT.length - LABEL_WIDTH).forEach((part, i) => {
+      lines.push(`${INDENT}${(i === 0 ? label : '').padEnd(LABEL_WIDTH)}${style ? paint(io, style, part) : part}`);
+    });
+  };
+  if (c.expression === undefined) {
+    row('written', `-  (no ${ANNOTATION_SCHEDULE} annotation)`);
+    row('seed', '-');
+  } else {
+    row('written', c.expression);
+    row('seed', c.hashed ? c.seed ?? '-' : `${c.seed ?? '-'}  (not used: no H)`);
+  }
+  row('resolved', c.resolved);
+  if (c.problem) {
+    row('problem', c.problem, 'red');
+    return lines.join('\n');
+  }
+  row('meaning', c.explanation!);
+  row('time zone', c.timeZone ?? `unset: kube-controller-manager's local zone (assumed ${c.zone}, see --controller-time-zone)`);
+  if (c.suspended) {
+    row('suspended', 'yes: none of these runs start while spec.suspend is true', 'yellow');
+  }
+  if (c.drift) {
+    row('warning', c.drift, 'yellow');
+  }
+  runs.forEach((run, i) => row(i === 0 ? 'next runs' : '', formatWallTime(run, c.zone)));
+  if (runs.length === 0) {
+    row('next runs', 'none within five years');
+  }
+  return lines.join('\n');
+}
+
+function cronJobData(c: CronJobSchedule, runs: Date[]): Record<string, unknown> {
+  return {
+    namespace: c.namespace,
+    name: c.name,
+    file: c.file,
+    kind: c.kind ?? null,
+    expression: c.expression ?? null,
+    seed: c.seed ?? null,
+    hashed: c.hashed,
+    resolved: c.resolved,
+    explanation: c.explanation ?? null,
+    timeZone: c.timeZone ?? null,
+    effectiveTimeZone: c.zone,
+    suspended: c.suspended,
+    nextRuns: runs.map(run => formatRfc3339In(run, c.zone)),
+    ...(c.drift ? { warning: c.drift } : {}),
+    ...(c.problem ? { problem: c.problem } : {}),
+  };
+}
+
+/** Where the output put each CronJob's problem, so the final error can point there. */
+type ProblemShown = 'above' | 'in the output' | 'not at all';
+
+/**
+ * Called after the output, so that the readable CronJobs are still shown; then exit 1 for the
+ * others, with each problem in the message unless the output already shows it.
+ */
+function failOnUnreadable(cronJobs: CronJobSchedule[], shown: ProblemShown): void {
+  const unreadable = cronJobs.filter(c => c.problem);
+  if (unreadable.length === 0) {
+    return;
+  }
+  if (shown !== 'not at all') {
+    throw new RuntimeError(`cannot read the schedule of ${unreadable.map(c => c.id).join(', ')} (see "problem" ${shown}). `
+      + 'Fix spec.schedule or spec.timeZone in the manifest.');
+  }
+  throw new RuntimeError(unreadable.map(c => `cannot read the schedule of ${c.id}, so it is not counted: ${c.problem}`).join('\n'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The load-spread view
+
+function showSpread(paths: string[], options: ScheduleOptions, io: CliIo, controllerZone: string, usingDefault: boolean): void {
+  const zone = options.timeZone === undefined ? 'UTC' : parseTimeZone('--time-zone', options.timeZone);
+  const date = options.date === undefined ? calendarDateIn(io.now(), zone) : parseCalendarDate('--date', options.date);
+  const manifests = readManifests(paths, io.cwd, usingDefault);
+  const cronJobs = cronJobSchedules(manifests.objects, controllerZone);
+  const counted = cronJobs.filter(c => !c.problem && !c.suspended);
+  const leftOut: LeftOut[] = cronJobs.filter(c => c.problem || c.suspended)
+    .map(c => ({ id: c.id, reason: c.problem ? 'schedule cannot be read' : 'suspended' }));
+  const fixedTime = new Set(counted.filter(c => !c.hashed).map(c => c.id));
+  const report = spreadReport(
+    spreadOfDay(counted.map(c => ({ id: c.id, resolved: c.resolved, zone: c.zone })), date, zone),
+    leftOut,
+    id => fixedTime.has(id),
+    { zone: controllerZone, ids: counted.filter(c => c.timeZone === undefined).map(c => c.id) },
+  );
+
+  if (options.output === 'text') {
+    io.stdout.write(cronJobs.length === 0
+      ? noCronJobs(paths, manifests.files.length, manifests.objects.length)
+      : renderSpreadText(report, io));
+  } else {
+    const data = spreadData(report);
+    io.stdout.write(options.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+  }
+  if (options.svg !== undefined) {
+    writeSvg(options.svg, renderSpreadSvg(report), io);
+  }
+  failOnUnreadable(cronJobs, 'not at all');
+}
+
+function writeSvg(file: string, svg: string, io: CliIo): void {
+  try {
+    fs.writeFileSync(path.resolve(io.cwd, file), svg);
+  } catch (e) {
+    throw new RuntimeError(`--svg: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). `
+      + 'Check that the directory exists and is writable.');
+  }
+  // On stderr, so that stdout stays pure JSON or YAML with -o json/yaml.
+  io.stderr.write(`Wrote the chart to ${file}\n`);
+}

@@ -1,0 +1,149 @@
+/**
+ * The CronJobs among synthesized objects, with what the library recorded about their schedules
+ * (the expression as written and the hash seed, in annotations) and what can be derived from
+ * them with the pure core: the plain-English reading and whether spec.schedule still matches
+ * its annotations.
+ */
+import { byCodePoint, KubernetesObject, ManifestObject } from './manifest-files';
+import { BatchValidationError } from '../../../src/errors';
+import { explainSchedule, Schedule, TimeZone } from '../../../src/schedule';
+import { ANNOTATION_HASH_SEED, ANNOTATION_SCHEDULE, LABEL_KIND } from '../../../src/workloads/labels';
+
+/** A CronJob and its schedule, as far as the manifests tell. */
+export interface CronJobSchedule {
+  readonly namespace: string;
+  readonly name: string;
+  /** `namespace/name`, how the CLI names a workload everywhere. */
+  readonly id: string;
+  readonly file: string;
+  /** The `cdk8s-batch.dev/kind` label (e.g. `ScheduledBatch`); undefined for a plain CronJob. */
+  readonly kind?: string;
+  /** The schedule as written (annotation); undefined for a plain CronJob. */
+  readonly expression?: string;
+  /** The hash seed (annotation); undefined for a plain CronJob. */
+  readonly seed?: string;
+  /** Whether the written expression holds `H`, so the seed decided its numbers. */
+  readonly hashed: boolean;
+  /** `spec.schedule`, what Kubernetes runs. */
+  readonly resolved: string;
+  /** `spec.timeZone` as written; undefined when unset. */
+  readonly timeZone?: string;
+  /** The zone run times are computed in: spec.timeZone, else the assumed controller zone. */
+  readonly zone: string;
+  readonly suspended: boolean;
+  /** Plain English for `resolved`; undefined when it cannot be read (see `problem`). */
+  readonly explanation?: string;
+  /** Why the schedule or zone cannot be read by the core, as the core says it. */
+  readonly problem?: string;
+  /** Set when spec.schedule differs from the annotation hashed with the seed (edited after synth). */
+  readonly drift?: string;
+}
+
+/**
+ * Every `batch/*` CronJob in `objects`, sorted by namespace then name (then file, for the same
+ * name in two files). `controllerZone` stands in for kube-controller-manager's local zone,
+ * which Kubernetes uses when spec.timeZone is unset.
+ */
+export function cronJobSchedules(objects: readonly ManifestObject[], controllerZone: string): CronJobSchedule[] {
+  return objects
+    .filter(o => isCronJob(o.object))
+    .map(o => describeCronJob(o, controllerZone))
+    .sort((a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.name, b.name) || byCodePoint(a.file, b.file));
+}
+
+function isCronJob(object: KubernetesObject): boolean {
+  return object.kind === 'CronJob' && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('batch/');
+}
+
+function describeCronJob({ file, object }: ManifestObject, controllerZone: string): CronJobSchedule {
+  const metadata = object.metadata ?? {};
+  const spec = object.spec ?? {};
+  // An object without metadata.namespace lands in kubectl's current namespace; the library's
+  // seeds and Kubernetes' own default call that `default`.
+  const namespace = stringOr(metadata.namespace, 'default');
+  const name = stringOr(metadata.name, '(no name)');
+  const annotations = metadata.annotations ?? {};
+  const expression = optionalString(annotations[ANNOTATION_SCHEDULE]);
+  const seed = optionalString(annotations[ANNOTATION_HASH_SEED]);
+  const resolved = stringOr(spec.schedule, '');
+  const timeZone = optionalString(spec.timeZone);
+  const base = {
+    namespace,
+    name,
+    id: `${namespace}/${name}`,
+    file,
+    kind: optionalString(metadata.labels?.[LABEL_KIND]),
+    expression,
+    seed,
+    hashed: expression !== undefined && isHashed(expression),
+    resolved,
+    timeZone,
+    zone: timeZone ?? controllerZone,
+    suspended: spec.suspend === true,
+  };
+  const problem = scheduleProblem(resolved, timeZone);
+  if (problem !== undefined) {
+    return { ...base, problem };
+  }
+  return { ...base, explanation: explainSchedule(resolved), drift: driftFrom(expression, seed, resolved) };
+}
+
+/** The core's complaint about spec.schedule or spec.timeZone, if it has one. */
+function scheduleProblem(resolved: string, timeZone: string | undefined): string | undefined {
+  if (resolved === '') {
+    return 'spec.schedule is missing. A CronJob needs a schedule; set spec.schedule.';
+  }
+  try {
+    explainSchedule(resolved);
+    if (timeZone !== undefined && TimeZone.of(timeZone).name !== timeZone) {
+      // TimeZone.of maps offsets such as UTC+9 to their Etc/GMT zone; Kubernetes does not.
+      return `spec.timeZone: is an offset, not a zone name Kubernetes can load (got "${timeZone}"). Write "${TimeZone.of(timeZone).name}" instead.`;
+    }
+    return undefined;
+  } catch (e) {
+    if (e instanceof BatchValidationError) {
+      return e.message;
+    }
+    throw e;
+  }
+}
+
+/**
+ * The annotations promise that hashing `expression` with `seed` gives spec.schedule; if not,
+ * someone edited the YAML after synth (or the seed), and the explanation would mislead.
+ */
+function driftFrom(expression: string | undefined, seed: string | undefined, resolved: string): string | undefined {
+  if (expression === undefined) {
+    return undefined;
+  }
+  try {
+    const expected = Schedule.cron(expression).resolve(seed ?? '');
+    return normalize(expected) === normalize(resolved) ? undefined
+      : `spec.schedule differs from ${ANNOTATION_SCHEDULE} hashed with the seed (which gives "${expected}"): edited after synth? Synthesize again.`;
+  } catch (e) {
+    if (e instanceof BatchValidationError) {
+      return `${ANNOTATION_SCHEDULE} cannot be read: ${e.message}`;
+    }
+    throw e;
+  }
+}
+
+function isHashed(expression: string): boolean {
+  try {
+    return Schedule.cron(expression).isHashed;
+  } catch {
+    return false; // reported as drift
+  }
+}
+
+function normalize(expression: string): string {
+  return expression.trim().split(/\s+/).join(' ');
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value !== '' ? value : fallback;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,172 @@
+/**
+ * The load-spread view as text (a terminal chart of one day, minute by minute) and as data
+ * (for -o json/yaml). The SVG chart is in ./spread-svg.
+ */
+import { CliIo, paint } from './io';
+import { busiestMinutes, collidingWorkloads, DaySpread, MinuteSlot, minuteLabel, offsetChange, spreadRows, SpreadSummary, summarize } from './spread';
+import { wrapList, wrapWords } from './text-wrap';
+import { formatCalendarDate, formatRfc3339In, weekdayOf } from './time-text';
+
+/** How many of the busiest minutes are named. */
+export const BUSIEST_LIMIT = 5;
+const CELLS = 60;
+const LABEL_WIDTH = 5;
+const TOTAL_WIDTH = 5;
+// Counts up to 9 fit one character; more would break the grid, and the busiest list has the number.
+const MAX_DIGIT = 9;
+
+/** A CronJob the view does not count, and why. */
+export interface LeftOut {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Everything the view shows. */
+export interface SpreadReport {
+  readonly spread: DaySpread;
+  readonly summary: SpreadSummary;
+  readonly busiest: MinuteSlot[];
+  /** Workloads in collisions whose minute is fixed (no H), which hashing could move. */
+  readonly fixedTimeColliders: string[];
+  readonly leftOut: LeftOut[];
+  /** CronJobs without spec.timeZone, counted in `zone` (kube-controller-manager's, assumed). */
+  readonly assumedZone?: { readonly zone: string; readonly ids: string[] };
+}
+
+/** Builds the report; `isFixedTime(id)` says whether a workload's minute is not hashed. */
+export function spreadReport(spread: DaySpread, leftOut: LeftOut[], isFixedTime: (id: string) => boolean,
+  assumedZone?: SpreadReport['assumedZone']): SpreadReport {
+  return {
+    spread,
+    summary: summarize(spread),
+    busiest: busiestMinutes(spread, BUSIEST_LIMIT),
+    fixedTimeColliders: collidingWorkloads(spread).filter(isFixedTime),
+    leftOut,
+    ...(assumedZone && assumedZone.ids.length > 0 ? { assumedZone } : {}),
+  };
+}
+
+/** `Sun 2026-03-08 in America/New_York` */
+export function dayTitle(spread: DaySpread): string {
+  return `${weekdayOf(spread.date)} ${formatCalendarDate(spread.date)} in ${spread.zone}`;
+}
+
+/** One sentence on a day of 23 or 25 hours, or undefined on an ordinary day. */
+export function dayLengthNote(spread: DaySpread): string | undefined {
+  const change = offsetChange(spread);
+  if (!change) return undefined;
+  const hours = spread.minutes.length / 60;
+  return `A ${Number.isInteger(hours) ? hours : hours.toFixed(1)}-hour day: the clocks move from ${change.from} to ${change.to}.`;
+}
+
+/** The one-line answer to "did hashing spread our jobs?". */
+export function verdict(report: SpreadReport): string {
+  const { runs, usedMinutes, sharedMinutes, peak, peakMinute } = report.summary;
+  const minutes = report.spread.minutes.length;
+  if (runs === 0) {
+    return 'Verdict: no runs start on this day.';
+  }
+  if (peak === 1) {
+    return `Verdict: well spread, peak 1 run/minute; ${plural(runs, 'run')} in ${usedMinutes} of ${minutes} minutes, none shared.`;
+  }
+  return `Verdict: collisions, peak ${peak} runs/minute at ${minuteLabel(report.spread, peakMinute!)}; `
+    + `${plural(runs, 'run')} in ${usedMinutes} of ${minutes} minutes, ${sharedMinutes} shared.`;
+}
+
+/** The whole view as terminal text, coloured only when `io.color`. */
+export function renderSpreadText(report: SpreadReport, io: Pick<CliIo, 'color'>): string {
+  return [
+    ...headerLines(report, io),
+    '',
+    ...chartLines(report, io),
+    '',
+    legendLine(io),
+    '',
+    ...busiestLines(report, io),
+    ...wrapWords(verdict(report)).map(line => paint(io, report.summary.peak > 1 ? 'yellow' : 'green', line)),
+  ].join('\n') + '\n';
+}
+
+function headerLines(report: SpreadReport, io: Pick<CliIo, 'color'>): string[] {
+  const { spread } = report;
+  const lines = [paint(io, 'bold', `Runs per minute on ${dayTitle(spread)}, ${plural(spread.workloadCount, 'CronJob')}`)];
+  const dayNote = dayLengthNote(spread);
+  if (dayNote) lines.push(dayNote);
+  for (const { id, reason } of report.leftOut) {
+    lines.push(...wrapWords(`Not counted: ${id} (${reason}).`));
+  }
+  if (report.assumedZone) {
+    lines.push(...wrapList(`Read in ${report.assumedZone.zone} (no spec.timeZone; see --controller-time-zone): `,
+      report.assumedZone.ids, '.'));
+  }
+  return lines;
+}
+
+function chartLines(report: SpreadReport, io: Pick<CliIo, 'color'>): string[] {
+  const ticks = Array<string>(CELLS).fill(' ');
+  for (let m = 0; m < CELLS; m += 5) {
+    [...String(m)].forEach((c, i) => { ticks[m + i] = c; });
+  }
+  const header = `${'hour'.padEnd(LABEL_WIDTH)}  ${ticks.join('')}  ${'runs'.padStart(TOTAL_WIDTH)}`;
+  const rows = spreadRows(report.spread).map(row => {
+    const cells = row.minutes.map(slot => cell(slot.workloads.length, io)).join('') + ' '.repeat(CELLS - row.minutes.length);
+    const total = row.minutes.reduce((sum, slot) => sum + slot.workloads.length, 0);
+    const note = row.newOffset ? `  (clocks now at ${row.newOffset})` : '';
+    return `${row.label.padEnd(LABEL_WIDTH)}  ${cells}  ${String(total).padStart(TOTAL_WIDTH)}${note}`;
+  });
+  return [paint(io, 'dim', header), ...rows];
+}
+
+function cell(count: number, io: Pick<CliIo, 'color'>): string {
+  if (count === 0) return paint(io, 'dim', '.');
+  const text = count > MAX_DIGIT ? '+' : String(count);
+  return paint(io, count === 1 ? 'green' : count === 2 ? 'yellow' : 'red', text);
+}
+
+function legendLine(io: Pick<CliIo, 'color'>): string {
+  return paint(io, 'dim', `. no run   1-${MAX_DIGIT} runs start in that minute   + more than ${MAX_DIGIT}`);
+}
+
+function busiestLines(report: SpreadReport, io: Pick<CliIo, 'color'>): string[] {
+  if (report.busiest.length === 0) {
+    return [];
+  }
+  const lines = [paint(io, 'bold', `Busiest minutes (top ${BUSIEST_LIMIT} with two or more runs):`)];
+  const labels = report.busiest.map(slot => minuteLabel(report.spread, slot));
+  const labelWidth = Math.max(...labels.map(l => l.length));
+  const countWidth = Math.max(...report.busiest.map(slot => plural(slot.workloads.length, 'run').length));
+  report.busiest.forEach((slot, i) => {
+    lines.push(...wrapList(`  ${labels[i].padEnd(labelWidth)}  ${plural(slot.workloads.length, 'run').padEnd(countWidth)}  `, slot.workloads, ''));
+  });
+  if (report.fixedTimeColliders.length > 0) {
+    lines.push(...wrapList('Fixed times in collisions (write H to spread them): ', report.fixedTimeColliders, ''));
+  }
+  return lines;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The view as data for -o json / -o yaml: minutes without runs are left out. */
+export function spreadData(report: SpreadReport): Record<string, unknown> {
+  const { spread, summary } = report;
+  const at = (slot: MinuteSlot) => formatRfc3339In(slot.start, spread.zone);
+  return {
+    date: formatCalendarDate(spread.date),
+    timeZone: spread.zone,
+    minutesInDay: spread.minutes.length,
+    cronJobs: spread.workloadCount,
+    notCounted: report.leftOut,
+    ...(report.assumedZone ? { assumedTimeZone: report.assumedZone } : {}),
+    runs: summary.runs,
+    usedMinutes: summary.usedMinutes,
+    sharedMinutes: summary.sharedMinutes,
+    peak: summary.peak,
+    verdict: verdict(report).replace(/^Verdict: /, ''),
+    busiest: report.busiest.map(slot => ({ at: at(slot), runs: slot.workloads.length, cronJobs: slot.workloads })),
+    fixedTimeColliders: report.fixedTimeColliders,
+    minutes: spread.minutes.filter(slot => slot.workloads.length > 0)
+      .map(slot => ({ at: at(slot), runs: slot.workloads.length, cronJobs: slot.workloads })),
+  };
+}

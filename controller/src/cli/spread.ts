@@ -1,0 +1,181 @@
+/**
+ * The load-spread view's numbers: how many runs start in each minute of one day, across
+ * workloads that may each run in their own zone. Run times come from the core's nextRuns, so
+ * DST gaps and overlaps and the day-of-month/day-of-week rule are Kubernetes' own.
+ *
+ * Minutes are counted as they pass, from the day's first instant to its last: a day on which
+ * clocks change has 1380 or 1500 minutes, not 1440, and the repeated 01:30 of a fall-back day
+ * is a separate minute from the first one (they are an hour apart, so they never collide).
+ */
+import { byCodePoint } from './manifest-files';
+import { CalendarDate, formatClockTime, formatOffsetAt } from './time-text';
+import { nextRuns } from '../../../src/schedule';
+import { ZoneClock } from '../../../src/schedule/zone-clock';
+
+const MINUTE = 60_000;
+const SECOND = 1000;
+// nextRuns is asked for runs in growing batches: a daily job needs one call, an every-minute
+// job a handful, and a yearly job never computes years of runs it does not need.
+const FIRST_BATCH = 4;
+const MAX_BATCH = 512;
+
+/** A workload whose runs are counted. */
+export interface SpreadWorkload {
+  /** `namespace/name` */
+  readonly id: string;
+  /** The resolved (`H`-free) schedule. */
+  readonly resolved: string;
+  /** The zone the schedule runs in. */
+  readonly zone: string;
+}
+
+/** One minute of the day. */
+export interface MinuteSlot {
+  /** The minute's first instant. */
+  readonly start: Date;
+  /** Minutes since the day's first instant. */
+  readonly index: number;
+  /** Workloads with a run starting in this minute, by id (code-point order). */
+  readonly workloads: string[];
+}
+
+/** Every minute of one day in one zone, with the runs that start in it. */
+export interface DaySpread {
+  readonly date: CalendarDate;
+  readonly zone: string;
+  /** The day's first instant (local midnight, or the first instant after it if midnight is skipped). */
+  readonly start: Date;
+  /** The next day's first instant. */
+  readonly end: Date;
+  readonly minutes: MinuteSlot[];
+  readonly workloadCount: number;
+}
+
+/** Counts the runs of `workloads` that start on `date` in `zone`. */
+export function spreadOfDay(workloads: readonly SpreadWorkload[], date: CalendarDate, zone: string): DaySpread {
+  const clock = new ZoneClock(zone);
+  const start = clock.date(date.year, date.month, date.day, 0, 0, 0);
+  const end = clock.date(date.year, date.month, date.day + 1, 0, 0, 0);
+  const minutes: MinuteSlot[] = [];
+  for (let t = start, index = 0; t < end; t += MINUTE, index++) {
+    minutes.push({ start: new Date(t), index, workloads: [] });
+  }
+  // Many workloads share a schedule (`0 * * * *`); their runs are computed once per zone.
+  const runsBySchedule = new Map<string, Date[]>();
+  for (const workload of workloads) {
+    const key = `${workload.zone} ${workload.resolved}`;
+    const runs = runsBySchedule.get(key) ?? runsBetween(workload, start, end);
+    runsBySchedule.set(key, runs);
+    for (const run of runs) {
+      minutes[Math.floor((run.getTime() - start) / MINUTE)].workloads.push(workload.id);
+    }
+  }
+  for (const slot of minutes) {
+    slot.workloads.sort(byCodePoint);
+  }
+  return { date, zone, start: new Date(start), end: new Date(end), minutes, workloadCount: workloads.length };
+}
+
+/** Run times of `workload` in [start, end). */
+function runsBetween(workload: SpreadWorkload, start: number, end: number): Date[] {
+  const runs: Date[] = [];
+  // nextRuns returns runs strictly after `from`; one second before the start includes a run at it.
+  let from = new Date(start - SECOND);
+  for (let batch = FIRST_BATCH; ; batch = Math.min(batch * 2, MAX_BATCH)) {
+    const next = nextRuns(workload.resolved, { count: batch, from, timeZone: workload.zone });
+    for (const run of next) {
+      if (run.getTime() >= end) {
+        return runs;
+      }
+      runs.push(run);
+    }
+    if (next.length < batch) {
+      return runs;
+    }
+    from = next[next.length - 1];
+  }
+}
+
+/** Totals that say whether the runs are spread. */
+export interface SpreadSummary {
+  readonly runs: number;
+  /** Minutes in which at least one run starts. */
+  readonly usedMinutes: number;
+  /** Minutes in which two or more runs start. */
+  readonly sharedMinutes: number;
+  /** The most runs that start in one minute. */
+  readonly peak: number;
+  /** The first minute with `peak` runs, if any run starts. */
+  readonly peakMinute?: MinuteSlot;
+}
+
+export function summarize(spread: DaySpread): SpreadSummary {
+  let runs = 0;
+  let usedMinutes = 0;
+  let sharedMinutes = 0;
+  let peakMinute: MinuteSlot | undefined;
+  for (const slot of spread.minutes) {
+    const count = slot.workloads.length;
+    runs += count;
+    usedMinutes += count > 0 ? 1 : 0;
+    sharedMinutes += count > 1 ? 1 : 0;
+    if (count > 0 && count > (peakMinute?.workloads.length ?? 0)) {
+      peakMinute = slot;
+    }
+  }
+  return { runs, usedMinutes, sharedMinutes, peak: peakMinute?.workloads.length ?? 0, peakMinute };
+}
+
+/** Minutes in which two or more runs start, most runs first, then earliest first; at most `limit`. */
+export function busiestMinutes(spread: DaySpread, limit: number): MinuteSlot[] {
+  return spread.minutes
+    .filter(slot => slot.workloads.length > 1)
+    .sort((a, b) => b.workloads.length - a.workloads.length || a.index - b.index)
+    .slice(0, limit);
+}
+
+/** Workloads that share a minute with another, in code-point order. */
+export function collidingWorkloads(spread: DaySpread): string[] {
+  const ids = new Set(spread.minutes.filter(slot => slot.workloads.length > 1).flatMap(slot => slot.workloads));
+  return [...ids].sort(byCodePoint);
+}
+
+/** One row of the chart: up to 60 minutes that pass one after the other. */
+export interface SpreadRow {
+  /** The wall clock at the row's first minute: `07`, or `02:30` if a zone's clocks moved by half an hour. */
+  readonly label: string;
+  readonly minutes: MinuteSlot[];
+  /** Set on the row whose clocks run at a new UTC offset, e.g. `-04:00`. */
+  readonly newOffset?: string;
+}
+
+/** The day as rows of 60 minutes: 24 rows, or 23 or 25 on a day the clocks change by an hour. */
+export function spreadRows(spread: DaySpread): SpreadRow[] {
+  const rows: SpreadRow[] = [];
+  for (let i = 0; i < spread.minutes.length; i += 60) {
+    const minutes = spread.minutes.slice(i, i + 60);
+    const first = minutes[0].start;
+    const clock = formatClockTime(first, spread.zone);
+    const offset = formatOffsetAt(first, spread.zone);
+    const previousOffset = i === 0 ? offset : formatOffsetAt(spread.minutes[i - 60].start, spread.zone);
+    rows.push({
+      label: clock.endsWith(':00') ? clock.slice(0, 2) : clock,
+      minutes,
+      ...(offset !== previousOffset ? { newOffset: offset } : {}),
+    });
+  }
+  return rows;
+}
+
+/** `the clocks move from -05:00 to -04:00` when the zone's UTC offset changes during the day. */
+export function offsetChange(spread: DaySpread): { from: string; to: string } | undefined {
+  const from = formatOffsetAt(spread.start, spread.zone);
+  const to = formatOffsetAt(new Date(spread.end.getTime() - MINUTE), spread.zone);
+  return from === to ? undefined : { from, to };
+}
+
+/** A minute as people read it: `00:15`, with the UTC offset on a day the clocks change (`01:30 -05:00`). */
+export function minuteLabel(spread: DaySpread, slot: MinuteSlot): string {
+  const clock = formatClockTime(slot.start, spread.zone);
+  return offsetChange(spread) ? `${clock} ${formatOffsetAt(slot.start, spread.zone)}` : clock;
+}
