@@ -58,6 +58,42 @@ export function nextRuns(resolvedExpression: string, options: NextRunsOptions): 
   return runs;
 }
 
+/** Options for `runsBetween`. */
+export interface RunsBetweenOptions {
+  /** The first instant of the range (included). */
+  readonly from: Date;
+  /** The end of the range (excluded). */
+  readonly to: Date;
+  /**
+   * The zone the schedule runs in, as for `nextRuns`.
+   *
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+}
+
+/**
+ * Every run time of a resolved (`H`-free) expression in `[from, to)`, with the
+ * same semantics as `nextRuns` (DST gaps skipped, overlaps run twice).
+ */
+export function runsBetween(resolvedExpression: string, options: RunsBetweenOptions): Date[] {
+  const parsed = parseCron(resolvedExpression, { allowHash: false, macroStyle: MacroStyle.PLAIN });
+  const from = options.from.getTime();
+  const to = options.to.getTime();
+  if (Number.isNaN(from) || Number.isNaN(to) || to < from) {
+    throw new BatchValidationError('to', String(options.to), `must be a valid date not before from (${String(options.from)})`,
+      'Pass a range whose end is after its start.');
+  }
+  const schedule = toMatcher(parsed);
+  const clock = new ZoneClock(canonicalTimeZoneName(options.timeZone ?? 'UTC'));
+  const runs: Date[] = [];
+  // nextAfter is strictly after its argument: start a millisecond early to include `from`.
+  for (let t = nextAfter(schedule, clock, from - 1); t !== undefined && t < to; t = nextAfter(schedule, clock, t)) {
+    runs.push(new Date(t));
+  }
+  return runs;
+}
+
 interface Matcher {
   readonly minute: ReadonlySet<number>;
   readonly hour: ReadonlySet<number>;

@@ -1,5 +1,5 @@
 import { BatchValidationError } from '../../src/errors';
-import { nextRuns, Schedule } from '../../src/schedule';
+import { nextRuns, runsBetween, Schedule } from '../../src/schedule';
 
 /**
  * Run times checked by hand against calendars and DST tables, and against
@@ -138,5 +138,34 @@ describe('nextRuns', () => {
     expect(() => runs('* * * * *', '2026-01-01T00:00:00Z', 1.5)).toThrow(BatchValidationError);
     expect(() => nextRuns('* * * * *', { count: 1, from: new Date('nonsense') })).toThrow('from: is not a valid date');
     expect(() => runs('* * * * *', '2026-01-01T00:00:00Z', 1, 'Mars/Olympus')).toThrow('timeZone: is not a time zone that Kubernetes can load');
+  });
+});
+
+describe('runsBetween', () => {
+  const between = (expression: string, from: string, to: string, timeZone?: string) =>
+    runsBetween(expression, { from: new Date(from), to: new Date(to), timeZone }).map(d => d.toISOString().replace('.000Z', 'Z'));
+
+  test('every run in [from, to): from included, to excluded', () => {
+    expect(between('0 */6 * * *', '2026-03-07T00:00:00Z', '2026-03-08T00:00:00Z')).toEqual([
+      '2026-03-07T00:00:00Z', '2026-03-07T06:00:00Z', '2026-03-07T12:00:00Z', '2026-03-07T18:00:00Z',
+    ]);
+  });
+
+  test('a New York day with a fall-back overlap has 25 hourly runs, a spring-forward day 23', () => {
+    expect(between('0 * * * *', '2026-11-01T04:00:00Z', '2026-11-02T05:00:00Z', 'America/New_York')).toHaveLength(25);
+    expect(between('0 * * * *', '2026-03-08T05:00:00Z', '2026-03-09T04:00:00Z', 'America/New_York')).toHaveLength(23);
+  });
+
+  test('gives what nextRuns gives for the same stretch', () => {
+    const from = new Date('2026-10-24T00:00:00Z');
+    const next = nextRuns('17 1,2,3 * * *', { count: 30, from: new Date(from.getTime() - 1000), timeZone: 'Europe/Berlin' });
+    const to = new Date(next[next.length - 1].getTime() + 1);
+    expect(runsBetween('17 1,2,3 * * *', { from, to, timeZone: 'Europe/Berlin' })).toEqual(next);
+  });
+
+  test('an empty range has no runs; an inverted one is an error naming both ends', () => {
+    expect(between('* * * * *', '2026-03-07T00:00:30Z', '2026-03-07T00:00:59Z')).toEqual([]);
+    expect(() => between('* * * * *', '2026-03-08T00:00:00Z', '2026-03-07T00:00:00Z')).toThrow(
+      /^to: must be a valid date not before from \(.*\) \(got ".*"\)\. Pass a range whose end is after its start\.$/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The load-spread view's numbers: how many runs start in each minute of one day, across
- * workloads that may each run in their own zone. Run times come from the core's nextRuns, so
+ * workloads that may each run in their own zone. Run times come from the core's runsBetween, so
  * DST gaps and overlaps and the day-of-month/day-of-week rule are Kubernetes' own.
  *
  * Minutes are counted as they pass, from the day's first instant to its last: a day on which
@@ -9,15 +9,10 @@
  */
 import { byCodePoint } from './manifest-files';
 import { CalendarDate, formatClockTime, formatOffsetAt } from './time-text';
-import { nextRuns } from '../../../src/schedule';
+import { runsBetween } from '../../../src/schedule';
 import { ZoneClock } from '../../../src/schedule/zone-clock';
 
 const MINUTE = 60_000;
-const SECOND = 1000;
-// nextRuns is asked for runs in growing batches: a daily job needs one call, an every-minute
-// job a handful, and a yearly job never computes years of runs it does not need.
-const FIRST_BATCH = 4;
-const MAX_BATCH = 512;
 
 /** A workload whose runs are counted. */
 export interface SpreadWorkload {
@@ -64,7 +59,8 @@ export function spreadOfDay(workloads: readonly SpreadWorkload[], date: Calendar
   const runsBySchedule = new Map<string, Date[]>();
   for (const workload of workloads) {
     const key = `${workload.zone} ${workload.resolved}`;
-    const runs = runsBySchedule.get(key) ?? runsBetween(workload, start, end);
+    const runs = runsBySchedule.get(key)
+      ?? runsBetween(workload.resolved, { from: new Date(start), to: new Date(end), timeZone: workload.zone });
     runsBySchedule.set(key, runs);
     for (const run of runs) {
       minutes[Math.floor((run.getTime() - start) / MINUTE)].workloads.push(workload.id);
@@ -74,26 +70,6 @@ export function spreadOfDay(workloads: readonly SpreadWorkload[], date: Calendar
     slot.workloads.sort(byCodePoint);
   }
   return { date, zone, start: new Date(start), end: new Date(end), minutes, workloadCount: workloads.length };
-}
-
-/** Run times of `workload` in [start, end). */
-function runsBetween(workload: SpreadWorkload, start: number, end: number): Date[] {
-  const runs: Date[] = [];
-  // nextRuns returns runs strictly after `from`; one second before the start includes a run at it.
-  let from = new Date(start - SECOND);
-  for (let batch = FIRST_BATCH; ; batch = Math.min(batch * 2, MAX_BATCH)) {
-    const next = nextRuns(workload.resolved, { count: batch, from, timeZone: workload.zone });
-    for (const run of next) {
-      if (run.getTime() >= end) {
-        return runs;
-      }
-      runs.push(run);
-    }
-    if (next.length < batch) {
-      return runs;
-    }
-    from = next[next.length - 1];
-  }
 }
 
 /** Totals that say whether the runs are spread. */

@@ -3,13 +3,10 @@
  * it from here (`support/http-api.ts`): `runCli` (spawnSync) would block the server.
  */
 import { spawn } from 'node:child_process';
-import { CLI, CliResult, CliRunOptions, FIXTURES } from './run-cli-subprocess';
+import { CLI, cliEnv, CliResult, CliRunOptions, FIXTURES } from './run-cli-subprocess';
 
 export function runCliAsync(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
-  const env = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH ?? '', TZ: 'Pacific/Chatham', NO_COLOR: '1', ...options.env })
-      .filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? FIXTURES, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? FIXTURES, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });

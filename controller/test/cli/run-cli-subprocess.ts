@@ -24,10 +24,15 @@ export interface CliRunOptions {
   readonly env?: Record<string, string | undefined>;
 }
 
-export function runCli(args: string[], options: CliRunOptions = {}): CliResult {
-  const env = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH ?? '', TZ: 'Pacific/Chatham', NO_COLOR: '1', ...options.env })
+/** The clean environment of a CLI subprocess, with `extra` added (undefined removes a variable). */
+export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries({ PATH: process.env.PATH ?? '', TZ: 'Pacific/Chatham', NO_COLOR: '1', ...extra })
       .filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export function runCli(args: string[], options: CliRunOptions = {}): CliResult {
+  const env = cliEnv(options.env);
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? FIXTURES,
     env,
