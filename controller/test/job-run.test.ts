@@ -250,6 +250,19 @@ describe('JobRun', () => {
     assert.deepEqual(api.writes(undefined, 'jobs'), []);
   });
 
+  test('a Job suspended by hand shows as Suspended, and Running again when resumed', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_RUNS, jobRun('paused'));
+    });
+    api.update<Job>(JOBS, NS, 'paused', (j) => { j.spec!.suspend = true; });
+    await h!.settle();
+    assert.equal(run(api, 'paused').status?.phase, 'Suspended');
+    api.update<Job>(JOBS, NS, 'paused', (j) => { j.spec!.suspend = false; });
+    await h!.settle();
+    assert.equal(run(api, 'paused').status?.phase, 'Running');
+  });
+
   test('a Job deleted before it finished fails the run with JobDeleted', async () => {
     const { api } = await start((a) => {
       a.seed(JOB_TEMPLATES, jobTemplate());

@@ -1,4 +1,5 @@
 import { BoolFormat, OptionType } from '../options/types';
+import { RunPhase } from '../runs/run-phase';
 import { RunSourceKind } from '../runs/run-source-kind';
 
 /**
@@ -162,7 +163,7 @@ export const JOB_RUN_SPEC_SCHEMA: Schema = {
 export const JOB_RUN_STATUS_SCHEMA: Schema = {
   type: 'object',
   properties: {
-    phase: { type: 'string', enum: ['Pending', 'Queued', 'Running', 'Succeeded', 'Failed', 'Refused'] },
+    phase: { type: 'string', enum: Object.values(RunPhase) },
     jobName: str,
     values: { type: 'object', additionalProperties: str, description: 'The rendered option values the Job was created with.' },
     startTime: { type: 'string', format: 'date-time' },

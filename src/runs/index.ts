@@ -5,3 +5,4 @@ export * from './job-for-run';
 export * from './run-source';
 export * from './run-source-kind';
 export * from './job-run-manifest';
+export * from './run-phase';

@@ -206,7 +206,8 @@ export class JobRunReconciler implements Reconciler {
   /** Fails a run that will never have a Job (or lost it): `Accepted` False and `Failed` True with the reason. */
   private async fail(run: JobRun, ctx: ReconcileContext, reason: string, message: string): Promise<void> {
     const namespace = run.metadata.namespace!;
-    this.deps.metrics?.jobRuns.inc({ namespace, result: 'invalid' });
+    const lost = reason === 'JobExists' || reason === 'JobDeleted';
+    this.deps.metrics?.jobRuns.inc({ namespace, result: lost ? 'lost' : 'invalid' });
     ctx.log.info('JobRun failed', { jobRun: run.metadata.name, reason, message });
     await this.event(run, 'Warning', reason, 'Validate', message);
     await this.setStatus(run, {

@@ -4,22 +4,10 @@
  */
 import { ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, POLICY_ENQUEUE } from '../keys';
 import { trueCondition } from './util';
+import { RunPhase } from '../../../src/runs/run-phase';
 import { Job } from '../kube/types';
 
-/** The phases of a JobRun (`status.phase`), also used for plain Jobs of a workload. */
-export enum RunPhase {
-  /** The controller has not acted yet, or the template does not exist yet. */
-  PENDING = 'Pending',
-  /** The Job exists, suspended, and waits for admission by the Enqueue rule. */
-  QUEUED = 'Queued',
-  /** The Job is suspended by someone else (not waiting in the Enqueue queue). */
-  SUSPENDED = 'Suspended',
-  RUNNING = 'Running',
-  SUCCEEDED = 'Succeeded',
-  FAILED = 'Failed',
-  /** The concurrency policy refused the run (`Forbid` while another run was active). */
-  REFUSED = 'Refused',
-}
+export { RunPhase };
 
 /** Phases after which nothing changes. */
 export const FINAL_PHASES: ReadonlySet<string> = new Set([RunPhase.SUCCEEDED, RunPhase.FAILED, RunPhase.REFUSED]);

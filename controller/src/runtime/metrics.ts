@@ -83,7 +83,7 @@ export class Metrics {
   });
   readonly jobRuns = new Counter({
     name: 'cdk8s_batch_job_runs_total',
-    help: 'JobRuns decided, by result: started, queued, replaced, refused, invalid',
+    help: 'JobRuns decided, by result: started, queued, replaced, refused, invalid, lost',
     labelNames: ['namespace', 'result'],
     registers: [this.registry],
   });
