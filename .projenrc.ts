@@ -85,7 +85,7 @@ const testController = project.addTask('test:controller', {
   cwd: 'controller',
 });
 testController.spawn(buildController);
-testController.exec('bash test/ensure-tools.sh'); // tmux, for the CLI's terminal tests
+testController.exec('bash test/ensure-tools.sh'); // tmux and openssl, for the unit tests
 testController.exec('node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=../test-reports/controller-junit.xml dist/controller/test/');
 testAll.spawn(testController);
 
@@ -101,6 +101,11 @@ testAll.spawn(testE2e);
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/ and print their results',
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
+});
+project.addTask('bench:controller', {
+  description: 'Controller admission latency and memory on the real control plane (about 9 minutes)',
+  exec: 'ts-node --project bench/tsconfig.json bench/controller-admission.ts',
+  receiveArgs: true,
 });
 
 // The companion controller and the `cdk8s-batch` CLI: a runtime package of its own (its

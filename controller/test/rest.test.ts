@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ApiError, isConflict, isNotFound } from '../src/kube/api';
@@ -106,5 +111,57 @@ describe('RestClient', () => {
     const err = await dead.get(JOBS, 'ns', 'j').catch((e) => e);
     assert.ok(err instanceof ApiError);
     assert.equal(err.code, 0);
+  });
+});
+
+describe('RestClient over TLS', () => {
+  let dir: string;
+  let server: https.Server;
+  let port: number;
+  let handshakes = 0;
+  let ca: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    ca = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+    server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: ca }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ metadata: { name: 'x' } }));
+      });
+    });
+    server.on('secureConnection', () => handshakes++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Like client-node 1.4's KubeConfig: a new https.Agent with the TLS options on every call. */
+  const client = (trust: () => string) => new RestClient({
+    getCurrentCluster: () => ({ server: `https://127.0.0.1:${port}` }),
+    applyToHTTPSOptions: async (opts) => {
+      opts.agent = new https.Agent({ ca: trust() });
+    },
+  });
+
+  test('reuses one kept-alive TLS connection across requests; a new CA gets a new connection', async () => {
+    let trust = ca;
+    const rest = client(() => trust);
+    handshakes = 0;
+    for (let i = 0; i < 3; i++) await rest.get(JOBS, 'ns', 'x');
+    assert.equal(handshakes, 1);
+    trust = `${ca}\n`; // another trust bundle: another TLS identity
+    await rest.get(JOBS, 'ns', 'x');
+    await rest.get(JOBS, 'ns', 'x');
+    assert.equal(handshakes, 2);
+    rest.close();
   });
 });
