@@ -9,7 +9,8 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 // robfig gives up (returns the zero time) after five years without a match.
 const YEARS_TO_SEARCH = 5;
-const MAX_COUNT = 10_000;
+/** The most run times `nextRuns` returns in one call. */
+export const MAX_NEXT_RUNS = 10_000;
 
 /** Options for `nextRuns`. */
 export interface NextRunsOptions {
@@ -199,7 +200,7 @@ function nextAfter(m: Matcher, clock: ZoneClock, from: number): number | undefin
 }
 
 function validateCount(count: number): void {
-  if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
-    throw new BatchValidationError('count', String(count), `must be a whole number from 0 to ${MAX_COUNT}`, 'Ask for fewer run times.');
+  if (!Number.isInteger(count) || count < 0 || count > MAX_NEXT_RUNS) {
+    throw new BatchValidationError('count', String(count), `must be a whole number from 0 to ${MAX_NEXT_RUNS}`, 'Ask for fewer run times.');
   }
 }

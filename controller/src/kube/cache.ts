@@ -15,6 +15,7 @@
  * than the write and wins.
  */
 import { DeleteOptions, isNotFound, KubeApi } from './api';
+import { LABEL_WORKLOAD } from '../keys';
 import { KubeObject, ResourceType } from './types';
 import { Informer } from '../runtime/informer';
 
@@ -104,16 +105,63 @@ export class WriteTracker {
   }
 }
 
-/** A read-only view of one informer's cache with the controller's own writes applied. */
+/**
+ * A read-only view of one informer's cache with the controller's own writes applied, indexed
+ * by workload (namespace and `cdk8s-batch.dev/workload` label), so that a workload's reconcile
+ * reads its own objects, not every object of its namespace.
+ */
 export class Store<T extends KubeObject> {
+  /** `namespace/workload` -> names of the cached objects with that label. */
+  private readonly byWorkload = new Map<string, Set<string>>();
+  /** `namespace/name` -> the workload key it is indexed under. */
+  private readonly workloadOf = new Map<string, string>();
+
   /**
    * @param plural the informer's resource (e.g. `jobs`), to show our own creations in it
    * before the informer does
    */
   constructor(private readonly informer: Informer<T>, private readonly tracker: WriteTracker, private readonly plural?: string) {
-    informer.onEvent((type, obj) => tracker.observe(obj, type === 'delete'));
+    informer.onEvent((type, obj) => {
+      tracker.observe(obj, type === 'delete');
+      this.index(obj, type === 'delete');
+    });
     // A relist is a LIST made after our creations: it holds every one of them that still exists.
     if (plural) informer.onRelisted(() => tracker.forgetCreated(plural));
+  }
+
+  /** The objects of one workload: those labelled `cdk8s-batch.dev/workload: workload` in `namespace`. */
+  listWorkload(namespace: string, workload: string): T[] {
+    const out: T[] = [];
+    for (const name of this.byWorkload.get(workloadKeyOf(namespace, workload)) ?? []) {
+      const cached = this.informer.get(namespace, name);
+      const obj = cached ? this.tracker.resolve(cached) : undefined;
+      if (obj) out.push(obj);
+    }
+    if (this.plural) {
+      out.push(...this.notCached(this.tracker.createdNotSeen<T>(this.plural, namespace))
+        .filter((obj) => obj.metadata.labels?.[LABEL_WORKLOAD] === workload));
+    }
+    return out;
+  }
+
+  private index(obj: KubeObject, deleted: boolean): void {
+    const objectKey = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const workload = obj.metadata.labels?.[LABEL_WORKLOAD];
+    const key = !deleted && workload ? workloadKeyOf(obj.metadata.namespace ?? '', workload) : undefined;
+    const before = this.workloadOf.get(objectKey);
+    if (before === key) return;
+    if (before !== undefined) {
+      const names = this.byWorkload.get(before)!;
+      names.delete(obj.metadata.name!);
+      if (names.size === 0) this.byWorkload.delete(before);
+      this.workloadOf.delete(objectKey);
+    }
+    if (key !== undefined) {
+      let names = this.byWorkload.get(key);
+      if (!names) this.byWorkload.set(key, (names = new Set()));
+      names.add(obj.metadata.name!);
+      this.workloadOf.set(objectKey, key);
+    }
   }
 
   get hasSynced(): boolean {
@@ -150,6 +198,10 @@ export class Store<T extends KubeObject> {
       return false;
     });
   }
+}
+
+function workloadKeyOf(namespace: string, workload: string): string {
+  return `${namespace}/${workload}`;
 }
 
 /** Conditional writes: every write is preconditioned on the version the decision was based on. */

@@ -63,8 +63,8 @@ export class EnqueueReconciler implements Reconciler {
   async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const { namespace, name: workload } = splitKey(key);
     const { metrics } = this.deps;
-    const jobs = this.deps.jobs.list(namespace).filter((j) => j.metadata.labels?.[LABEL_WORKLOAD] === workload);
-    const cronJobs = this.deps.cronJobs.list(namespace).filter((c) => c.metadata.labels?.[LABEL_WORKLOAD] === workload);
+    const jobs = this.deps.jobs.listWorkload(namespace, workload);
+    const cronJobs = this.deps.cronJobs.listWorkload(namespace, workload);
 
     let policy: Policy | undefined;
     try {

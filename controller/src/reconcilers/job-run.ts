@@ -124,8 +124,8 @@ export class JobRunReconciler implements Reconciler {
       return;
     }
 
-    const active = this.deps.jobs.list(namespace)
-      .filter((j) => j.metadata.labels?.[LABEL_WORKLOAD] === source.workload && !isJobFinished(j) && !j.metadata.deletionTimestamp);
+    const active = this.deps.jobs.listWorkload(namespace, source.workload)
+      .filter((j) => !isJobFinished(j) && !j.metadata.deletionTimestamp);
     const admission = admitRun(source.concurrency.policy, active.length, run.spec?.force === true);
     if (admission === RunAdmission.REFUSE) {
       const names = active.map((j) => j.metadata.name).sort().join(', ');

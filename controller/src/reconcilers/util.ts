@@ -5,6 +5,8 @@ import { Condition, Job, KubeObject, OwnerReference, timeOf } from '../kube/type
 export interface ObjectStore<T> {
   get(namespace: string | undefined, name: string): T | undefined;
   list(namespace?: string): T[];
+  /** The objects labelled `cdk8s-batch.dev/workload: workload` in `namespace` (an index, not a scan). */
+  listWorkload(namespace: string, workload: string): T[];
 }
 
 /** The condition of `type` if its status is `True`. */

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { nextRuns } from '../../../../src/schedule';
+import { MAX_NEXT_RUNS, nextRuns } from '../../../../src/schedule';
 import { ANNOTATION_SCHEDULE } from '../../../../src/workloads/labels';
 import { cronJobSchedules, CronJobSchedule } from '../cronjobs';
 import { RuntimeError } from '../errors';
@@ -22,8 +22,6 @@ import { calendarDateIn, formatRfc3339In, formatUtc, formatWallTime, parseCalend
 
 const DEFAULT_PATH = 'dist';
 const DEFAULT_COUNT = 3;
-// nextRuns' own limit.
-const MAX_COUNT = 10_000;
 const LABEL_WIDTH = 12;
 const INDENT = '  ';
 
@@ -91,7 +89,7 @@ function runSchedule(paths: string[], options: ScheduleOptions, io: CliIo, using
 // The list
 
 function listSchedules(paths: string[], options: ScheduleOptions, io: CliIo, controllerZone: string, usingDefault: boolean): void {
-  const count = options.count === undefined ? DEFAULT_COUNT : parseWholeNumber('--count', options.count, 1, MAX_COUNT);
+  const count = options.count === undefined ? DEFAULT_COUNT : parseWholeNumber('--count', options.count, 1, MAX_NEXT_RUNS);
   const from = options.from === undefined ? io.now() : parseRfc3339('--from', options.from);
   const manifests = readManifests(paths, io.cwd, usingDefault);
   const cronJobs = cronJobSchedules(manifests.objects, controllerZone);
