@@ -250,6 +250,23 @@ describe('JobRun', () => {
     assert.deepEqual(api.writes(undefined, 'jobs'), []);
   });
 
+  test('a Job of that name outside any workload (not cached): the create fails, the API server says whose it is, JobExists', async () => {
+    const foreign = job({ name: 'plain', enqueue: false, suspend: false });
+    delete foreign.metadata.labels;
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOBS, foreign);
+      a.seed(JOB_RUNS, jobRun('plain'));
+    });
+    assert.deepEqual(createdJobs(api), ['plain']);
+    assert.deepEqual(conditionsOf(run(api, 'plain')).Failed, {
+      status: 'True',
+      reason: 'JobExists',
+      message: `A Job named plain already exists in ${NS} and does not belong to this JobRun. Create the JobRun under another name.`,
+    });
+    assert.equal(api.object<Job>(JOBS, NS, 'plain')!.metadata.ownerReferences, undefined);
+  });
+
   test('a Job suspended by hand shows as Suspended, and Running again when resumed', async () => {
     const { api } = await start((a) => {
       a.seed(JOB_TEMPLATES, jobTemplate());

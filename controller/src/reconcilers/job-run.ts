@@ -26,6 +26,7 @@ import { RunSourceKind } from '../../../src/runs/run-source-kind';
 import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../keys';
 import { FINAL_PHASES, phaseOfJob, RunPhase } from './run-phase';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore, rfc3339, trueCondition } from './util';
+import { isAlreadyExists } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder, EventType } from '../kube/events';
 import {
@@ -82,8 +83,7 @@ export class JobRunReconciler implements Reconciler {
     const job = this.deps.jobs.get(namespace, name);
     if (job) {
       if (controllerOwner(job, 'JobRun')?.uid !== run.metadata.uid) {
-        await this.fail(run, ctx, 'JobExists',
-          `A Job named ${name} already exists in ${namespace} and does not belong to this JobRun. Create the JobRun under another name.`);
+        await this.fail(run, ctx, 'JobExists', jobExistsMessage(namespace, name));
         return;
       }
       await this.follow(run, job, ctx);
@@ -163,7 +163,21 @@ export class JobRunReconciler implements Reconciler {
       await this.fail(run, ctx, 'InvalidTemplate', `${source.kind} ${namespace}/${source.name}: ${e.message}`);
       return;
     }
-    const created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
+    let created: Job;
+    try {
+      created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+      // A Job of that name that the cache does not hold: not a workload's (no label), or just
+      // created by us and not seen yet. Ask the API server whose it is.
+      const existing = await this.deps.writer.api.get<Job>(JOBS, namespace, name);
+      if (controllerOwner(existing, 'JobRun')?.uid === run.metadata.uid) {
+        await this.follow(run, existing, ctx);
+      } else {
+        await this.fail(run, ctx, 'JobExists', jobExistsMessage(namespace, name));
+      }
+      return;
+    }
     const queued = admission === RunAdmission.QUEUE;
     this.deps.metrics?.jobRuns.inc({ namespace, result: queued ? 'queued' : 'started' });
     ctx.log.info('created Job for JobRun', { jobRun: name, job: name, workload: source.workload, queued });
@@ -269,6 +283,10 @@ export class JobRunReconciler implements Reconciler {
   private async event(run: JobRun, type: EventType, reason: string, action: string, note: string): Promise<void> {
     await this.deps.events.record({ regarding: run as KubeObject, regardingType: JOB_RUNS, type, reason, action, note });
   }
+}
+
+function jobExistsMessage(namespace: string, name: string): string {
+  return `A Job named ${name} already exists in ${namespace} and does not belong to this JobRun. Create the JobRun under another name.`;
 }
 
 function condition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string): Condition {
