@@ -80,9 +80,11 @@ describe('controller: JobRun', () => {
     expect(job.spec.template.spec.containers[0].args).toEqual(['--region=amer', '--top=10', `--ns=${ns}`]);
     expect(job.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'JobRun', name: 'report-amer', uid: done.metadata.uid, controller: true })]);
     expect(job.metadata.labels).toMatchObject({ 'cdk8s-batch.dev/workload': 'report', 'cdk8s-batch.dev/job-run': 'report-amer' });
-    // Deleting the JobRun deletes its Job (garbage collection through the owner reference).
+    // Deleting the JobRun deletes its Job (garbage collection through the owner reference). The
+    // garbage collector learns of a newly installed CRD at its next discovery resync (every 30 s
+    // in kube-controller-manager), so on a fresh control plane this can take that long.
     kubectl(['delete', 'jobrun', 'report-amer', '-n', ns]);
-    await waitFor(() => !getObject('job', 'report-amer', ns), 30_000, { description: 'the Job is garbage-collected' });
+    await waitFor(() => !getObject('job', 'report-amer', ns), 90_000, { description: 'the Job is garbage-collected' });
   });
 
   test('a JobRun with bad values ends Failed with the options core\'s messages, and no Job', async () => {
