@@ -1,8 +1,10 @@
 /**
- * Reading flag values into checked values. Each error names the flag, the value and the fix;
+ * Reading flag values into checked values, and writing `-o json|yaml`. Each error names the
+ * flag, the value and the fix;
  * zone names are checked by the core (TimeZone.of), whose message is kept with the flag's name
  * in front instead of the construct prop's.
  */
+import { stringify } from 'yaml';
 import { UsageError } from './errors';
 import { BatchValidationError } from '../../../src/errors';
 import { TimeZone } from '../../../src/schedule';
@@ -10,6 +12,11 @@ import { TimeZone } from '../../../src/schedule';
 /** Output formats of commands that print data. */
 export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
+
+/** `data` as JSON (two-space indent) or YAML (lines never folded), with a final newline. */
+export function formatData(format: 'json' | 'yaml', data: unknown): string {
+  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data, { lineWidth: 0 });
+}
 
 /** A whole number from `min` to `max`. */
 export function parseWholeNumber(flag: string, value: string, min: number, max: number): number {

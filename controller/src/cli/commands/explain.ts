@@ -4,11 +4,10 @@
  * can be recomputed from its annotations alone.
  */
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { BatchValidationError } from '../../../../src/errors';
 import { explainSchedule, HashExplanation, Schedule } from '../../../../src/schedule';
 import { UsageError } from '../errors';
-import { OUTPUT_FORMATS, OutputFormat } from '../flag-values';
+import { formatData, OUTPUT_FORMATS, OutputFormat } from '../flag-values';
 import { CliIo, paint } from '../io';
 
 interface ExplainOptions {
@@ -45,9 +44,7 @@ and cdk8s-batch.dev/hash-seed (the seed).
 Exit codes: 0 ok, 2 the expression is invalid or --seed is missing.`)
     .action((words: string[], options: ExplainOptions) => {
       const explanation = explainExpression(words.join(' '), options);
-      io.stdout.write(options.output === 'text' ? explanationText(explanation, io)
-        : options.output === 'json' ? JSON.stringify(explanationData(explanation), null, 2) + '\n'
-          : stringify(explanationData(explanation)));
+      io.stdout.write(options.output === 'text' ? explanationText(explanation, io) : formatData(options.output, explanationData(explanation)));
     });
 }
 

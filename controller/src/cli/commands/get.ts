@@ -3,20 +3,20 @@
  * duration and queue position.
  */
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { connect, ClusterFlags, withClusterFlags } from '../cluster';
+import { formatData, OUTPUT_FORMATS, OutputFormat } from '../flag-values';
 import { CliIo, paint } from '../io';
 import { formatDuration, listRuns, RunView, runsOfWorkload, table } from '../run-status';
 
 interface GetFlags extends ClusterFlags {
-  readonly output: 'text' | 'json' | 'yaml';
+  readonly output: OutputFormat;
 }
 
 export function registerGet(program: Command, io: CliIo): Command {
   const command = program.command('get')
     .description('List the runs of a workload: phase, start, duration and queue position')
     .argument('<workload>', 'the workload (its cdk8s-batch.dev/workload label)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'));
   withClusterFlags(command)
     .addHelpText('after', `
 Columns: NAME (the JobRun, else the Job), TRIGGER (schedule, JobRun or other), PHASE (Pending,
@@ -36,12 +36,8 @@ Examples:
 }
 
 function writeRuns(io: CliIo, namespace: string, workload: string, runs: RunView[], format: GetFlags['output']): void {
-  if (format === 'json') {
-    io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-    return;
-  }
-  if (format === 'yaml') {
-    io.stdout.write(stringify(runs, { lineWidth: 0 }));
+  if (format !== 'text') {
+    io.stdout.write(formatData(format, runs));
     return;
   }
   if (runs.length === 0) {

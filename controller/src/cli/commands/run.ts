@@ -9,10 +9,10 @@
  * or with `--job` the Job the controller would create (both from `src/runs`).
  */
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { admitRun, jobForRun, jobRunManifest, RunAdmission, RunSource } from '../../../../src/runs';
 import { Cluster, ClusterFlags, connect, withClusterFlags } from '../cluster';
 import { RuntimeError, UsageError } from '../errors';
+import { formatData } from '../flag-values';
 import { CliIo } from '../io';
 import { inquirerPrompter, Prompter, promptForValues } from '../prompts';
 import { runSourceFromCluster, runSourceFromFiles } from '../run-source-lookup';
@@ -106,7 +106,7 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
 
   if (flags.dryRun) {
     const out = flags.job ? job : jobRun;
-    io.stdout.write(flags.output === 'json' ? `${JSON.stringify(out, null, 2)}\n` : stringify(out, { lineWidth: 0 }));
+    io.stdout.write(formatData(flags.output ?? 'yaml', out));
     return;
   }
   cluster ??= await connect(io, flags);

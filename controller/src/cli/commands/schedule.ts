@@ -6,12 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { MAX_NEXT_RUNS, nextRuns } from '../../../../src/schedule';
 import { ANNOTATION_SCHEDULE } from '../../../../src/workloads/labels';
 import { cronJobSchedules, CronJobSchedule } from '../cronjobs';
 import { RuntimeError } from '../errors';
-import { OUTPUT_FORMATS, OutputFormat, parseTimeZone, parseWholeNumber, requireMode } from '../flag-values';
+import { formatData, OUTPUT_FORMATS, OutputFormat, parseTimeZone, parseWholeNumber, requireMode } from '../flag-values';
 import { CliIo, paint } from '../io';
 import { readManifests } from '../manifest-files';
 import { spreadOfDay } from '../spread';
@@ -101,7 +100,7 @@ function listSchedules(paths: string[], options: ScheduleOptions, io: CliIo, con
       : listText(cronJobs, runs, count, from, io));
   } else {
     const data = cronJobs.map(c => cronJobData(c, runs.get(c)!));
-    io.stdout.write(options.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+    io.stdout.write(formatData(options.output, data));
   }
   failOnUnreadable(cronJobs, options.output === 'text' ? 'above' : 'in the output');
 }
@@ -215,7 +214,7 @@ function showSpread(paths: string[], options: ScheduleOptions, io: CliIo, contro
       : renderSpreadText(report, io));
   } else {
     const data = spreadData(report);
-    io.stdout.write(options.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+    io.stdout.write(formatData(options.output, data));
   }
   if (options.svg !== undefined) {
     writeSvg(options.svg, renderSpreadSvg(report), io);

@@ -3,9 +3,9 @@
  * values it runs with and its conditions (the JobRun's, else the Job's).
  */
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { connect, ClusterFlags, withClusterFlags } from '../cluster';
 import { RuntimeError } from '../errors';
+import { formatData, OUTPUT_FORMATS, OutputFormat } from '../flag-values';
 import { CliIo } from '../io';
 import { formatDuration, listRuns, RunView, runsOfWorkload, table } from '../run-status';
 import { LABEL_WORKLOAD } from '../../keys';
@@ -13,14 +13,14 @@ import { isNotFound, KubeApi } from '../../kube/api';
 import { Job, JOB_RUNS, JobRun, JOBS, KubeObject } from '../../kube/types';
 
 interface StatusFlags extends ClusterFlags {
-  readonly output: 'text' | 'json' | 'yaml';
+  readonly output: OutputFormat;
 }
 
 export function registerStatus(program: Command, io: CliIo): Command {
   const command = program.command('status')
     .description('Show one run: phase, Job, times, queue position, values and conditions')
     .argument('<run>', 'the JobRun, or the Job of a scheduled run')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'));
   withClusterFlags(command)
     .addHelpText('after', `
 Examples:
@@ -29,9 +29,7 @@ Examples:
     .action(async (name: string, flags: StatusFlags) => {
       const cluster = await connect(io, flags);
       const view = await findRun(cluster.api, cluster.namespace, name, io.now());
-      if (flags.output === 'json') io.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-      else if (flags.output === 'yaml') io.stdout.write(stringify(view, { lineWidth: 0 }));
-      else io.stdout.write(describeRun(view));
+      io.stdout.write(flags.output === 'text' ? describeRun(view) : formatData(flags.output, view));
     });
   return command;
 }
