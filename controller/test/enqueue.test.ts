@@ -61,7 +61,10 @@ describe('Enqueue', () => {
     }
     assert.deepEqual(admittedOrder(api), names);
     assert.equal(running(api).length, 0);
-    assert.equal(cron.metadata.name, 'nightly');
+    // The caps came from the CronJob, which the controller reads and never writes.
+    assert.equal(cron.metadata.annotations!['cdk8s-batch.dev/max-concurrency'], '2');
+    assert.deepEqual(api.writes(undefined, 'cronjobs'), []);
+    assert.deepEqual(api.object(CRONJOBS, NS, 'nightly'), cron);
   });
 
   test('ties on creationTimestamp are broken by name', async () => {

@@ -4,7 +4,7 @@ import { CONDITION_PENDING_TIMEOUT } from '../src/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { Harness, startHarness } from './support/harness';
-import { job, NS, pod } from './support/objects';
+import { finish, job, NS, pod } from './support/objects';
 import { ApiError } from '../src/kube/api';
 import { Job, JOBS, Pod, PODS } from '../src/kube/types';
 
@@ -81,6 +81,10 @@ describe('pending timeout', () => {
     api.seed(PODS, pod('untimed-pod', untimed, { created: '2026-01-05T09:00:00Z' }));
     const suspended = api.seed(JOBS, job({ name: 'suspended', enqueue: false, suspend: true, pendingTimeoutSeconds: 1 }));
     api.seed(PODS, pod('suspended-pod', suspended, { created: '2026-01-05T09:00:00Z' }));
+    // A finished Job whose pod is still Pending (being cleaned up): the run is over, nothing to fail.
+    const done = job({ name: 'done', enqueue: false, suspend: false, pendingTimeoutSeconds: 1 });
+    finish(done);
+    api.seed(PODS, pod('done-pod', api.seed(JOBS, done), { created: '2026-01-05T09:00:00Z' }));
     h = await startHarness({ api, clock });
 
     await clock.advance(30_000);
@@ -90,6 +94,10 @@ describe('pending timeout', () => {
     await h.settle();
     assert.equal(api.writes('patch', 'pods').length, 0);
     assert.equal(api.object<Pod>(PODS, NS, 'starts')!.status!.phase, 'Running');
+    for (const name of ['untimed-pod', 'suspended-pod', 'done-pod']) {
+      assert.equal(api.object<Pod>(PODS, NS, name)!.status!.phase, 'Pending', name);
+    }
+    assert.deepEqual(api.events('PendingTimeout'), []);
   });
 
   test('an invalid timeout is reported once and not enforced', async () => {

@@ -9,9 +9,10 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
 import { installBatchCrds } from './support/crds';
 import { apply, kubectl, listObjects, waitFor } from './support/rig';
-import { CONTROLLER_CLUSTER_RULES } from '../../src';
+import { Concurrency, CONTROLLER_CLUSTER_RULES, Schedule, ScheduledBatch } from '../../src';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONTROLLER_DIR = path.join(ROOT, 'controller');
@@ -272,6 +273,8 @@ export interface ClusterEvent {
   readonly involvedObject: { kind: string; name: string; uid?: string };
   readonly reportingComponent?: string;
   readonly reportingInstance?: string;
+  /** When the reporter says it happened (MicroTime), for events.k8s.io/v1 Events such as the controller's. */
+  readonly eventTime?: string;
 }
 
 /** Events in a namespace (core/v1 view, which includes events.k8s.io/v1 ones), optionally by reason. */
@@ -285,76 +288,72 @@ export function mergePatch(kind: string, name: string, namespace: string, patch:
     ...(subresource ? [`--subresource=${subresource}`] : [])]);
 }
 
-// ---------------------------------------------------------------- Enqueue workloads
+// ---------------------------------------------------------------- workloads, built by the library
+
+/**
+ * A chart for objects the controller tests apply: what users synthesize, so the tests cover
+ * the contract between the constructs and the controller. The controller runs outside the
+ * app (as a subprocess), which the context says, so the constructs do not warn about it.
+ */
+export function controllerTestChart(): Chart {
+  const chart = Testing.chart();
+  chart.node.setContext('cdk8s-batch.dev/controller', 'external');
+  return chart;
+}
 
 const IMAGE = 'registry.example/batch/worker:1.0';
 
-/** What ScheduledBatch emits for Concurrency.enqueue({ maxConcurrency }), paused so it never fires itself. */
-export function enqueueCronJob(name: string, maxConcurrency: number, runDuration: string) {
-  const annotations = {
-    'cdk8s-batch.dev/concurrency-policy': 'Enqueue',
-    'cdk8s-batch.dev/max-concurrency': String(maxConcurrency),
-  };
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: { name, labels: { 'cdk8s-batch.dev/workload': name }, annotations },
-    spec: {
-      schedule: '0 0 1 1 *',
-      suspend: true, // runs are created with `kubectl create job --from`, at the test's pace
-      concurrencyPolicy: 'Allow',
-      // Jobs made with --from=cronjob are owned by it; keep them all for the assertions.
-      successfulJobsHistoryLimit: 20,
-      failedJobsHistoryLimit: 20,
-      jobTemplate: {
-        metadata: { labels: { 'cdk8s-batch.dev/workload': name }, annotations },
-        spec: {
-          suspend: true,
-          backoffLimit: 0,
-          template: {
-            metadata: {
-              labels: { 'cdk8s-batch.dev/workload': name },
-              annotations: { 'e2e.cdk8s-batch.dev/run-duration': runDuration },
-            },
-            spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: IMAGE }] },
-          },
-        },
-      },
-    },
-  };
-}
-
-export interface JobSample {
-  readonly at: number;
-  readonly active: string[];
-}
-
-const finished = (j: any) => (j.status?.conditions ?? []).some((c: any) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-export const activeJobs = (jobs: any[]) => jobs.filter((j) => j.spec.suspend === false && !finished(j)).map((j) => j.metadata.name);
-
-/** Polls the workload's Jobs until all `expected` are finished; returns every sample. */
-export async function watchUntilFinished(ns: string, expected: number, timeoutMs: number, onSample?: (s: JobSample) => void, workload = 'nightly'): Promise<JobSample[]> {
-  const samples: JobSample[] = [];
-  await waitFor(() => {
-    const jobs = listObjects('jobs', ns, `cdk8s-batch.dev/workload=${workload}`);
-    const sample = { at: Date.now(), active: activeJobs(jobs) };
-    samples.push(sample);
-    onSample?.(sample);
-    return jobs.length === expected && jobs.every(finished);
-  }, timeoutMs, { description: `${expected} Jobs finished`, intervalMs: 250 });
-  return samples;
+export interface EnqueueWorkloadOptions {
+  readonly maxConcurrency: number;
+  /** How long each kwok pod runs (the `e2e.cdk8s-batch.dev/run-duration` annotation). */
+  readonly runDuration: string;
+  readonly maxQueued?: number;
 }
 
 /**
- * From the cluster's own records: at every admission, how many Jobs were admitted and not yet
- * complete. completionTime has whole seconds (rounded down), so this can only undercount.
+ * A ScheduledBatch with Concurrency.enqueue(), suspended so it never fires itself: the tests
+ * create its runs with `kubectl create job --from=cronjob/NAME`, at their own pace.
  */
-export function maxOverlap(jobs: any[]): number {
-  const spans = jobs.map((j) => ({
-    start: Date.parse(j.metadata.annotations['cdk8s-batch.dev/admitted-at']),
-    end: j.status.completionTime ? Date.parse(j.status.completionTime) : Infinity,
-  }));
-  return Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && o.end > s.start).length));
+export function enqueueCronJob(name: string, options: EnqueueWorkloadOptions): any[] {
+  const chart = controllerTestChart();
+  new ScheduledBatch(chart, name, {
+    metadata: { name },
+    schedule: Schedule.cron('0 0 1 1 *'),
+    suspend: true,
+    concurrency: Concurrency.enqueue({ maxConcurrency: options.maxConcurrency, maxQueued: options.maxQueued }),
+    // Jobs made with --from=cronjob are owned by it; keep them all for the assertions.
+    successfulJobsRetained: 20,
+    failedJobsRetained: 20,
+    maxAttempts: 1,
+    podMetadata: { annotations: { 'e2e.cdk8s-batch.dev/run-duration': options.runDuration } },
+    containers: [{ name: 'main', image: IMAGE }],
+  });
+  return Testing.synth(chart);
+}
+
+/** Creates runs of a CronJob one by one, as `kubectl create job --from` does, over a second apart (distinct creation seconds). */
+export async function createRunsFrom(cronJob: string, names: readonly string[], ns: string): Promise<void> {
+  for (const name of names) {
+    kubectl(['create', 'job', name, `--from=cronjob/${cronJob}`, '-n', ns]);
+    await sleep(1100);
+  }
+}
+
+const isFinished = (j: any) => (j.status?.conditions ?? []).some((c: any) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+
+/** Waits until the workload has `expected` Jobs and all are finished; returns them. */
+export async function waitUntilFinished(ns: string, workload: string, expected: number, timeoutMs: number): Promise<any[]> {
+  return waitFor(() => {
+    const jobs = listObjects('jobs', ns, `cdk8s-batch.dev/workload=${workload}`);
+    return jobs.length === expected && jobs.every(isFinished) ? jobs : undefined;
+  }, timeoutMs, { description: `${expected} Jobs of ${workload} finished`, intervalMs: 500 });
+}
+
+/** Jobs ordered by the controller's admitted-at annotation (its record of admission order). */
+export function byAdmittedAt(jobs: any[]): string[] {
+  return [...jobs]
+    .sort((a, b) => Date.parse(a.metadata.annotations['cdk8s-batch.dev/admitted-at']) - Date.parse(b.metadata.annotations['cdk8s-batch.dev/admitted-at']))
+    .map((j) => j.metadata.name);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { BoolFormat, Concurrency, ConcurrencyPolicy, JobOption, ParameterizedJob, RunKind, Schedule, ScheduledBatch } from '../../src';
 import { admitRun, jobForRun, RunAdmission, runSourceFromCronJob, runSourceFromJobTemplate, RunSourceKind } from '../../src/runs';
@@ -88,7 +88,7 @@ describe('jobForRun', () => {
   });
 
   test('a ScheduledBatch without options: the run is its CronJob\'s Job template, not substituted again', () => {
-    const chart = Testing.chart({ namespace: 'ops' } as any);
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'ops' });
     chart.node.setContext('cdk8s-batch.dev/controller', 'external');
     new ScheduledBatch(chart, 'nightly', {
       schedule: Schedule.cron('0 3 * * *'),

@@ -110,8 +110,22 @@ describe('ParallelMatrixJob: Job fields', () => {
     expect(twice).toBe(once);
   });
 
-  test('snapshot of the goos × goarch Job', () => {
-    expect(matrixJob({ matrix: goBuild() }, 'go-build')).toMatchSnapshot();
+  test('snapshot of the goos × goarch Job, with the fields that matter checked', () => {
+    const objects = matrixJob({ matrix: goBuild() }, 'go-build');
+    expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Job']);
+    const job = jobOf(objects);
+    expect(job.metadata.name).toBe('go-build');
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 6 });
+    // Cell order: keys bytewise (goarch, goos), the last key varies fastest.
+    const cells = [0, 1, 2, 3, 4, 5].map((i) => matrixEnv(podView(objects, i).containers[0].env));
+    expect(cells).toEqual([
+      { MATRIX_GOARCH: 'amd64', MATRIX_GOOS: 'linux' }, { MATRIX_GOARCH: 'amd64', MATRIX_GOOS: 'darwin' },
+      { MATRIX_GOARCH: 'amd64', MATRIX_GOOS: 'windows' }, { MATRIX_GOARCH: 'arm64', MATRIX_GOOS: 'linux' },
+      { MATRIX_GOARCH: 'arm64', MATRIX_GOOS: 'darwin' }, { MATRIX_GOARCH: 'arm64', MATRIX_GOOS: 'windows' },
+    ]);
+    const cm = objects.find((o) => o.kind === 'ConfigMap');
+    expect(job.spec.template.spec.volumes.map((v: any) => v.configMap?.name).filter(Boolean)).toEqual([cm.metadata.name]);
+    expect(objects).toMatchSnapshot();
   });
 });
 
@@ -400,7 +414,12 @@ describe('ScheduledBatch with a matrix', () => {
       'test/sb: options: cannot be combined with a matrix yet (got "1 options"). Remove the options, or make the values matrix keys.');
   });
 
-  test('snapshot', () => {
-    expect(scheduled({ matrix: Matrix.count(3), maxParallel: 1 })).toMatchSnapshot();
+  test('snapshot, with the fields that matter checked', () => {
+    const objects = scheduled({ matrix: Matrix.count(3), maxParallel: 1 });
+    const cron = objects.find((o) => o.kind === 'CronJob');
+    expect(cron.spec.schedule).toBe('0 3 * * *');
+    expect(cron.spec.jobTemplate.spec).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 1 });
+    expect([0, 1, 2].map((i) => podView(objects, i).containers[0].args)).toEqual([['shard', '0'], ['shard', '1'], ['shard', '2']]);
+    expect(objects).toMatchSnapshot();
   });
 });

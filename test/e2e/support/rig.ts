@@ -53,6 +53,18 @@ export class KubectlError extends Error {
   }
 }
 
+/**
+ * kubectl exited 0 but the API server sent warnings (deprecated or dropped fields, Pod Security
+ * warnings on workloads, ...). A warning is a finding: the suite fails on it unless the test
+ * expects it and asserts it (see {@link kubectlWithWarnings}).
+ */
+export class KubectlWarningError extends KubectlError {
+  constructor(args: readonly string[], stdout: string, stderr: string, readonly warnings: readonly string[]) {
+    super(args, 0, stdout, `the API server warned:\n${warnings.join('\n')}\n${stderr}`);
+    this.name = 'KubectlWarningError';
+  }
+}
+
 export interface KubectlOptions {
   /** Written to kubectl's stdin (use with `-f -`). */
   readonly input?: string;
@@ -60,11 +72,28 @@ export interface KubectlOptions {
   readonly timeoutMs?: number;
 }
 
+/** The `Warning: ...` lines kubectl prints on stderr for the API server's warning headers. */
+export function serverWarnings(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.startsWith('Warning: ')).map((l) => l.slice('Warning: '.length));
+}
+
 /**
  * Runs the rig's kubectl with the rig's kubeconfig and returns stdout.
- * Throws a {@link KubectlError} (message includes stderr) on a non-zero exit.
+ * Throws a {@link KubectlError} (message includes stderr) on a non-zero exit, and a
+ * {@link KubectlWarningError} when the API server sent a warning.
  */
 export function kubectl(args: readonly string[], options: KubectlOptions = {}): string {
+  const { stdout, warnings, stderr } = kubectlWithWarnings(args, options);
+  if (warnings.length > 0) throw new KubectlWarningError(args, stdout, stderr, warnings);
+  return stdout;
+}
+
+/**
+ * Like {@link kubectl}, for a call whose warnings the test expects: returns them (without
+ * the `Warning: ` prefix) beside stdout, for the test to assert.
+ */
+export function kubectlWithWarnings(args: readonly string[], options: KubectlOptions = {}):
+{ stdout: string; stderr: string; warnings: string[] } {
   const fullArgs = ['--kubeconfig', rigKubeconfig(), ...args];
   const result = spawnSync(rigKubectl(), fullArgs, {
     input: options.input,
@@ -78,7 +107,7 @@ export function kubectl(args: readonly string[], options: KubectlOptions = {}): 
   if (result.status !== 0) {
     throw new KubectlError(args, result.status, result.stdout, result.stderr);
   }
-  return result.stdout;
+  return { stdout: result.stdout, stderr: result.stderr, warnings: serverWarnings(result.stderr) };
 }
 
 /** YAML/JSON text, one manifest object, or several (sent as a v1 List). */
