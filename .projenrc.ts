@@ -50,7 +50,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 // Examples and benchmarks are not part of the published package.
-project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/');
+project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/', '/rosetta/', '/build/');
+// Scratch output of the tests (the doc samples' compilation directory, generated Go bindings).
+project.gitignore.exclude('/build/');
 
 // Type-check and lint examples/ and bench/ like the tests (the eslint project service needs a
 // tsconfig next to them; jsii compiles only src/).
