@@ -109,7 +109,9 @@ function exampleSamples(): Sample[] {
   for (const file of sourceFiles('src')) {
     const lines = fs.readFileSync(path.join(ROOT, file), 'utf-8').split('\n');
     lines.forEach((line, i) => {
-      if (!/^\s*\*\s*@example\s*$/.test(line)) return;
+      if (!/@example\b/.test(line)) return;
+      // The code starts on the next line (as jsii-docgen renders it); anything else would be missed.
+      if (!/^\s*\*\s*@example\s*$/.test(line)) throw new Error(`${file}:${i + 1}: put an @example's code on the lines after the tag`);
       const body: string[] = [];
       for (let j = i + 1; j < lines.length && !/^\s*\*\//.test(lines[j]) && !/^\s*\*\s*@/.test(lines[j]); j++) {
         body.push(lines[j].replace(/^\s*\* ?/, ''));
@@ -238,6 +240,17 @@ describe('documentation samples', () => {
     const cronJobs = synthesize(SAMPLES.find((x) => x.file === 'README.md')!).filter((o) => o.kind === 'CronJob');
     expect(cronJobs.map((o) => [o.metadata.name, o.spec.schedule, o.metadata.annotations['cdk8s-batch.dev/hash-seed']]))
       .toEqual([[name, schedule, seed]]);
+  });
+
+  test('docs/controller.md: the RBAC shown as YAML is what BatchController synthesizes', () => {
+    const shown = parseAllDocuments(fenceAfter('docs/controller.md', 'As YAML:')).map((d) => d.toJS());
+    const app = new App();
+    const chart = new Chart(app, 'ops');
+    new batch.BatchController(chart, 'controller');
+    // The doc leaves out the labels; everything else it shows is compared exactly.
+    const view = (o: any) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, rules: o.rules });
+    const synthesized = chart.toJson().filter((o: any) => shown.some((s) => s.kind === o.kind && s.metadata.name === o.metadata.name));
+    expect(synthesized.map(view)).toEqual(shown.map(view));
   });
 
   test('docs/parameterized-job.md: the JobRun shown is the one its sample synthesizes', () => {

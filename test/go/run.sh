@@ -75,8 +75,9 @@ t2=$(date +%s)
 
 log "building test/go"
 # -trimpath: the build cache entries do not depend on where the repository is checked out;
-# -mod=readonly: the committed go.mod/go.sum are the pins.
-(cd test/go && go build -trimpath -mod=readonly -o "$BUILD/app" .)
+# -mod=readonly: the committed go.mod/go.sum are the pins; -buildvcs=false: the program's
+# version is not the repository's git state.
+(cd test/go && go build -trimpath -mod=readonly -buildvcs=false -o "$BUILD/app" .)
 t3=$(date +%s)
 
 "$BUILD/app" > "$BUILD/go.yaml" || fail "the Go program failed (exit $?)"
