@@ -53,8 +53,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
 });
 
-// Examples and benchmarks are not part of the published package.
-project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/', '/rosetta/', '/build/');
+// Examples and benchmarks are not part of the published package; nor is controller/ (its own
+// package: with its node_modules installed it made the tarball, and the Go binding that embeds
+// it, 12 MB).
+project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/', '/rosetta/', '/build/', '/controller/');
 // Scratch output of the tests (the doc samples' compilation directory, generated Go bindings).
 project.gitignore.exclude('/build/');
 
