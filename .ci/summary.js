@@ -1,6 +1,7 @@
 // Prints one closing line, "N passed, N failed, N skipped", summed over the JUnit reports of
-// every tier (jest-junit for the fast and e2e tiers, Node's junit reporter for controller/),
-// so CI's log says how many tests ran. Counts <testcase> elements, which both formats write.
+// every tier (jest-junit for the fast and e2e tiers, Node's junit reporter for controller/,
+// test/go/run.sh's own for the Go binding), so CI's log says how many tests ran. Counts
+// <testcase> elements, which all formats write.
 // Each tier must have written its report and run at least one test: a tier that silently ran
 // nothing (a broken glob, a skipped step) fails CI instead of hiding behind the others.
 const fs = require('fs');
@@ -10,6 +11,7 @@ const dir = process.argv[2] || 'test-reports';
 const TIERS = {
   'junit.xml': 'fast tier (jest)',
   'controller-junit.xml': 'controller and CLI (node --test)',
+  'junit-go.xml': 'Go binding (test/go)',
   'junit-e2e.xml': 'real control plane (test/e2e)',
 };
 
