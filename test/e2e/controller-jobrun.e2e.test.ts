@@ -159,8 +159,9 @@ describe('controller: JobRun', () => {
       return runs.every((r) => r?.status?.phase === 'Succeeded') ? runs : undefined;
     }, 180_000, { description: 'all queued runs Succeeded' });
 
-    // What lasts: the Accepted condition says whether each run was queued when its Job was made.
-    expect(all.map((r) => condition(r, 'Accepted')?.reason)).toEqual(['Started', 'Queued', 'Queued']);
+    // What lasts: every Job of an Enqueue workload is created suspended and admitted by the
+    // Enqueue rule, which the Accepted condition keeps.
+    expect(all.map((r) => condition(r, 'Accepted')?.reason)).toEqual(['Queued', 'Queued', 'Queued']);
     // The watch saw every change of the Jobs in commit order: one at a time, in creation order.
     expect(watch.maxActive()).toBe(1);
     expect(watch.admissionOrder()).toEqual(names);
