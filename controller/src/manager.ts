@@ -15,7 +15,7 @@
  * 4. if renewing the Lease fails, workers stop at once and `onLeadershipLost` is called
  *    (the process exits; Kubernetes restarts it as a standby).
  */
-import { LABEL_WORKLOAD } from './keys';
+import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';

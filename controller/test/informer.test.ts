@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LABEL_WORKLOAD } from '../src/keys';
+import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock, flush } from './support/fake-clock';
 import { fakeListWatch } from './support/harness';

@@ -5,8 +5,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BatchValidationError, locate } from '../errors';
 import { BatchCustomResourceDefinitions } from './batch-crds';
-import { API_GROUP } from './crds';
 import { markAsBatchController } from './presence';
+import { API_GROUP } from '../contract/keys';
 import { checkObjectName } from '../kube/validation';
 
 /**

@@ -5,11 +5,13 @@ import { Concurrency, controllerAnnotations } from './concurrency';
 import { configMapForWorkload } from './config';
 import { IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
 import { JobSpecJson } from './job-spec';
-import { ANNOTATION_PENDING_TIMEOUT, LABEL_KIND, LABEL_WORKLOAD } from './labels';
 import { MAX_POD_FAILURE_RULES, PodFailureRule } from './pod-failure-policy';
 import { PodTemplate, PodTemplateJson } from './pod-renderer';
 import { BatchPodProps } from './pod-template';
-import { API_GROUP, API_VERSION, JOB_TEMPLATE_KIND } from '../controller/crds';
+import { pendingTimeoutAnnotation } from '../contract/annotations';
+import {
+  API_GROUP_VERSION, CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, JOB_TEMPLATE_KIND, LABEL_KIND, LABEL_WORKLOAD,
+} from '../contract/keys';
 import { appHasBatchController } from '../controller/presence';
 import { BatchValidationError, locate } from '../errors';
 import { checkAnnotations, checkConfigMapData, checkLabels } from '../kube/validation';
@@ -259,7 +261,7 @@ export abstract class BatchWorkload extends Construct {
     id: string, workload: WorkloadIdentity, kind: string, concurrency: Concurrency, metadata?: ApiObjectMetadata,
   ): ApiObject {
     return new ApiObject(this, id, {
-      apiVersion: `${API_GROUP}/${API_VERSION}`,
+      apiVersion: API_GROUP_VERSION,
       kind: JOB_TEMPLATE_KIND,
       metadata: {
         ...metadata,
@@ -295,7 +297,7 @@ export abstract class BatchWorkload extends Construct {
     const allAnnotations: Record<string, string> = {
       ...meta?.annotations,
       ...annotations,
-      ...(pending ? { [ANNOTATION_PENDING_TIMEOUT]: String(pending.toSeconds()) } : {}),
+      ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
     };
     return {
       labels: { ...meta?.labels, [LABEL_WORKLOAD]: workloadName },
@@ -311,7 +313,7 @@ export abstract class BatchWorkload extends Construct {
   protected _warnWithoutController(feature: string): void {
     warnAtSynth(this, () => !appHasBatchController(this),
       `${feature} is carried out by the cdk8s-batch companion controller, and this app has no BatchController. ` +
-      'Add a BatchController to the app, or set the context "cdk8s-batch.dev/controller": "external" if it is installed elsewhere.');
+      `Add a BatchController to the app, or set the context "${CONTROLLER_CONTEXT_KEY}": "${CONTROLLER_EXTERNAL}" if it is installed elsewhere.`);
   }
 
   /**

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
 import { Completion } from './completion';
-import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
+import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
 import { locate } from '../errors';
 import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
 import { Matrix, maxJobNameLength } from '../matrix';

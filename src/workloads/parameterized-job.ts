@@ -4,7 +4,7 @@ import { locate } from '../errors';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
 import { Concurrency, ConcurrencyPolicy } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
-import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
+import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
 import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
 import { jobRunManifest } from '../runs/job-run-manifest';
 

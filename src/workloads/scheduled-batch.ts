@@ -10,7 +10,7 @@ import { Concurrency, ConcurrencyPolicy, controllerAnnotations } from './concurr
 import { checkNoFailIndex } from './job-spec';
 import {
   ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
-} from './labels';
+} from '../contract/keys';
 
 /**
  * Properties of a `ScheduledBatch`.
