@@ -7,7 +7,7 @@ import { fakeListWatch } from './support/harness';
 import { job, NS } from './support/objects';
 import { ApiError } from '../src/kube/api';
 import { Job, JOBS } from '../src/kube/types';
-import { Informer, InformerEventType } from '../src/runtime/informer';
+import { Informer, InformerEventType } from '../src/kube/informer';
 import { Metrics } from '../src/runtime/metrics';
 
 async function jobInformer(api: FakeApi, clock: FakeClock, options: { watchdogMs?: number; metrics?: Metrics } = {}) {

@@ -1,9 +1,6 @@
 import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 
-// The policy names are the annotation's and the JobTemplate's values: defined with the contract.
-export { ConcurrencyPolicy };
-
 /**
  * Options for `Concurrency.enqueue()`.
  */

@@ -2,8 +2,9 @@ import { ApiObject, ApiObjectMetadata, ApiObjectProps, Chart, Names } from 'cdk8
 import { Construct } from 'constructs';
 import { locate } from '../errors';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
-import { Concurrency, ConcurrencyPolicy } from './concurrency';
+import { Concurrency } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
 import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
 import { jobRunManifest } from '../runs/job-run-manifest';

@@ -6,8 +6,9 @@ import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
 import { Completion } from './completion';
-import { Concurrency, ConcurrencyPolicy, controllerAnnotations } from './concurrency';
+import { Concurrency, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import {
   ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
 } from '../contract/keys';

@@ -17,7 +17,7 @@
 import { DeleteOptions, isNotFound, KubeApi } from './api';
 import { concurrencyKey, workloadKey } from '../../../src/runs/concurrency-key';
 import { KubeObject, ResourceType } from './types';
-import { Informer } from '../runtime/informer';
+import { Informer } from './informer';
 
 interface Overlay {
   /** Versions our writes replaced; while the cache shows one of them, the overlay wins. */
