@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Completion, CompletionMode } from './completion';
 import { contentHash } from './config';
-import { PodTemplateJson } from './pod-renderer';
+import { PodTemplateJson } from './pod-template';
 import { LABEL_WORKLOAD } from '../contract/keys';
 import { BatchValidationError } from '../errors';
 import { checkConfigMapData } from '../kube/validation';
