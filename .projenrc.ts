@@ -1,4 +1,4 @@
-import { cdk8s, javascript, typescript } from 'projen';
+import { cdk8s, javascript, JsonFile, typescript } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-batch',
@@ -52,6 +52,31 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
   },
 });
+
+// An import cycle ties modules into a knot that can only be read and changed as a whole; keep
+// them out of the library, and (with this rule alone, the controller has its own style) out of
+// controller/src.
+project.eslint?.addRules({ 'import/no-cycle': ['error'] });
+new JsonFile(project, 'controller/.eslintrc.cycles.json', {
+  allowComments: true,
+  obj: {
+    root: true,
+    parser: '@typescript-eslint/parser',
+    parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    plugins: ['import'],
+    settings: {
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { node: {}, typescript: { project: './controller/tsconfig.json', alwaysTryTypes: true } },
+    },
+    rules: { 'import/no-cycle': 'error' },
+  },
+});
+const lintCycles = project.addTask('eslint:controller-cycles', {
+  description: 'Checks controller/src for import cycles',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+  exec: 'eslint --no-eslintrc -c controller/.eslintrc.cycles.json --ext .ts controller/src',
+});
+project.testTask.spawn(lintCycles);
 
 // Examples and benchmarks are not part of the published package; nor is controller/ (its own
 // package: with its node_modules installed it made the tarball, and the Go binding that embeds

@@ -36,3 +36,15 @@ export class BatchValidationError extends Error {
 export function locate(scope: { node: { path: string } }, error: unknown): unknown {
   return error instanceof BatchValidationError ? error.at(scope.node.path) : error;
 }
+
+/**
+ * Runs `check` and reports a core error it throws from `scope`'s construct path: the one way
+ * constructs report the core's errors (as aws-cdk's `ValidationError` takes the scope).
+ */
+export function locating<T>(scope: { node: { path: string } }, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw locate(scope, e);
+  }
+}

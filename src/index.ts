@@ -1,5 +1,7 @@
 export * from './schedule';
 export * from './workloads';
+// The policy names are values of annotations and of the JobTemplate: defined with the contract.
+export * from './contract/concurrency-policy';
 export * from './options';
 export * from './controller';
 export * from './matrix';

@@ -10,11 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { contextNamespace, KubeConfig, loadClientNode, loadKubeConfig } from './kube/config';
+import { ListWatchLike } from './kube/informer';
 import { RestClient } from './kube/rest';
 import { resourcePath } from './kube/types';
 import { ListWatchFactory, Manager } from './manager';
 import { parseBindAddress } from './runtime/http';
-import { ListWatchLike } from './runtime/informer';
 import { errorFields, isLogLevel, jsonLogger, LogLevel } from './runtime/log';
 import { Metrics } from './runtime/metrics';
 

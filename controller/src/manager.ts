@@ -15,17 +15,17 @@
  * 4. if renewing the Lease fails, workers stop at once and `onLeadershipLost` is called
  *    (the process exits; Kubernetes restarts it as a standby).
  */
-import { LABEL_WORKLOAD } from './keys';
-import { KubeApi } from './kube/api';
+import { LABEL_WORKLOAD } from '../../src/contract/keys';
+import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
+import { Informer, ListWatchLike } from './kube/informer';
+import { LeaderElector } from './kube/leader';
 import { CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeObject, Pod, PODS, ResourceType } from './kube/types';
 import { builtinControllers, Caches, ControllerDeps, Stores } from './reconcilers';
 import { Clock, systemClock } from './runtime/clock';
 import { Controller } from './runtime/controller';
 import { HttpServer, startHttpServer } from './runtime/http';
-import { Informer, ListWatchLike } from './runtime/informer';
-import { LeaderElector } from './runtime/leader';
 import { errorFields, Logger, nullLogger } from './runtime/log';
 import { Metrics } from './runtime/metrics';
 
@@ -139,6 +139,7 @@ export class Manager {
         metrics: this.metrics,
         retryBaseMs: options.retryBaseMs,
         retryMaxMs: options.retryMaxMs,
+        isStale: isConflict,
       });
       spec.watch(this.caches, (key) => controller.enqueue(key));
       return controller;

@@ -4,7 +4,7 @@ import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { Harness, startHarness } from './support/harness';
 import { job, NS } from './support/objects';
-import { LABEL_WORKLOAD } from '../src/keys';
+import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { Job, JOBS } from '../src/kube/types';
 
 const names = (jobs: Job[]) => jobs.map((j) => j.metadata.name).sort();

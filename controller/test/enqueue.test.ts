@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { ANNOTATION_ADMITTED_AT } from '../src/keys';
+import { ANNOTATION_ADMITTED_AT } from '../../src/contract/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { Harness, settle, startHarness } from './support/harness';
@@ -217,7 +217,7 @@ describe('Enqueue', () => {
     assert.deepEqual(running(api), []);
     const warning = api.events('InvalidConcurrency');
     assert.equal(warning.length, 1);
-    assert.match(warning[0].note, /max-concurrency is "two": it must be a whole number from 1/);
+    assert.match(warning[0].note, /max-concurrency: must be a whole number from 1 to 10000 \(got "two"\)/);
   });
 
   test('leaves workloads without the Enqueue policy alone', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LABEL_WORKLOAD } from '../src/keys';
+import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock, flush } from './support/fake-clock';
 import { fakeListWatch } from './support/harness';
 import { job, NS } from './support/objects';
 import { ApiError } from '../src/kube/api';
 import { Job, JOBS } from '../src/kube/types';
-import { Informer, InformerEventType } from '../src/runtime/informer';
+import { Informer, InformerEventType } from '../src/kube/informer';
 import { Metrics } from '../src/runtime/metrics';
 
 async function jobInformer(api: FakeApi, clock: FakeClock, options: { watchdogMs?: number; metrics?: Metrics } = {}) {

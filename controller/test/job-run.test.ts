@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../src/keys';
+import { ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../src/contract/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { Harness, startHarness } from './support/harness';

@@ -4,7 +4,7 @@ import { FakeApi } from './support/fake-api';
 import { FakeClock, flush } from './support/fake-clock';
 import { ApiError, KubeApi } from '../src/kube/api';
 import { Lease, LEASES } from '../src/kube/types';
-import { LeaderElector } from '../src/runtime/leader';
+import { LeaderElector } from '../src/kube/leader';
 
 const NS = 'cdk8s-batch';
 const NAME = 'cdk8s-batch-controller';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { CONDITION_PENDING_TIMEOUT } from '../src/keys';
+import { CONDITION_PENDING_TIMEOUT } from '../../src/contract/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { Harness, startHarness } from './support/harness';
@@ -110,7 +110,7 @@ describe('pending timeout', () => {
     assert.equal(api.writes('patch', 'pods').length, 0);
     const events = api.events('InvalidPendingTimeout');
     assert.equal(events.length, 1);
-    assert.match(events[0].note, /pending-timeout-seconds is "5m": it must be a whole number/);
+    assert.match(events[0].note, /pending-timeout-seconds: must be a whole number from 1 to \d+ \(got "5m"\)/);
   });
 
   test('a conflict on the pod status is retried against the new version', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { ANNOTATION_WINDOW_SUSPENDED } from '../src/keys';
+import { ANNOTATION_WINDOW_SUSPENDED } from '../../src/contract/keys';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { Harness, startHarness } from './support/harness';

@@ -3,10 +3,10 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { BatchValidationError, locate } from '../errors';
+import { BatchValidationError, locating } from '../errors';
 import { BatchCustomResourceDefinitions } from './batch-crds';
-import { API_GROUP } from './crds';
 import { markAsBatchController } from './presence';
+import { API_GROUP } from '../contract/keys';
 import { checkObjectName } from '../kube/validation';
 
 /**
@@ -124,15 +124,13 @@ export class BatchController extends Construct {
     markAsBatchController(this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     const replicas = props.replicas ?? 2;
-    try {
+    locating(this, () => {
       checkObjectName('namespace', this.namespace, 63, 'namespaces are DNS labels');
       if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) {
         throw new BatchValidationError('replicas', String(replicas), 'must be a whole number from 1 to 10',
           'Use 2 for a standby replica, or 1.');
       }
-    } catch (e) {
-      throw locate(this, e);
-    }
+    });
     this.image = `${props.imageRepository ?? 'ghcr.io/cdk8s-batch/cdk8s-batch-controller'}:${props.imageTag ?? libraryVersion()}`;
     const labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'cdk8s-batch' };
     const meta = { namespace: this.namespace, labels };

@@ -1,6 +1,7 @@
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
+import { RunPhase, RunSourceKind } from '../contract/job-run';
+import { API_GROUP, API_VERSION, JOB_RUN_KIND, JOB_TEMPLATE_KIND } from '../contract/keys';
 import { BoolFormat, OptionType } from '../options/types';
-import { RunPhase } from '../runs/run-phase';
-import { RunSourceKind } from '../runs/run-source-kind';
 
 /**
  * The CustomResourceDefinitions of cdk8s-batch, as data: one source of truth for the
@@ -11,11 +12,6 @@ import { RunSourceKind } from '../runs/run-source-kind';
  * the definition checks that are cheap to catch at admission (the controller re-validates
  * with the options core itself).
  */
-
-export const API_GROUP = 'cdk8s-batch.dev';
-export const API_VERSION = 'v1alpha1';
-export const JOB_TEMPLATE_KIND = 'JobTemplate';
-export const JOB_RUN_KIND = 'JobRun';
 
 type Schema = Record<string, any>;
 
@@ -79,7 +75,7 @@ const CONCURRENCY_SCHEMA: Schema = {
   'type': 'object',
   'required': ['policy'],
   'properties': {
-    policy: { type: 'string', enum: ['Allow', 'Forbid', 'Replace', 'Enqueue'] },
+    policy: { type: 'string', enum: Object.values(ConcurrencyPolicy) },
     maxConcurrency: { type: 'integer', minimum: 1 },
     maxQueued: { type: 'integer', minimum: 0 },
   },

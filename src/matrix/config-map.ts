@@ -1,6 +1,6 @@
 import { BatchValidationError } from '../errors';
 import { sortedKeys, utf8ByteLength } from './checks';
-import type { Matrix } from './matrix';
+import type { Cell } from './expand';
 
 /**
  * The most bytes a ConfigMap's values may hold: Kubernetes sums the lengths of
@@ -65,9 +65,9 @@ export function matrixCellPath(index: number, key: string): string {
 }
 
 /** The bytes a matrix's cell values take in a ConfigMap (what Kubernetes checks against 1 MiB). */
-export function matrixDataBytes(matrix: Matrix): number {
+export function matrixDataBytes(cells: readonly Cell[]): number {
   let bytes = 0;
-  for (const cell of matrix._cellTable) {
+  for (const cell of cells) {
     for (const key in cell) {
       bytes += utf8ByteLength(cell[key]);
     }
@@ -79,8 +79,8 @@ export function matrixDataBytes(matrix: Matrix): number {
  * Fails with a `BatchValidationError` when the matrix's values exceed what one
  * ConfigMap holds (1,048,576 bytes), naming the size and the average per cell.
  */
-export function checkMatrixFitsInConfigMap(matrix: Matrix): void {
-  checkDataBytes(matrixDataBytes(matrix), matrix.cellCount);
+export function checkMatrixFitsInConfigMap(cells: readonly Cell[]): void {
+  checkDataBytes(matrixDataBytes(cells), cells.length);
 }
 
 function checkDataBytes(bytes: number, cellCount: number): void {
@@ -113,12 +113,12 @@ export function maxCellsInConfigMap(bytesPerCell: number): number {
  * its pod (see `MatrixConfigMapLayout`). Fails like
  * `checkMatrixFitsInConfigMap` when the values exceed 1 MiB.
  */
-export function matrixConfigMapLayout(matrix: Matrix): MatrixConfigMapLayout {
-  const dataBytes = matrixDataBytes(matrix);
-  checkDataBytes(dataBytes, matrix.cellCount);
+export function matrixConfigMapLayout(cells: readonly Cell[]): MatrixConfigMapLayout {
+  const dataBytes = matrixDataBytes(cells);
+  checkDataBytes(dataBytes, cells.length);
   const data: Record<string, string> = {};
   const items: MatrixVolumeItem[] = [];
-  matrix._cellTable.forEach((cell, index) => {
+  cells.forEach((cell, index) => {
     for (const key of sortedKeys(cell)) {
       const dataKey = matrixDataKey(index, key);
       data[dataKey] = cell[key];

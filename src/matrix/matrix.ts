@@ -221,12 +221,12 @@ export class Matrix {
 
   /** The bytes the cell values take in a ConfigMap, which Kubernetes limits to 1,048,576. */
   public configMapDataBytes(): number {
-    return matrixDataBytes(this);
+    return matrixDataBytes(this._cellTable);
   }
 
   /** Fails with a `BatchValidationError` when the cell values do not fit into one ConfigMap (1,048,576 bytes). */
   public checkFitsInConfigMap(): void {
-    checkMatrixFitsInConfigMap(this);
+    checkMatrixFitsInConfigMap(this._cellTable);
   }
 
   /**
@@ -236,7 +236,7 @@ export class Matrix {
    * what a ConfigMap holds.
    */
   public configMapLayout(): MatrixConfigMapLayout {
-    return matrixConfigMapLayout(this);
+    return matrixConfigMapLayout(this._cellTable);
   }
 
   private cellAt(index: number): Cell {

@@ -1,6 +1,6 @@
 import { BatchValidationError } from '../errors';
 import { quotedList } from './messages';
-import { SubstitutionScopes } from './substitution';
+import { SubstitutionScopes } from './types';
 
 /** The scopes, as written in references, and how a missing key is described. */
 const SCOPES: Readonly<Record<string, { readonly prop: keyof SubstitutionScopes; readonly noun: string; readonly nouns: string }>> = {

@@ -1,31 +1,5 @@
 import { substituteContainer, substitutePodSpec, substituteText } from './substitute';
-
-/**
- * The values `${scope.KEY}` references resolve to. A scope that is not given
- * counts as empty: any reference into it is an error.
- */
-export interface SubstitutionScopes {
-  /**
-   * Rendered option values by option name (see `JobOptionSet.render()`), for `${option.NAME}`.
-   *
-   * @default - no options
-   */
-  readonly options?: { [name: string]: string };
-
-  /**
-   * The matrix cell's values by key, for `${matrix.KEY}`.
-   *
-   * @default - no matrix
-   */
-  readonly matrix?: { [key: string]: string };
-
-  /**
-   * Facts about the workload, for `${workload.name}` and `${workload.namespace}`.
-   *
-   * @default - none
-   */
-  readonly workload?: { [field: string]: string };
-}
+import { SubstitutionScopes } from './types';
 
 /**
  * `${...}` substitution of option values, matrix values and workload facts

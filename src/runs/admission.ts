@@ -1,4 +1,4 @@
-import { ConcurrencyPolicy } from '../workloads/concurrency';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 
 /** What happens to an ad-hoc run, given its workload's concurrency policy. */
 export enum RunAdmission {

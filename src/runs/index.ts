@@ -1,8 +1,11 @@
 // Ad-hoc runs: shared by the companion controller (JobRun) and the CLI (`cdk8s-batch run`).
 // Internal: not exported from the package's index (not part of the jsii API).
 export * from './admission';
+export * from './concurrency-key';
 export * from './job-for-run';
-export * from './run-source';
-export * from './run-source-kind';
+export * from './job-phase';
 export * from './job-run-manifest';
-export * from './run-phase';
+export * from './job-template-manifest';
+export * from './plan-run';
+export * from './run-source';
+export { RunPhase, RunSourceKind } from '../contract/job-run';

@@ -1,10 +1,9 @@
-import { API_GROUP, API_VERSION, JOB_RUN_KIND } from '../controller/crds';
+import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
+import { API_GROUP_VERSION, JOB_RUN_KIND, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../contract/keys';
 import { checkObjectName } from '../kube/validation';
 import { Substitution } from '../options';
 import { RunAdmission } from './admission';
 import { RunSource } from './run-source';
-import { Concurrency, controllerAnnotations } from '../workloads/concurrency';
-import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../workloads/labels';
 
 /** One ad-hoc run: who asks, with which values. */
 export interface RunRequest {
@@ -56,9 +55,7 @@ export function jobForRun(source: RunSource, request: RunRequest): RunJob {
   if (queued) spec.suspend = true; else delete spec.suspend;
 
   const annotations: Record<string, string> = { ...source.jobMetadata.annotations };
-  const enqueue = controllerAnnotations(Concurrency.enqueue({
-    maxConcurrency: source.concurrency.maxConcurrency ?? 1, maxQueued: source.concurrency.maxQueued,
-  }));
+  const enqueue = enqueueAnnotations(checkEnqueueCaps(source.concurrency));
   for (const key of Object.keys(enqueue)) {
     // Only a queued Job carries the Enqueue annotations, so a forced run is never "queued".
     if (queued) annotations[key] = enqueue[key]; else delete annotations[key];
@@ -73,7 +70,7 @@ export function jobForRun(source: RunSource, request: RunRequest): RunJob {
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       ...(request.jobRunUid ? {
         ownerReferences: [{
-          apiVersion: `${API_GROUP}/${API_VERSION}`, kind: JOB_RUN_KIND, name: request.name, uid: request.jobRunUid, controller: true,
+          apiVersion: API_GROUP_VERSION, kind: JOB_RUN_KIND, name: request.name, uid: request.jobRunUid, controller: true,
         }],
       } : {}),
     },

@@ -1,6 +1,5 @@
-import { RunSourceKind } from './run-source-kind';
-import { API_GROUP, API_VERSION, JOB_RUN_KIND } from '../controller/crds';
-import { LABEL_WORKLOAD } from '../workloads/labels';
+import { RunSourceKind } from '../contract/job-run';
+import { API_GROUP_VERSION, JOB_RUN_KIND, LABEL_WORKLOAD } from '../contract/keys';
 
 /** What a `JobRun` asks for. */
 export interface JobRunRequest {
@@ -25,7 +24,7 @@ export interface JobRunRequest {
 export function jobRunManifest(request: JobRunRequest): Record<string, any> {
   const keys = Object.keys(request.values ?? {}).sort();
   return {
-    apiVersion: `${API_GROUP}/${API_VERSION}`,
+    apiVersion: API_GROUP_VERSION,
     kind: JOB_RUN_KIND,
     metadata: {
       name: request.name,

@@ -1,9 +1,10 @@
-import { API_GROUP, API_VERSION, JOB_TEMPLATE_KIND } from '../controller/crds';
+import { workloadOf } from './concurrency-key';
+import { readEnqueue } from '../contract/annotations';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
+import { RunSourceKind } from '../contract/job-run';
+import { API_GROUP_VERSION, JOB_TEMPLATE_KIND } from '../contract/keys';
 import { BatchValidationError } from '../errors';
 import { JobOptionSet, JobOptionSchema } from '../options';
-import { RunSourceKind } from './run-source-kind';
-import { ConcurrencyPolicy } from '../workloads/concurrency';
-import { ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, LABEL_WORKLOAD } from '../workloads/labels';
 
 /**
  * What an ad-hoc run is made from: a `JobTemplate` (a ParameterizedJob, or a ScheduledBatch
@@ -44,9 +45,9 @@ const POLICIES: readonly string[] = Object.values(ConcurrencyPolicy);
 /** A run source from a `JobTemplate` object (cdk8s-batch.dev/v1alpha1). */
 export function runSourceFromJobTemplate(obj: Record<string, any>): RunSource {
   const where = describe(obj);
-  if (obj.apiVersion !== `${API_GROUP}/${API_VERSION}` || obj.kind !== JOB_TEMPLATE_KIND) {
+  if (obj.apiVersion !== API_GROUP_VERSION || obj.kind !== JOB_TEMPLATE_KIND) {
     throw new BatchValidationError(where, `${obj.apiVersion}/${obj.kind}`, `is not a ${JOB_TEMPLATE_KIND}`,
-      `Pass a ${API_GROUP}/${API_VERSION} ${JOB_TEMPLATE_KIND}.`);
+      `Pass a ${API_GROUP_VERSION} ${JOB_TEMPLATE_KIND}.`);
   }
   const spec = obj.spec ?? {};
   const template = spec.template ?? {};
@@ -70,7 +71,7 @@ export function runSourceFromJobTemplate(obj: Record<string, any>): RunSource {
     kind: RunSourceKind.JOB_TEMPLATE,
     name: obj.metadata?.name,
     namespace: obj.metadata?.namespace ?? 'default',
-    workload: spec.workload?.name ?? obj.metadata?.labels?.[LABEL_WORKLOAD] ?? obj.metadata?.name,
+    workload: workloadOf(obj) ?? obj.metadata?.name,
     options,
     concurrency: {
       policy: policy as ConcurrencyPolicy,
@@ -96,8 +97,12 @@ export function runSourceFromCronJob(obj: Record<string, any>): RunSource {
   if (!isObject(jobTemplate.spec)) {
     throw new BatchValidationError(`${where} spec.jobTemplate.spec`, 'null', 'is missing', 'Give the CronJob a Job template.');
   }
-  const annotations: Record<string, string> = obj.metadata?.annotations ?? {};
-  const enqueue = annotations[ANNOTATION_CONCURRENCY] === ConcurrencyPolicy.ENQUEUE;
+  let enqueue;
+  try {
+    enqueue = readEnqueue(obj.metadata?.annotations);
+  } catch (e) {
+    throw e instanceof BatchValidationError ? e.at(where) : e;
+  }
   const policy = enqueue ? ConcurrencyPolicy.ENQUEUE : obj.spec?.concurrencyPolicy ?? ConcurrencyPolicy.ALLOW;
   if (!POLICIES.includes(policy)) {
     throw new BatchValidationError(`${where} spec.concurrencyPolicy`, String(policy), 'is not a concurrency policy',
@@ -107,21 +112,17 @@ export function runSourceFromCronJob(obj: Record<string, any>): RunSource {
     kind: RunSourceKind.CRON_JOB,
     name: obj.metadata?.name,
     namespace: obj.metadata?.namespace ?? 'default',
-    workload: obj.metadata?.labels?.[LABEL_WORKLOAD] ?? obj.metadata?.name,
+    workload: workloadOf(obj) ?? obj.metadata?.name,
     options: new JobOptionSet([]),
     concurrency: {
       policy: policy as ConcurrencyPolicy,
-      maxConcurrency: enqueue ? wholeNumber(annotations[ANNOTATION_MAX_CONCURRENCY], 1) : undefined,
-      maxQueued: enqueue ? wholeNumber(annotations[ANNOTATION_MAX_QUEUED], undefined) : undefined,
+      maxConcurrency: enqueue?.maxConcurrency,
+      maxQueued: enqueue?.maxQueued,
     },
     jobMetadata: { labels: jobTemplate.metadata?.labels, annotations: jobTemplate.metadata?.annotations },
     jobSpec: jobTemplate.spec,
     substitute: false,
   };
-}
-
-function wholeNumber(value: string | undefined, fallback: number | undefined): number | undefined {
-  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : fallback;
 }
 
 function describe(obj: Record<string, any>): string {

@@ -1,100 +1,21 @@
-import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Concurrency, controllerAnnotations } from './concurrency';
 import { configMapForWorkload } from './config';
 import { IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
+import { BatchJobProps, WorkloadIdentity } from './job-props';
+import { checkJobSettings } from './job-settings';
 import { JobSpecJson } from './job-spec';
-import { ANNOTATION_PENDING_TIMEOUT, LABEL_KIND, LABEL_WORKLOAD } from './labels';
-import { MAX_POD_FAILURE_RULES, PodFailureRule } from './pod-failure-policy';
-import { PodTemplate, PodTemplateJson } from './pod-renderer';
-import { BatchPodProps } from './pod-template';
-import { API_GROUP, API_VERSION, JOB_TEMPLATE_KIND } from '../controller/crds';
+import { PodTemplate, PodTemplateJson } from './pod-template';
+import { pendingTimeoutAnnotation } from '../contract/annotations';
+import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
 import { appHasBatchController } from '../controller/presence';
-import { BatchValidationError, locate } from '../errors';
-import { checkAnnotations, checkConfigMapData, checkLabels } from '../kube/validation';
-import { JobOption, JobOptionSet, Substitution } from '../options';
+import { locating } from '../errors';
+import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
+import { JobOptionSet, Substitution } from '../options';
+import { jobTemplateHead, jobTemplateSpec } from '../runs/job-template-manifest';
 import { warnAtSynth } from '../warnings';
-
-/**
- * The Job settings every cdk8s-batch workload shares.
- */
-export interface BatchJobProps extends BatchPodProps {
-  /**
-   * How many times a run may be attempted in all, the first attempt included
-   * (emitted as `backoffLimit: maxAttempts - 1`).
-   *
-   * @default 3 - two retries, enough for a transient failure without Kubernetes' six
-   * retries with exponential back-off piling up
-   */
-  readonly maxAttempts?: number;
-
-  /**
-   * How long a run may take, retries included, before Kubernetes fails it
-   * (`activeDeadlineSeconds`).
-   *
-   * @default - no deadline
-   */
-  readonly activeDeadline?: Duration;
-
-  /**
-   * How long a finished Job (and its pods) is kept before Kubernetes deletes it
-   * (`ttlSecondsAfterFinished`).
-   *
-   * @default - kept until the history limit (ScheduledBatch) or forever (other workloads)
-   */
-  readonly ttlAfterFinished?: Duration;
-
-  /**
-   * Rules that decide how a failed pod counts: fail the run at once, ignore the failure, or
-   * count it (`podFailurePolicy`). Needs `restartPolicy: Never`.
-   *
-   * @default - every failure counts as one attempt
-   */
-  readonly podFailureRules?: PodFailureRule[];
-
-  /**
-   * How long a pod may stay Pending (e.g. unschedulable) before the companion controller
-   * fails it; this counts as one attempt. Needs the `BatchController`.
-   *
-   * @default - no limit
-   */
-  readonly pendingTimeout?: Duration;
-
-  /**
-   * Configuration for the containers: emitted as an immutable ConfigMap whose name carries
-   * a hash of its content (so a change rolls out as a new ConfigMap) and passed to every
-   * container with `envFrom`.
-   *
-   * @default - no ConfigMap
-   */
-  readonly config?: Record<string, string>;
-
-  /**
-   * Labels and annotations for the Jobs.
-   *
-   * @default - only the labels cdk8s-batch adds
-   */
-  readonly jobMetadata?: ApiObjectMetadata;
-
-  /**
-   * Typed run options. `${option.NAME}` in a container's image, command, args and env values
-   * is replaced by the option's rendered value: at synth for the runs this app emits (scheduled
-   * runs use the defaults), and by the controller or the CLI for ad-hoc runs with other values.
-   * A workload with options also emits a `JobTemplate` for ad-hoc runs.
-   *
-   * @default - no options
-   */
-  readonly options?: JobOption[];
-}
-
-/** Who a workload is, for `${workload.name}` and `${workload.namespace}`. */
-export interface WorkloadIdentity {
-  /** The workload's name (its CronJob, Job or JobTemplate name). */
-  readonly name: string;
-  /** The workload's namespace (`default` when the chart sets none). */
-  readonly namespace: string;
-}
 
 /**
  * The part every workload shares: the pod, the Job settings, the config and the
@@ -124,15 +45,13 @@ export abstract class BatchWorkload extends Construct {
   protected constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
     this._props = props;
-    try {
+    this.optionSet = locating(this, () => {
       checkJobSettings(props);
       if (props.config) {
         checkConfigMapData('config', props.config);
       }
-      this.optionSet = new JobOptionSet(props.options ?? []);
-    } catch (e) {
-      throw locate(this, e);
-    }
+      return new JobOptionSet(props.options ?? []);
+    });
     this._pod = new PodTemplate(this, props);
     this.node.addValidation({ validate: () => this.validatePod() });
     if (props.pendingTimeout) {
@@ -171,6 +90,25 @@ export abstract class BatchWorkload extends Construct {
   }
 
   /**
+   * The identity step every workload takes: checks the labels, annotations and name of the
+   * object it emits (the name at most `maxNameLength` characters; `why` says whence the
+   * limit) and takes the namespace from the metadata, else from the chart.
+   *
+   * @returns the identity, and the namespace to write (undefined when the chart sets none)
+   * @internal
+   */
+  protected _identify(name: string, metadata: ApiObjectMetadata | undefined, maxNameLength: number, why: string):
+  { readonly workload: WorkloadIdentity; readonly namespace?: string } {
+    const namespace = metadata?.namespace ?? Chart.of(this).namespace;
+    locating(this, () => {
+      checkLabels('metadata.labels', metadata?.labels);
+      checkAnnotations('metadata.annotations', metadata?.annotations);
+      checkObjectName('metadata.name', name, maxNameLength, why);
+    });
+    return { workload: { name, namespace: namespace ?? 'default' }, namespace };
+  }
+
+  /**
    * Creates the config ConfigMap and wires it into the containers present now.
    * Call once the workload's name is known.
    *
@@ -196,12 +134,10 @@ export abstract class BatchWorkload extends Construct {
    */
   protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy'>, workloadName: string,
     namespace: string | undefined): ApiObject {
-    try {
+    return locating(this, () => {
       this._indexed = new IndexedMatrix({ ...settings, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy });
       return this._indexed.createConfigMap(this, workloadName, namespace);
-    } catch (e) {
-      throw locate(this, e);
-    }
+    });
   }
 
   /**
@@ -221,7 +157,7 @@ export abstract class BatchWorkload extends Construct {
     this._validatedPod = undefined;
     template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
     const indexed = this._indexed;
-    try {
+    locating(this, () => {
       const scopes = {
         workload: { name: workload.name, namespace: workload.namespace },
         ...(indexed ? { matrix: indexed.scope() } : {}),
@@ -233,9 +169,7 @@ export abstract class BatchWorkload extends Construct {
       } else {
         Substitution.inPodSpec(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
       }
-    } catch (e) {
-      throw locate(this, e);
-    }
+    });
     const rules = props.podFailureRules ?? [];
     indexed?.deliver(template);
     return {
@@ -258,23 +192,13 @@ export abstract class BatchWorkload extends Construct {
   protected _createJobTemplate(
     id: string, workload: WorkloadIdentity, kind: string, concurrency: Concurrency, metadata?: ApiObjectMetadata,
   ): ApiObject {
+    const head = { name: workload.name, workloadKind: kind, metadata };
     return new ApiObject(this, id, {
-      apiVersion: `${API_GROUP}/${API_VERSION}`,
-      kind: JOB_TEMPLATE_KIND,
-      metadata: {
-        ...metadata,
-        name: workload.name,
-        labels: { ...metadata?.labels, [LABEL_WORKLOAD]: workload.name, [LABEL_KIND]: kind },
-      },
+      ...jobTemplateHead(head),
       spec: Lazy.any({
-        produce: () => ({
-          workload: { kind, name: workload.name },
+        produce: () => jobTemplateSpec(head, {
           options: this.optionSet.options.length > 0 ? this.optionSet.toSchema() : undefined,
-          concurrency: {
-            policy: concurrency.policy,
-            maxConcurrency: concurrency.maxConcurrency,
-            maxQueued: concurrency.maxQueued,
-          },
+          concurrency,
           template: {
             metadata: this._jobMetadata(workload.name, controllerAnnotations(concurrency)),
             spec: this._renderJobSpec(workload, {}),
@@ -295,7 +219,7 @@ export abstract class BatchWorkload extends Construct {
     const allAnnotations: Record<string, string> = {
       ...meta?.annotations,
       ...annotations,
-      ...(pending ? { [ANNOTATION_PENDING_TIMEOUT]: String(pending.toSeconds()) } : {}),
+      ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
     };
     return {
       labels: { ...meta?.labels, [LABEL_WORKLOAD]: workloadName },
@@ -311,7 +235,7 @@ export abstract class BatchWorkload extends Construct {
   protected _warnWithoutController(feature: string): void {
     warnAtSynth(this, () => !appHasBatchController(this),
       `${feature} is carried out by the cdk8s-batch companion controller, and this app has no BatchController. ` +
-      'Add a BatchController to the app, or set the context "cdk8s-batch.dev/controller": "external" if it is installed elsewhere.');
+      `Add a BatchController to the app, or set the context "${CONTROLLER_CONTEXT_KEY}": "${CONTROLLER_EXTERNAL}" if it is installed elsewhere.`);
   }
 
   /**
@@ -363,48 +287,6 @@ export abstract class BatchWorkload extends Construct {
       }
     }
     return errors;
-  }
-}
-
-function checkJobSettings(props: BatchJobProps): void {
-  const maxAttempts = props.maxAttempts ?? 3;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1_000_000) {
-    throw new BatchValidationError('maxAttempts', String(props.maxAttempts),
-      'must be a whole number of at least 1 (the first attempt counts)', 'Use 1 for no retries, 3 for two retries.');
-  }
-  checkPositiveSeconds('activeDeadline', props.activeDeadline, 1);
-  checkPositiveSeconds('ttlAfterFinished', props.ttlAfterFinished, 0);
-  checkPositiveSeconds('pendingTimeout', props.pendingTimeout, 1);
-  const restart = props.restartPolicy ?? kplus.RestartPolicy.NEVER;
-  if (restart === kplus.RestartPolicy.ALWAYS) {
-    throw new BatchValidationError('restartPolicy', restart,
-      'is not allowed for Jobs (Kubernetes accepts only OnFailure and Never)',
-      'Use RestartPolicy.NEVER (a new pod per attempt) or RestartPolicy.ON_FAILURE.');
-  }
-  const rules = props.podFailureRules ?? [];
-  if (rules.length > 0 && restart !== kplus.RestartPolicy.NEVER) {
-    throw new BatchValidationError('podFailureRules', `restartPolicy ${restart}`,
-      'need restartPolicy Never (Kubernetes rejects pod failure policies otherwise)',
-      'Remove restartPolicy (it defaults to Never) or the pod failure rules.');
-  }
-  if (rules.length > MAX_POD_FAILURE_RULES) {
-    throw new BatchValidationError('podFailureRules', `${rules.length} rules`,
-      `are more than the ${MAX_POD_FAILURE_RULES} Kubernetes allows`, 'Merge rules with the same action.');
-  }
-  checkLabels('podMetadata.labels', props.podMetadata?.labels);
-  checkAnnotations('podMetadata.annotations', props.podMetadata?.annotations);
-  checkLabels('jobMetadata.labels', props.jobMetadata?.labels);
-  checkAnnotations('jobMetadata.annotations', props.jobMetadata?.annotations);
-}
-
-function checkPositiveSeconds(field: string, value: Duration | undefined, min: number): void {
-  if (value === undefined) {
-    return;
-  }
-  const seconds = value.toSeconds();
-  if (!Number.isInteger(seconds) || seconds < min) {
-    throw new BatchValidationError(field, `${seconds} seconds`,
-      `must be a whole number of seconds, at least ${min}`, 'Use e.g. Duration.minutes(5).');
   }
 }
 

@@ -1,22 +1,5 @@
-import { BatchValidationError } from '../errors';
-import { ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED } from './labels';
-
-/**
- * The concurrency policies a batch workload can have.
- *
- * `ALLOW`, `FORBID` and `REPLACE` are Kubernetes' own; `ENQUEUE` is carried out by the
- * companion controller (`BatchController`).
- */
-export enum ConcurrencyPolicy {
-  /** Runs may overlap (Kubernetes' default). */
-  ALLOW = 'Allow',
-  /** A run that would overlap an active one is skipped. */
-  FORBID = 'Forbid',
-  /** A new run replaces (deletes) the active one. */
-  REPLACE = 'Replace',
-  /** A new run waits in a queue until fewer than `maxConcurrency` runs are active. Needs the companion controller. */
-  ENQUEUE = 'Enqueue',
-}
+import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 
 /**
  * Options for `Concurrency.enqueue()`.
@@ -36,9 +19,6 @@ export interface EnqueueOptions {
    */
   readonly maxQueued?: number;
 }
-
-/** Upper bound for the Enqueue caps; far above any sane queue, it catches typos. */
-const MAX_CAP = 10_000;
 
 /**
  * How runs of a workload that would overlap are handled.
@@ -70,12 +50,8 @@ export class Concurrency {
    * controller admits (un-suspends) in creation order.
    */
   public static enqueue(options: EnqueueOptions = {}): Concurrency {
-    const maxConcurrency = options.maxConcurrency ?? 1;
-    checkCap('maxConcurrency', maxConcurrency, 1);
-    if (options.maxQueued !== undefined) {
-      checkCap('maxQueued', options.maxQueued, 0);
-    }
-    return new Concurrency(ConcurrencyPolicy.ENQUEUE, maxConcurrency, options.maxQueued);
+    const caps = checkEnqueueCaps(options);
+    return new Concurrency(ConcurrencyPolicy.ENQUEUE, caps.maxConcurrency, caps.maxQueued);
   }
 
   private constructor(
@@ -98,17 +74,6 @@ export class Concurrency {
   }
 }
 
-function checkCap(field: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min || value > MAX_CAP) {
-    throw new BatchValidationError(
-      `concurrency.${field}`,
-      String(value),
-      `must be a whole number from ${min} to ${MAX_CAP}`,
-      `Pass Concurrency.enqueue({ ${field}: ${Math.max(min, 1)} }) or another whole number in range.`,
-    );
-  }
-}
-
 /**
  * Annotations the controller reads from the CronJob and from each of its Jobs.
  *
@@ -118,9 +83,5 @@ export function controllerAnnotations(concurrency: Concurrency): Record<string, 
   if (concurrency.policy !== ConcurrencyPolicy.ENQUEUE) {
     return {};
   }
-  return {
-    [ANNOTATION_CONCURRENCY]: concurrency.policy,
-    [ANNOTATION_MAX_CONCURRENCY]: String(concurrency.maxConcurrency),
-    ...(concurrency.maxQueued !== undefined ? { [ANNOTATION_MAX_QUEUED]: String(concurrency.maxQueued) } : {}),
-  };
+  return enqueueAnnotations({ maxConcurrency: concurrency.maxConcurrency!, maxQueued: concurrency.maxQueued });
 }

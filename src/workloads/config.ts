@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LABEL_WORKLOAD } from './labels';
+import { LABEL_WORKLOAD } from '../contract/keys';
 
 /**
  * The config ConfigMap of a workload: immutable, and named after its content, so that a

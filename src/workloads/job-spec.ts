@@ -1,6 +1,6 @@
 import { BatchValidationError } from '../errors';
 import { PodFailureAction, PodFailureRule } from './pod-failure-policy';
-import { PodTemplateJson } from './pod-renderer';
+import { PodTemplateJson } from './pod-template';
 
 /** Kubernetes JSON of a Job spec (only the fields we read). */
 export interface JobSpecJson {

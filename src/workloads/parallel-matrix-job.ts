@@ -1,10 +1,10 @@
-import { ApiObject, ApiObjectMetadata, Chart, Names } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
+import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
-import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
-import { locate } from '../errors';
-import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
+import { BatchJobProps, WorkloadIdentity } from './job-props';
+import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { locating } from '../errors';
 import { Matrix, maxJobNameLength } from '../matrix';
 
 /**
@@ -94,16 +94,9 @@ export class ParallelMatrixJob extends BatchWorkload {
     const cells = props.matrix?.cellCount ?? 1;
     const maxLength = maxJobNameLength(cells);
     const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: maxLength });
-    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-    try {
-      checkLabels('metadata.labels', props.metadata?.labels);
-      checkAnnotations('metadata.annotations', props.metadata?.annotations);
-      checkObjectName('metadata.name', name, maxLength,
-        `the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
-    } catch (e) {
-      throw locate(this, e);
-    }
-    this.workload = { name, namespace: namespace ?? 'default' };
+    const { workload, namespace } = this._identify(name, props.metadata, maxLength,
+      `the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
+    this.workload = workload;
     this.matrixConfigMap = this._useMatrix({
       matrix: props.matrix,
       maxParallel: props.maxParallel,
@@ -111,11 +104,7 @@ export class ParallelMatrixJob extends BatchWorkload {
       cellInitImage: props.cellInitImage,
     }, name, namespace);
     this._createConfigMap(name, namespace);
-    try {
-      this.optionSet.render({});
-    } catch (e) {
-      throw locate(this, e);
-    }
+    locating(this, () => this.optionSet.render({}));
     const meta = this._jobMetadata(name);
     const annotations = { ...props.metadata?.annotations, ...meta.annotations };
     this.apiObject = new ApiObject(this, 'Resource', {

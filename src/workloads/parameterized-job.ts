@@ -1,11 +1,13 @@
-import { ApiObject, ApiObjectMetadata, ApiObjectProps, Chart, Names } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectProps, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { locate } from '../errors';
-import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
-import { Concurrency, ConcurrencyPolicy } from './concurrency';
+import { locating } from '../errors';
+import { BatchWorkload } from './batch-workload';
+import { Concurrency } from './concurrency';
+import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkNoFailIndex } from './job-spec';
-import { LABEL_KIND, LABEL_WORKLOAD } from './labels';
-import { checkAnnotations, checkLabels, checkObjectName } from '../kube/validation';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
+import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { checkObjectName } from '../kube/validation';
 import { jobRunManifest } from '../runs/job-run-manifest';
 
 /**
@@ -91,17 +93,10 @@ export class ParameterizedJob extends BatchWorkload {
     this.concurrency = props.concurrency ?? Concurrency.allow();
     this.metadata = props.metadata;
     const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: MAX_TEMPLATE_NAME_LENGTH });
-    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-    try {
-      checkNoFailIndex(props.podFailureRules);
-      checkLabels('metadata.labels', props.metadata?.labels);
-      checkAnnotations('metadata.annotations', props.metadata?.annotations);
-      checkObjectName('metadata.name', name, MAX_TEMPLATE_NAME_LENGTH,
-        'Jobs created from the template are named after it, with a suffix');
-    } catch (e) {
-      throw locate(this, e);
-    }
-    this.workload = { name, namespace: namespace ?? 'default' };
+    locating(this, () => checkNoFailIndex(props.podFailureRules));
+    const { workload, namespace } = this._identify(name, props.metadata, MAX_TEMPLATE_NAME_LENGTH,
+      'Jobs created from the template are named after it, with a suffix');
+    this.workload = workload;
     this._createConfigMap(name, namespace);
     this.apiObject = this._createJobTemplate('Resource', this.workload, 'ParameterizedJob', this.concurrency, {
       ...props.metadata,
@@ -120,17 +115,11 @@ export class ParameterizedJob extends BatchWorkload {
     const values = options.values ?? {};
     const kind = options.kind ?? RunKind.JOB_RUN;
     const scope = new Construct(this, id);
-    try {
-      this.optionSet.render(values); // validates; the Job below renders again at synth
-    } catch (e) {
-      throw locate(scope, e);
-    }
+    locating(scope, () => this.optionSet.render(values)); // validates; the Job below renders again at synth
     const name = options.name ?? Names.toDnsLabel(scope, { maxLen: kind === RunKind.JOB ? 63 : 253 });
-    try {
+    locating(scope, () => {
       checkObjectName('name', name, 63, 'Job names become pod label values');
-    } catch (e) {
-      throw locate(scope, e);
-    }
+    });
     const labels = { [LABEL_WORKLOAD]: this.workload.name, [LABEL_KIND]: 'ParameterizedJob' };
     if (kind === RunKind.JOB_RUN) {
       this._warnWithoutController('addRun() with RunKind.JOB_RUN');

@@ -1,94 +1,101 @@
-import { ApiObjectMetadata, Duration, Size } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { BatchPodProps, DEFAULT_CONTAINER_RESOURCES } from './pod-props';
 
-/**
- * How the pods of a batch workload are written: cdk8s-plus-27's vocabulary
- * (containers, volumes, service account), with batch defaults of our own.
- */
-export interface BatchPodProps {
-  /**
-   * The containers of each pod.
-   *
-   * A container that sets no `resources` gets cdk8s-batch's batch default
-   * (requests cpu 100m and memory 256Mi, memory limit 1Gi, no CPU limit), not
-   * cdk8s-plus-27's (1 CPU requested, 1.5 CPU limit). Security defaults are
-   * cdk8s-plus-27's: non-root, read-only root filesystem, no privilege escalation.
-   *
-   * @default - none; add them with `addContainer()`. A workload without containers fails at synth.
-   */
-  readonly containers?: kplus.ContainerProps[];
+/** The label cdk8s-plus puts on pod templates to select them; a Job needs no selector of ours. */
+const KPLUS_SELECTOR_LABEL = 'cdk8s.io/metadata.addr';
 
-  /**
-   * Init containers, run in order before the containers.
-   *
-   * @default - none
-   */
-  readonly initContainers?: kplus.ContainerProps[];
-
-  /**
-   * Volumes the containers can mount.
-   *
-   * @default - none
-   */
-  readonly volumes?: kplus.Volume[];
-
-  /**
-   * The service account the pods run as.
-   *
-   * @default - the namespace's `default` service account, with no token mounted
-   */
-  readonly serviceAccount?: kplus.IServiceAccount;
-
-  /**
-   * Whether the pods mount a service account token.
-   *
-   * @default false
-   */
-  readonly automountServiceAccountToken?: boolean;
-
-  /**
-   * Labels and annotations for the pods.
-   *
-   * @default - only the labels cdk8s-batch adds
-   */
-  readonly podMetadata?: ApiObjectMetadata;
-
-  /**
-   * What the kubelet does when a container exits. `Never` makes every retry a new pod
-   * (so `maxAttempts` counts pods, and pod failure rules work); `OnFailure` restarts
-   * the container in place. `Always` is not allowed for batch work.
-   *
-   * @default kplus.RestartPolicy.NEVER
-   */
-  readonly restartPolicy?: kplus.RestartPolicy;
-
-  /**
-   * The pod's security context.
-   *
-   * @default - cdk8s-plus-27's: `runAsNonRoot: true`
-   */
-  readonly securityContext?: kplus.PodSecurityContextProps;
-
-  /**
-   * How long a terminating pod has to shut down.
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly terminationGracePeriod?: Duration;
-
-  /**
-   * A secret with credentials for pulling the images.
-   *
-   * @default - no pull secret
-   */
-  readonly dockerRegistryAuth?: kplus.ISecret;
+/** Kubernetes JSON of a pod template (the fields we read or change). */
+export interface PodTemplateJson {
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    restartPolicy?: string;
+    containers: Array<Record<string, any>>;
+    initContainers?: Array<Record<string, any>>;
+    [key: string]: unknown;
+  };
 }
 
 /**
- * Resources for containers that set none: a batch pod should be cheap to schedule, and a
- * CPU limit only throttles batch work, while a memory limit protects the node.
+ * Renders a pod template with cdk8s-plus-27's public API.
+ *
+ * cdk8s-plus-27's Job can only emit the batch fields of Kubernetes 1.27, so the Job itself
+ * lives in a scratch app that is never synthesized; we only borrow its rendered pod template
+ * and put it into a batch object of our own (DESIGN §2).
  */
-export const DEFAULT_CONTAINER_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(100) },
-  memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
-};
+export class PodTemplate {
+  private readonly job: kplus.Job;
+
+  constructor(owner: Construct, props: BatchPodProps) {
+    const scratch = scratchChartFor(Chart.of(owner));
+    this.job = new kplus.Job(scratch.chart, `pod${scratch.count++}`, {
+      initContainers: props.initContainers?.map(withBatchDefaults),
+      volumes: props.volumes,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      restartPolicy: props.restartPolicy ?? kplus.RestartPolicy.NEVER,
+      securityContext: props.securityContext,
+      terminationGracePeriod: props.terminationGracePeriod,
+      dockerRegistryAuth: props.dockerRegistryAuth,
+      podMetadata: props.podMetadata,
+    });
+    for (const container of props.containers ?? []) {
+      this.addContainer(container);
+    }
+  }
+
+  public get containers(): kplus.Container[] {
+    return this.job.containers;
+  }
+
+  public get initContainers(): kplus.Container[] {
+    return this.job.initContainers;
+  }
+
+  public get restartPolicy(): kplus.RestartPolicy | undefined {
+    return this.job.restartPolicy;
+  }
+
+  public addContainer(props: kplus.ContainerProps): kplus.Container {
+    return this.job.addContainer(withBatchDefaults(props));
+  }
+
+  public addInitContainer(props: kplus.ContainerProps): kplus.Container {
+    return this.job.addInitContainer(withBatchDefaults(props));
+  }
+
+  public addVolume(volume: kplus.Volume): void {
+    this.job.addVolume(volume);
+  }
+
+  /** The rendered pod template, without cdk8s-plus's selector label. */
+  public render(): PodTemplateJson {
+    const job = ApiObject.of(this.job).toJson();
+    const template = job.spec.template as PodTemplateJson;
+    const labels = { ...template.metadata?.labels };
+    delete labels[KPLUS_SELECTOR_LABEL];
+    template.metadata = { ...template.metadata, labels };
+    return template;
+  }
+}
+
+/**
+ * One scratch chart per user chart: cheaper than an app per workload, and released with the
+ * user's chart.
+ */
+const scratchCharts = new WeakMap<Chart, { chart: Chart; count: number }>();
+
+function scratchChartFor(chart: Chart): { chart: Chart; count: number } {
+  let scratch = scratchCharts.get(chart);
+  if (!scratch) {
+    // A counter, not node.children.length: the latter copies the child list on every call.
+    scratch = { chart: new Chart(new App(), 'scratch'), count: 0 };
+    scratchCharts.set(chart, scratch);
+  }
+  return scratch;
+}
+
+function withBatchDefaults(props: kplus.ContainerProps): kplus.ContainerProps {
+  return { ...props, resources: props.resources ?? DEFAULT_CONTAINER_RESOURCES };
+}

@@ -1,16 +1,18 @@
-import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BatchValidationError, locate } from '../errors';
-import { checkAnnotations, checkLabels, checkObjectName, MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
+import { BatchValidationError, locating } from '../errors';
+import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
-import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
+import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
-import { Concurrency, ConcurrencyPolicy, controllerAnnotations } from './concurrency';
+import { Concurrency, controllerAnnotations } from './concurrency';
+import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkNoFailIndex } from './job-spec';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import {
   ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
-} from './labels';
+} from '../contract/keys';
 
 /**
  * Properties of a `ScheduledBatch`.
@@ -176,7 +178,7 @@ export class ScheduledBatch extends BatchWorkload {
   constructor(scope: Construct, id: string, props: ScheduledBatchProps) {
     super(scope, id, props);
     this.scheduleProps = props;
-    try {
+    locating(this, () => {
       if (props.matrix === undefined) {
         checkNoFailIndex(props.podFailureRules);
         checkNoMatrixSettings(props);
@@ -185,9 +187,7 @@ export class ScheduledBatch extends BatchWorkload {
           'Remove the options, or make the values matrix keys.');
       }
       checkScheduleSettings(props);
-    } catch (e) {
-      throw locate(this, e);
-    }
+    });
     this.schedule = props.schedule;
     this.timeZone = props.timeZone ?? TimeZone.UTC;
     this.concurrency = props.concurrency ?? Concurrency.allow();
@@ -199,28 +199,16 @@ export class ScheduledBatch extends BatchWorkload {
       spec: this._lazy(() => this.renderSpec()),
     });
     const name = this.apiObject.name;
-    const namespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-    try {
-      if (props.matrix === undefined) {
-        checkObjectName('metadata.name', name, MAX_CRONJOB_NAME_LENGTH,
-          'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob');
-      } else {
-        const cells = props.matrix.cellCount;
-        checkObjectName('metadata.name', name, maxCronJobNameLength(cells),
-          `its Jobs are named <cronjob>-<8 digits>, and the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
-      }
-    } catch (e) {
-      throw locate(this, e);
-    }
+    const cells = props.matrix?.cellCount;
+    const { workload, namespace } = cells === undefined
+      ? this._identify(name, props.metadata, MAX_CRONJOB_NAME_LENGTH, 'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob')
+      : this._identify(name, props.metadata, maxCronJobNameLength(cells),
+        `its Jobs are named <cronjob>-<8 digits>, and the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
+    this.workload = workload;
 
-    this.hashSeed = props.hashSeed ?? `${namespace ?? 'default'}/${name}`;
-    try {
-      this.resolvedSchedule = this.schedule.resolve(this.hashSeed);
-    } catch (e) {
-      throw locate(this, e);
-    }
+    this.hashSeed = props.hashSeed ?? `${workload.namespace}/${name}`;
+    this.resolvedSchedule = locating(this, () => this.schedule.resolve(this.hashSeed));
 
-    this.workload = { name, namespace: namespace ?? 'default' };
     this._createConfigMap(name, namespace);
     if (props.matrix !== undefined) {
       this._useMatrix({
@@ -232,11 +220,7 @@ export class ScheduledBatch extends BatchWorkload {
     }
     if (this.optionSet.options.length > 0) {
       // Scheduled runs use the defaults; fail now if an option has none and is required.
-      try {
-        this.optionSet.render({});
-      } catch (e) {
-        throw locate(this, e);
-      }
+      locating(this, () => this.optionSet.render({}));
       this.jobTemplate = this._createJobTemplate('AdHoc', this.workload, 'ScheduledBatch', this.concurrency, { namespace });
     }
 
@@ -317,6 +301,4 @@ function checkScheduleSettings(props: ScheduledBatchProps): void {
       throw new BatchValidationError(field, String(value), 'is not a valid date', 'Pass e.g. new Date(\'2026-12-01T00:00:00Z\').');
     }
   }
-  checkLabels('metadata.labels', props.metadata?.labels);
-  checkAnnotations('metadata.annotations', props.metadata?.annotations);
 }

@@ -94,7 +94,7 @@ describe('per-index ConfigMap layout', () => {
   test('sizes: values in UTF-8 bytes, items as JSON', () => {
     expect(layout.dataBytes).toBe(3 + 4 + 5 + 3 + 4 + 4 + 3 + 5 + 3 + 4 + 6);
     expect(layout.itemsJsonBytes).toBe(JSON.stringify(layout.items).length);
-    expect(matrixConfigMapLayout(matrix)).toEqual(layout);
+    expect(matrixConfigMapLayout(matrix.cells())).toEqual(layout);
   });
 });
 
@@ -138,7 +138,7 @@ describe('ConfigMap size limit', () => {
   test('exactly 1 MiB of values fits', () => {
     const matrix = Matrix.keys(keysOfSize(4096));
     expect(matrix.configMapDataBytes()).toBe(1048576);
-    expect(matrixDataBytes(matrix)).toBe(1048576);
+    expect(matrixDataBytes(matrix.cells())).toBe(1048576);
     expect(() => matrix.checkFitsInConfigMap()).not.toThrow();
     expect(matrix.configMapLayout().dataBytes).toBe(1048576);
   });
@@ -151,7 +151,7 @@ describe('ConfigMap size limit', () => {
     const message = 'matrix: holds more cell values than a ConfigMap can (1048576 bytes) (got "1048577 bytes"). '
       + 'Shorten the values (now 4097 bytes per cell on average) or use fewer cells; at that size 255 cells fit.';
     expect(() => matrix.checkFitsInConfigMap()).toThrow(message);
-    expect(() => checkMatrixFitsInConfigMap(matrix)).toThrow(BatchValidationError);
+    expect(() => checkMatrixFitsInConfigMap(matrix.cells())).toThrow(BatchValidationError);
     expect(() => matrix.configMapLayout()).toThrow(message);
   });
 

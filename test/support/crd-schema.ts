@@ -4,7 +4,6 @@
  * test/e2e; here we check structure and types.
  */
 import Ajv from 'ajv';
-import { registerValidator } from './kube-schema';
 import { customResourceDefinitions } from '../../src/controller/crds';
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
@@ -33,14 +32,4 @@ export function crdValidator(kind: string): (obj: any) => string[] {
   schema.properties.metadata = { type: 'object' };
   const validate = ajv.compile(schema);
   return (obj: any) => (validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
-}
-
-for (const kind of ['JobTemplate', 'JobRun']) {
-  const validate = crdValidator(kind);
-  registerValidator(`cdk8s-batch.dev/v1alpha1/${kind}`, (obj) => {
-    const errors = validate(obj);
-    if (errors.length > 0) {
-      throw new Error(`${kind} ${obj.metadata?.name}: ${errors.join('; ')}`);
-    }
-  });
 }

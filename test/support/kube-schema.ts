@@ -16,6 +16,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { crdValidator } from './crd-schema';
 
 type Model = new (data: any) => { validate(): void };
 
@@ -71,4 +72,12 @@ export function validateManifest(objects: any[]): any[] {
 }
 
 // Our own kinds, validated against our CRD schemas.
-import './crd-schema';
+for (const kind of ['JobTemplate', 'JobRun']) {
+  const validate = crdValidator(kind);
+  registerValidator(`cdk8s-batch.dev/v1alpha1/${kind}`, (obj) => {
+    const errors = validate(obj);
+    if (errors.length > 0) {
+      throw new Error(`${kind} ${obj.metadata?.name}: ${errors.join('; ')}`);
+    }
+  });
+}

@@ -7,7 +7,7 @@
 import { byCodePoint, KubernetesObject, ManifestObject } from './manifest-files';
 import { BatchValidationError } from '../../../src/errors';
 import { explainSchedule, Schedule, TimeZone } from '../../../src/schedule';
-import { ANNOTATION_HASH_SEED, ANNOTATION_SCHEDULE, LABEL_KIND } from '../../../src/workloads/labels';
+import { ANNOTATION_HASH_SEED, ANNOTATION_SCHEDULE, LABEL_KIND } from '../../../src/contract/keys';
 
 /** A CronJob and its schedule, as far as the manifests tell. */
 export interface CronJobSchedule {

@@ -1,11 +1,11 @@
 /**
  * The runs of a workload as the CLI shows them (`get`, `status`, `run --wait`): every Job of
  * the workload (scheduled, ad hoc or made by hand) and every JobRun that has no Job (waiting
- * for its template, refused, invalid). Phases come from `reconcilers/run-phase.ts` and the
+ * for its template, refused, invalid). Phases come from the run core (`src/runs/job-phase.ts`) and the
  * queue order from the Enqueue rule's own ordering, so the CLI says what the controller does.
  */
-import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../keys';
-import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase } from '../reconcilers/run-phase';
+import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, trueCondition } from '../reconcilers/util';
 import { RuntimeError } from './errors';
 import { CliIo } from './io';

@@ -15,9 +15,9 @@
  * than the write and wins.
  */
 import { DeleteOptions, isNotFound, KubeApi } from './api';
-import { LABEL_WORKLOAD } from '../keys';
+import { concurrencyKey, workloadKey } from '../../../src/runs/concurrency-key';
 import { KubeObject, ResourceType } from './types';
-import { Informer } from '../runtime/informer';
+import { Informer } from './informer';
 
 interface Overlay {
   /** Versions our writes replaced; while the cache shows one of them, the overlay wins. */
@@ -107,11 +107,11 @@ export class WriteTracker {
 
 /**
  * A read-only view of one informer's cache with the controller's own writes applied, indexed
- * by workload (namespace and `cdk8s-batch.dev/workload` label), so that a workload's reconcile
+ * by workload (the run core's concurrency key: namespace and workload), so that a workload's reconcile
  * reads its own objects, not every object of its namespace.
  */
 export class Store<T extends KubeObject> {
-  /** `namespace/workload` -> names of the cached objects with that label. */
+  /** `namespace/workload` -> names of the cached objects of that workload. */
   private readonly byWorkload = new Map<string, Set<string>>();
   /** `namespace/name` -> the workload key it is indexed under. */
   private readonly workloadOf = new Map<string, string>();
@@ -129,25 +129,25 @@ export class Store<T extends KubeObject> {
     if (plural) informer.onRelisted(() => tracker.forgetCreated(plural));
   }
 
-  /** The objects of one workload: those labelled `cdk8s-batch.dev/workload: workload` in `namespace`. */
+  /** The objects of one workload (`cdk8s-batch.dev/workload: workload` for Jobs and CronJobs) in `namespace`. */
   listWorkload(namespace: string, workload: string): T[] {
     const out: T[] = [];
-    for (const name of this.byWorkload.get(workloadKeyOf(namespace, workload)) ?? []) {
+    const key = workloadKey(namespace, workload);
+    for (const name of this.byWorkload.get(key) ?? []) {
       const cached = this.informer.get(namespace, name);
       const obj = cached ? this.tracker.resolve(cached) : undefined;
       if (obj) out.push(obj);
     }
     if (this.plural) {
       out.push(...this.notCached(this.tracker.createdNotSeen<T>(this.plural, namespace))
-        .filter((obj) => obj.metadata.labels?.[LABEL_WORKLOAD] === workload));
+        .filter((obj) => concurrencyKey(obj) === key));
     }
     return out;
   }
 
   private index(obj: KubeObject, deleted: boolean): void {
     const objectKey = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-    const workload = obj.metadata.labels?.[LABEL_WORKLOAD];
-    const key = !deleted && workload ? workloadKeyOf(obj.metadata.namespace ?? '', workload) : undefined;
+    const key = deleted ? undefined : concurrencyKey(obj);
     const before = this.workloadOf.get(objectKey);
     if (before === key) return;
     if (before !== undefined) {
@@ -198,10 +198,6 @@ export class Store<T extends KubeObject> {
       return false;
     });
   }
-}
-
-function workloadKeyOf(namespace: string, workload: string): string {
-  return `${namespace}/${workload}`;
 }
 
 /** Conditional writes: every write is preconditioned on the version the decision was based on. */

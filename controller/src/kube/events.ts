@@ -4,7 +4,7 @@
  * fails a reconcile. The same (object, reason, note) is not repeated within `dedupMs`, as
  * client-go's event correlator does, so a reconcile that runs again does not spam.
  */
-import { REPORTING_CONTROLLER } from '../keys';
+import { REPORTING_CONTROLLER } from '../../../src/contract/keys';
 import { KubeApi } from './api';
 import { apiVersionOf, EVENTS, KubeObject, ResourceType } from './types';
 import { Clock, systemClock } from '../runtime/clock';

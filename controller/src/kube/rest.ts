@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { FIELD_MANAGER } from '../keys';
+import { FIELD_MANAGER } from '../../../src/contract/keys';
 import { ApiError, DeleteOptions, KubeApi, ListOptions } from './api';
 import { KubeList, KubeObject, resourcePath, ResourceType } from './types';
 

@@ -5,7 +5,7 @@
  * arrive as raw JSON, so one informer cache would hold two shapes. Everything here is raw
  * JSON, read and written through `KubeApi`.
  */
-import { API_GROUP, API_VERSION, JOB_RUN_KIND, JOB_TEMPLATE_KIND } from '../../../src/controller/crds';
+import { API_GROUP, API_VERSION, JOB_RUN_KIND, JOB_TEMPLATE_KIND } from '../../../src/contract/keys';
 
 export interface OwnerReference {
   apiVersion: string;

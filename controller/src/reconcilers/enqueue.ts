@@ -19,11 +19,9 @@
  * live configuration), otherwise from the newest Job carrying it (its CronJob was deleted or
  * changed policy while Jobs still waited).
  */
-import {
-  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, LABEL_WORKLOAD,
-  POLICY_ENQUEUE,
-} from '../keys';
-import { byCreation, controllerOwner, isJobFinished, ObjectStore, parseCount } from './util';
+import { admittedAnnotation, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
+import { concurrencyKey, isQueued } from '../../../src/runs';
+import { byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { CRONJOBS, CronJob, Job, JOBS, KubeObject, splitKey } from '../kube/types';
@@ -45,14 +43,13 @@ interface Policy {
   readonly maxQueued?: number;
 }
 
-/** The work-queue key of a Job's or CronJob's workload, if it has one. */
+/** The work-queue key of a Job's or CronJob's workload (its concurrency key), if it has one. */
 export function workloadKey(obj: KubeObject): string | undefined {
-  const workload = obj.metadata.labels?.[LABEL_WORKLOAD];
-  return workload && obj.metadata.namespace ? `${obj.metadata.namespace}/${workload}` : undefined;
+  return concurrencyKey(obj);
 }
 
 function isEnqueue(obj: KubeObject | undefined): boolean {
-  return obj?.metadata.annotations?.[ANNOTATION_CONCURRENCY] === POLICY_ENQUEUE;
+  return hasEnqueuePolicy(obj?.metadata.annotations);
 }
 
 export class EnqueueReconciler implements Reconciler {
@@ -79,7 +76,7 @@ export class EnqueueReconciler implements Reconciler {
           type: 'Warning',
           reason: 'InvalidConcurrency',
           action: 'Admit',
-          note: `${(e as Error).message}. Queued Jobs of workload ${workload} are not admitted until it is fixed.`,
+          note: `${(e as Error).message} Queued Jobs of workload ${workload} are not admitted until it is fixed.`,
         });
       }
       return;
@@ -94,8 +91,7 @@ export class EnqueueReconciler implements Reconciler {
     const unfinished = jobs.filter((j) => !isJobFinished(j));
     const active = unfinished.filter((j) => j.spec?.suspend !== true);
     const queued = unfinished
-      .filter((j) => j.spec?.suspend === true && isEnqueue(j) && !j.metadata.deletionTimestamp
-        && j.metadata.annotations?.[ANNOTATION_ADMITTED_AT] === undefined)
+      .filter((j) => isQueued(j) && !j.metadata.deletionTimestamp)
       .sort(byCreation);
 
     const slots = Math.max(0, policy.maxConcurrency - active.length);
@@ -106,7 +102,7 @@ export class EnqueueReconciler implements Reconciler {
       // ones must not overtake it; the whole key is retried.
       const admittedAt = new Date(ctx.now).toISOString();
       await this.deps.writer.patch<Job>(JOBS, job, {
-        metadata: { annotations: { [ANNOTATION_ADMITTED_AT]: admittedAt } },
+        metadata: { annotations: admittedAnnotation(admittedAt) },
         spec: { suspend: false },
       });
       running++;
@@ -146,12 +142,7 @@ export class EnqueueReconciler implements Reconciler {
     const newestJob = jobs.filter(isEnqueue).sort(byCreation).pop();
     const source: KubeObject | undefined = cron ?? newestJob;
     if (!source) return undefined;
-    const a = source.metadata.annotations ?? {};
-    return {
-      source,
-      maxConcurrency: parseCount(a[ANNOTATION_MAX_CONCURRENCY] ?? '1', ANNOTATION_MAX_CONCURRENCY, 1)!,
-      maxQueued: parseCount(a[ANNOTATION_MAX_QUEUED], ANNOTATION_MAX_QUEUED, 0),
-    };
+    return { source, ...readEnqueue(source.metadata.annotations)! };
   }
 
   /** The Job's CronJob as the Event's subject, else the Job itself. */

@@ -15,7 +15,7 @@ import { Store, Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { CronJob, Job, JobRun, JobTemplate, keyOf, Pod } from '../kube/types';
 import { Reconciler } from '../runtime/controller';
-import { Informer } from '../runtime/informer';
+import { Informer } from '../kube/informer';
 import { Metrics } from '../runtime/metrics';
 
 /** The informers the controllers watch (all label-selected to workloads). */

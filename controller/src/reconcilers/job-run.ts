@@ -21,10 +21,11 @@
  * `Complete` and `Failed`.
  */
 import { BatchValidationError } from '../../../src/errors';
-import { admitRun, checkRunName, jobForRun, RunAdmission, RunSource, runSourceFromCronJob, runSourceFromJobTemplate } from '../../../src/runs';
-import { RunSourceKind } from '../../../src/runs/run-source-kind';
-import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../keys';
-import { FINAL_PHASES, phaseOfJob, RunPhase } from './run-phase';
+import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
+import {
+  checkRunName, concurrencyKey, FINAL_PHASES, phaseOfJob, planRun, RunAdmission, RunPhase, RunPlan, RunSource, RunSourceKind,
+  runSourceFromCronJob, runSourceFromJobTemplate,
+} from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore, rfc3339, trueCondition } from './util';
 import { isAlreadyExists } from '../kube/api';
 import { Writer } from '../kube/cache';
@@ -50,10 +51,9 @@ export const CONDITION_ACCEPTED = 'Accepted';
 export const CONDITION_COMPLETE = 'Complete';
 export const CONDITION_FAILED = 'Failed';
 
-/** The work-queue key of a JobRun: its workload, `namespace/templateRef.name`. */
+/** The work-queue key of a JobRun: its workload's concurrency key, `namespace/templateRef.name`. */
 export function jobRunKey(run: JobRun): string | undefined {
-  const source = run.spec?.templateRef?.name;
-  return source && run.metadata.namespace ? `${run.metadata.namespace}/${source}` : undefined;
+  return concurrencyKey(run);
 }
 
 /** The JobRun name a Job was created for, if it was. */
@@ -126,7 +126,15 @@ export class JobRunReconciler implements Reconciler {
 
     const active = this.deps.jobs.listWorkload(namespace, source.workload)
       .filter((j) => !isJobFinished(j) && !j.metadata.deletionTimestamp);
-    const admission = admitRun(source.concurrency.policy, active.length, run.spec?.force === true);
+    let plan: RunPlan<Job>;
+    try {
+      plan = planRun(source, { name, values, force: run.spec?.force === true, jobRunUid: run.metadata.uid }, active);
+    } catch (e) {
+      if (!(e instanceof BatchValidationError)) throw e;
+      await this.fail(run, ctx, 'InvalidTemplate', `${source.kind} ${namespace}/${source.name}: ${e.message}`);
+      return;
+    }
+    const { admission } = plan;
     if (admission === RunAdmission.REFUSE) {
       const names = active.map((j) => j.metadata.name).sort().join(', ');
       const message = `Workload ${source.workload} has the Forbid concurrency policy and ${active.length === 1 ? 'a run is' : 'runs are'} ` +
@@ -140,29 +148,17 @@ export class JobRunReconciler implements Reconciler {
       return;
     }
     if (admission === RunAdmission.REPLACE) {
-      for (const old of active) {
+      for (const old of plan.replaced) {
         await this.deps.writer.delete(JOBS, old, { propagationPolicy: 'Background' });
         ctx.log.info('replaced an active Job', { jobRun: name, job: old.metadata.name, workload: source.workload });
       }
       this.deps.metrics?.jobRuns.inc({ namespace, result: 'replaced' });
       await this.event(run, 'Normal', 'Replaced', 'Replace',
-        `Deleted the active Jobs of workload ${source.workload} (${active.map((j) => j.metadata.name).sort().join(', ')}) ` +
+        `Deleted the active Jobs of workload ${source.workload} (${plan.replaced.map((j) => j.metadata.name).sort().join(', ')}) ` +
         'before starting this run (Replace concurrency policy).');
     }
 
-    let built;
-    try {
-      built = jobForRun(source, {
-        name,
-        values,
-        admission: admission === RunAdmission.QUEUE ? RunAdmission.QUEUE : RunAdmission.START,
-        jobRunUid: run.metadata.uid,
-      });
-    } catch (e) {
-      if (!(e instanceof BatchValidationError)) throw e;
-      await this.fail(run, ctx, 'InvalidTemplate', `${source.kind} ${namespace}/${source.name}: ${e.message}`);
-      return;
-    }
+    const built = plan.job!;
     let created: Job;
     try {
       created = await this.deps.writer.create<Job>(JOBS, built.job as Job);

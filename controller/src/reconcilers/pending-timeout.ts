@@ -14,8 +14,9 @@
  * used: the common pod failure rule "ignore disruptions" would then retry forever. A Job's
  * `podFailurePolicy` can match the controller's own condition, e.g. to fail the Job at once.
  */
-import { ANNOTATION_PENDING_TIMEOUT, CONDITION_PENDING_TIMEOUT, LABEL_WORKLOAD } from '../keys';
-import { controllerOwner, isJobFinished, ObjectStore, parseCount, rfc3339 } from './util';
+import { ANNOTATION_PENDING_TIMEOUT, CONDITION_PENDING_TIMEOUT, LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { readPendingTimeout } from '../../../src/contract/annotations';
+import { controllerOwner, isJobFinished, ObjectStore, rfc3339 } from './util';
 import { isNotFound, KubeApi } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
@@ -57,7 +58,7 @@ export class PendingTimeoutReconciler implements Reconciler {
 
     let timeoutSeconds: number | undefined;
     try {
-      timeoutSeconds = parseCount(job.metadata.annotations?.[ANNOTATION_PENDING_TIMEOUT], ANNOTATION_PENDING_TIMEOUT, 1, 10 * 365 * 86400);
+      timeoutSeconds = readPendingTimeout(job.metadata.annotations);
     } catch (e) {
       ctx.log.warn('invalid pending timeout; not enforced', { job: job.metadata.name, ...errorFields(e) });
       await this.deps.events.record({
@@ -66,7 +67,7 @@ export class PendingTimeoutReconciler implements Reconciler {
         type: 'Warning',
         reason: 'InvalidPendingTimeout',
         action: 'Validate',
-        note: `${(e as Error).message}. Pending pods of this Job are not timed out until it is fixed.`,
+        note: `${(e as Error).message} Pending pods of this Job are not timed out until it is fixed.`,
       });
       return;
     }

@@ -37,19 +37,6 @@ export function controllerOwner(obj: KubeObject, kind: string): OwnerReference |
   return obj.metadata.ownerReferences?.find((o) => o.controller && o.kind === kind);
 }
 
-/**
- * A whole number in `[min, max]` written as decimal digits, or undefined when absent;
- * throws with a message naming the annotation when present but malformed.
- */
-export function parseCount(value: string | undefined, key: string, min: number, max = 1_000_000): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (!/^\d+$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > max) {
-    throw new Error(`annotation ${key} is "${value}": it must be a whole number from ${min} to ${max}`);
-  }
-  return Number(trimmed);
-}
-
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** An RFC 3339 timestamp as ms, or undefined when absent; throws when malformed. */

@@ -13,7 +13,7 @@
  * - If both annotations are removed while the controller holds the CronJob suspended, it is
  *   resumed: the suspension was the controller's, for a window that no longer exists.
  */
-import { ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_WINDOW_SUSPENDED } from '../keys';
+import { ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_WINDOW_SUSPENDED } from '../../../src/contract/keys';
 import { ObjectStore, parseTime } from './util';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';

@@ -7,7 +7,6 @@ import { Clock, systemClock } from './clock';
 import { errorFields, Logger, nullLogger } from './log';
 import { Metrics } from './metrics';
 import { WorkQueue } from './workqueue';
-import { isConflict } from '../kube/api';
 
 export interface ReconcileContext {
   /** The time of this reconcile (ms since the epoch), from the controller's clock. */
@@ -25,8 +24,8 @@ export interface Reconciler {
   readonly name: string;
   /**
    * Brings the object(s) behind `key` in line with the rules. Throwing retries the key with
-   * per-key exponential backoff; a 409 Conflict is the normal way to learn that the cache was
-   * stale and is retried quietly.
+   * per-key exponential backoff; an error that says the cache was stale (`isStale`, e.g. the
+   * API server's 409 Conflict) is the normal way to learn it and is retried quietly.
    */
   reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void>;
 }
@@ -40,6 +39,12 @@ export interface ControllerOptions {
   /** Retry backoff of the work queue (defaults 50 ms .. 5 min). */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /**
+   * Whether an error only says the reconcile read a stale cache (the API server's 409
+   * Conflict on a preconditioned write): retried like any error, but logged at debug and
+   * counted as `conflict`. Given by the manager, which knows the API (the loop does not).
+   */
+  readonly isStale?: (error: unknown) => boolean;
 }
 
 export class Controller {
@@ -136,7 +141,7 @@ export class Controller {
       }
     } catch (e) {
       const delay = this.queue.addRateLimited(key);
-      if (isConflict(e)) {
+      if (this.options.isStale?.(e)) {
         metrics?.reconcileTotal.inc({ ...labels, result: 'conflict' });
         log.debug('conflict; retrying with a fresh cache', { retryInMs: delay });
       } else {

@@ -8,7 +8,7 @@ import { FakeApi } from '../support/fake-api';
 import { FakeClock } from '../support/fake-clock';
 import { serveFakeApi, ServedApi } from '../support/http-api';
 import { enqueueAnnotations } from '../support/objects';
-import { ANNOTATION_ADMITTED_AT, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../src/keys';
+import { ANNOTATION_ADMITTED_AT, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
 import { Condition, Job, JOB_RUNS, JobRun, JOBS } from '../../src/kube/types';
 
 const NS = 'batch';

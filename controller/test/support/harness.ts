@@ -7,7 +7,7 @@ import { FakeApi } from './fake-api';
 import { FakeClock, flush } from './fake-clock';
 import { KubeObject, resourcePath } from '../../src/kube/types';
 import { ListWatchFactory, Manager, ManagerOptions } from '../../src/manager';
-import { ListWatchLike } from '../../src/runtime/informer';
+import { ListWatchLike } from '../../src/kube/informer';
 import { jsonLogger, Logger, nullLogger } from '../../src/runtime/log';
 
 type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });

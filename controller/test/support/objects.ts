@@ -1,8 +1,9 @@
 /** Builders for the objects the constructs emit (see src/workloads/scheduled-batch.ts). */
 import {
   ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE,
-  ANNOTATION_PENDING_TIMEOUT, LABEL_WORKLOAD, POLICY_ENQUEUE,
-} from '../../src/keys';
+  ANNOTATION_PENDING_TIMEOUT, LABEL_WORKLOAD,
+} from '../../../src/contract/keys';
+import { ConcurrencyPolicy } from '../../../src/contract/concurrency-policy';
 import { CronJob, Job, JobRun, JobTemplate, Pod } from '../../src/kube/types';
 
 export const NS = 'team-a';
@@ -14,7 +15,7 @@ export interface EnqueueSettings {
 
 export function enqueueAnnotations(s: EnqueueSettings = {}): Record<string, string> {
   return {
-    [ANNOTATION_CONCURRENCY]: POLICY_ENQUEUE,
+    [ANNOTATION_CONCURRENCY]: ConcurrencyPolicy.ENQUEUE,
     [ANNOTATION_MAX_CONCURRENCY]: String(s.maxConcurrency ?? 1),
     ...(s.maxQueued !== undefined ? { [ANNOTATION_MAX_QUEUED]: String(s.maxQueued) } : {}),
   };

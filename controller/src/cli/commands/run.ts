@@ -9,7 +9,7 @@
  * or with `--job` the Job the controller would create (both from `src/runs`).
  */
 import { Command, Option } from 'commander';
-import { admitRun, jobForRun, jobRunManifest, RunAdmission, RunSource } from '../../../../src/runs';
+import { jobRunManifest, planRun, RunSource } from '../../../../src/runs';
 import { Cluster, ClusterFlags, connect, withClusterFlags } from '../cluster';
 import { RuntimeError, UsageError } from '../errors';
 import { formatData } from '../flag-values';
@@ -92,8 +92,9 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
   }
   const name = flags.name ?? `${source.workload}-${Math.floor(io.now().getTime() / 1000)}`;
   // The Job is built now in any case: a bad name or template fails before anything is created.
-  const admission = admitRun(source.concurrency.policy, 0, flags.force === true) === RunAdmission.QUEUE ? RunAdmission.QUEUE : RunAdmission.START;
-  const { job } = jobForRun(source, { name, values, admission });
+  // The CLI does not read the workload's active runs: the plan is the controller's for a
+  // workload with none (Forbid and Replace start, Enqueue queues).
+  const { job } = planRun(source, { name, values, force: flags.force }, []).job!;
   const jobRun = jobRunManifest({
     name,
     namespace: source.namespace,

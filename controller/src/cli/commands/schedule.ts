@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { MAX_NEXT_RUNS, nextRuns } from '../../../../src/schedule';
-import { ANNOTATION_SCHEDULE } from '../../../../src/workloads/labels';
+import { ANNOTATION_SCHEDULE } from '../../../../src/contract/keys';
 import { cronJobSchedules, CronJobSchedule } from '../cronjobs';
 import { RuntimeError } from '../errors';
 import { formatData, OUTPUT_FORMATS, OutputFormat, parseTimeZone, parseWholeNumber, requireMode } from '../flag-values';

@@ -8,7 +8,7 @@ import { RuntimeError } from '../errors';
 import { formatData, OUTPUT_FORMATS, OutputFormat } from '../flag-values';
 import { CliIo } from '../io';
 import { formatDuration, listRuns, RunView, runsOfWorkload, table } from '../run-status';
-import { LABEL_WORKLOAD } from '../../keys';
+import { LABEL_WORKLOAD } from '../../../../src/contract/keys';
 import { isNotFound, KubeApi } from '../../kube/api';
 import { Job, JOB_RUNS, JobRun, JOBS, KubeObject } from '../../kube/types';
 

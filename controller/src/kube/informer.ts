@@ -14,10 +14,10 @@
  * - **synced**: true once a LIST completed without error (readiness, and the gate before
  *   reconcilers may trust the cache).
  */
-import { backoffDelay, Clock, sleep, systemClock, Timer } from './clock';
-import { errorFields, Logger, nullLogger } from './log';
-import { Metrics } from './metrics';
-import { KubeObject } from '../kube/types';
+import { backoffDelay, Clock, sleep, systemClock, Timer } from '../runtime/clock';
+import { errorFields, Logger, nullLogger } from '../runtime/log';
+import { Metrics } from '../runtime/metrics';
+import { KubeObject } from './types';
 
 /** What client-node's `ListWatch` / `makeInformer` offer (and what test fakes implement). */
 export interface ListWatchLike<T> {

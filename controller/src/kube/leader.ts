@@ -14,12 +14,12 @@
  * - `release()` (on SIGTERM) clears the holder, so a standby takes over at once instead of
  *   after the lease duration.
  */
-import { Clock, sleep, systemClock } from './clock';
-import { errorFields, Logger, nullLogger } from './log';
-import { Metrics } from './metrics';
-import { isConflict, isNotFound, KubeApi } from '../kube/api';
-import { microTime } from '../kube/events';
-import { Lease, LEASES } from '../kube/types';
+import { Clock, sleep, systemClock } from '../runtime/clock';
+import { errorFields, Logger, nullLogger } from '../runtime/log';
+import { Metrics } from '../runtime/metrics';
+import { isConflict, isNotFound, KubeApi } from './api';
+import { microTime } from './events';
+import { Lease, LEASES } from './types';
 
 export interface LeaderElectorOptions {
   readonly api: KubeApi;

@@ -1,7 +1,16 @@
 /**
- * The phases of a run (a JobRun's `status.phase`), one list for the CRD's schema, the
- * controller and the CLI. No imports: the CRD definitions use it.
+ * The values of a `JobRun`'s fields that the CRD schema, the controller and the CLI share.
  */
+
+/** The kinds a `JobRun`'s `spec.templateRef.kind` can name. */
+export enum RunSourceKind {
+  /** A `JobTemplate`: a ParameterizedJob, or a ScheduledBatch with options. */
+  JOB_TEMPLATE = 'JobTemplate',
+  /** A `CronJob`: a ScheduledBatch without options, run as it is scheduled. */
+  CRON_JOB = 'CronJob',
+}
+
+/** The phases of a run (a JobRun's `status.phase`). */
 export enum RunPhase {
   /** The controller has not acted yet, or the template does not exist yet. */
   PENDING = 'Pending',

@@ -1,0 +1,119 @@
+/**
+ * How each annotation that carries a setting to the controller is written and read, the
+ * writer beside its reader (as Kueue keeps `QueueNameForObject` beside its label), so the
+ * constructs, the controller and the CLI apply one rule with one message.
+ *
+ * The run-window annotations (`not-before`, `not-after`) are RFC 3339 times; their reader is
+ * the controller's time parsing.
+ */
+import { BatchValidationError } from '../errors';
+import { ConcurrencyPolicy } from './concurrency-policy';
+import {
+  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, ANNOTATION_PENDING_TIMEOUT,
+} from './keys';
+
+type Annotations = Readonly<Record<string, string>> | undefined;
+
+/** Upper bound for the Enqueue caps; far above any sane queue, it catches typos. */
+export const MAX_ENQUEUE_CAP = 10_000;
+
+/** Upper bound for a pending timeout: ten years. */
+export const MAX_PENDING_TIMEOUT_SECONDS = 10 * 365 * 86400;
+
+/** Enqueue's caps, as a CronJob and each of its Jobs carry them. */
+export interface EnqueueCaps {
+  /** How many Jobs of the workload may run at once (1 to `MAX_ENQUEUE_CAP`). */
+  readonly maxConcurrency: number;
+  /** How many may wait; no cap when undefined (0 to `MAX_ENQUEUE_CAP`). */
+  readonly maxQueued?: number;
+}
+
+/**
+ * Enqueue's caps, checked where they are set (`Concurrency.enqueue()`, a JobTemplate's
+ * `spec.concurrency`); `maxConcurrency` defaults to 1.
+ *
+ * @throws BatchValidationError for a cap that is not a whole number in range
+ */
+export function checkEnqueueCaps(caps: { readonly maxConcurrency?: number; readonly maxQueued?: number }): EnqueueCaps {
+  const maxConcurrency = caps.maxConcurrency ?? 1;
+  checkCap('maxConcurrency', maxConcurrency, 1);
+  if (caps.maxQueued !== undefined) {
+    checkCap('maxQueued', caps.maxQueued, 0);
+  }
+  return { maxConcurrency, maxQueued: caps.maxQueued };
+}
+
+/** The annotations that give a CronJob or Job the Enqueue policy. */
+export function enqueueAnnotations(caps: EnqueueCaps): Record<string, string> {
+  return {
+    [ANNOTATION_CONCURRENCY]: ConcurrencyPolicy.ENQUEUE,
+    [ANNOTATION_MAX_CONCURRENCY]: String(caps.maxConcurrency),
+    ...(caps.maxQueued !== undefined ? { [ANNOTATION_MAX_QUEUED]: String(caps.maxQueued) } : {}),
+  };
+}
+
+/** Whether the annotations give the Enqueue policy. */
+export function hasEnqueuePolicy(annotations: Annotations): boolean {
+  return annotations?.[ANNOTATION_CONCURRENCY] === ConcurrencyPolicy.ENQUEUE;
+}
+
+/**
+ * Enqueue's caps from the annotations, or undefined without the Enqueue policy. An absent
+ * `max-concurrency` is 1, an absent `max-queued` no cap.
+ *
+ * @throws BatchValidationError when a cap is not a whole number in the range the writer allows
+ */
+export function readEnqueue(annotations: Annotations): EnqueueCaps | undefined {
+  if (!hasEnqueuePolicy(annotations)) return undefined;
+  return {
+    maxConcurrency: readCount(annotations, ANNOTATION_MAX_CONCURRENCY, 1, MAX_ENQUEUE_CAP) ?? 1,
+    maxQueued: readCount(annotations, ANNOTATION_MAX_QUEUED, 0, MAX_ENQUEUE_CAP),
+  };
+}
+
+/** The annotation that gives a Job's pods a pending timeout. */
+export function pendingTimeoutAnnotation(seconds: number): Record<string, string> {
+  return { [ANNOTATION_PENDING_TIMEOUT]: String(seconds) };
+}
+
+/**
+ * A Job's pending timeout in seconds, or undefined without one.
+ *
+ * @throws BatchValidationError when it is not a whole number of seconds from 1 to ten years
+ */
+export function readPendingTimeout(annotations: Annotations): number | undefined {
+  return readCount(annotations, ANNOTATION_PENDING_TIMEOUT, 1, MAX_PENDING_TIMEOUT_SECONDS);
+}
+
+/** The annotation the controller writes on a Job it admits from the Enqueue queue. */
+export function admittedAnnotation(admittedAt: string): Record<string, string> {
+  return { [ANNOTATION_ADMITTED_AT]: admittedAt };
+}
+
+/** Whether the controller has admitted the Job (it carries `admitted-at`). */
+export function isAdmitted(annotations: Annotations): boolean {
+  return annotations?.[ANNOTATION_ADMITTED_AT] !== undefined;
+}
+
+function checkCap(field: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min || value > MAX_ENQUEUE_CAP) {
+    throw new BatchValidationError(
+      `concurrency.${field}`,
+      String(value),
+      `must be a whole number from ${min} to ${MAX_ENQUEUE_CAP}`,
+      `Pass Concurrency.enqueue({ ${field}: ${Math.max(min, 1)} }) or another whole number in range.`,
+    );
+  }
+}
+
+/** A whole number in `[min, max]` written as decimal digits, or undefined when absent. */
+function readCount(annotations: Annotations, key: string, min: number, max: number): number | undefined {
+  const value = annotations?.[key];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > max) {
+    throw new BatchValidationError(`annotation ${key}`, value, `must be a whole number from ${min} to ${max}`,
+      'Synthesize the workload again with cdk8s-batch, or correct the annotation by hand.');
+  }
+  return Number(trimmed);
+}

@@ -1,0 +1,35 @@
+/**
+ * What a run's Job says about the run: its phase, whether it waits in the Enqueue queue. One
+ * definition for the JobRun status, the Enqueue rule and the CLI's `get`/`status`, so they
+ * never disagree.
+ */
+import { hasEnqueuePolicy, isAdmitted } from '../contract/annotations';
+import { RunPhase } from '../contract/job-run';
+
+/** The fields of a Job that these rules read (raw JSON, as the API server sends it). */
+export interface JobState {
+  readonly metadata?: { readonly annotations?: Record<string, string> };
+  readonly spec?: { readonly suspend?: boolean };
+  readonly status?: { readonly conditions?: ReadonlyArray<{ readonly type: string; readonly status: string }> };
+}
+
+/** Phases after which nothing changes. */
+export const FINAL_PHASES: ReadonlySet<string> = new Set([RunPhase.SUCCEEDED, RunPhase.FAILED, RunPhase.REFUSED]);
+
+/** Whether a suspended Job waits in the Enqueue queue: it has the policy and was never admitted. */
+export function isQueued(job: JobState): boolean {
+  const annotations = job.metadata?.annotations;
+  return job.spec?.suspend === true && hasEnqueuePolicy(annotations) && !isAdmitted(annotations);
+}
+
+/** The phase of a run from its Job (Kubernetes' `Complete`/`Failed` conditions decide the end). */
+export function phaseOfJob(job: JobState): RunPhase {
+  if (hasTrueCondition(job, 'Complete')) return RunPhase.SUCCEEDED;
+  if (hasTrueCondition(job, 'Failed')) return RunPhase.FAILED;
+  if (job.spec?.suspend === true) return isQueued(job) ? RunPhase.QUEUED : RunPhase.SUSPENDED;
+  return RunPhase.RUNNING;
+}
+
+function hasTrueCondition(job: JobState, type: string): boolean {
+  return job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+}

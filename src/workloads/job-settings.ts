@@ -1,0 +1,49 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { BatchJobProps } from './job-props';
+import { MAX_POD_FAILURE_RULES } from './pod-failure-policy';
+import { BatchValidationError } from '../errors';
+import { checkAnnotations, checkLabels } from '../kube/validation';
+
+/** Checks the Job settings every workload shares (`BatchJobProps`), the first problem first. */
+export function checkJobSettings(props: BatchJobProps): void {
+  const maxAttempts = props.maxAttempts ?? 3;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1_000_000) {
+    throw new BatchValidationError('maxAttempts', String(props.maxAttempts),
+      'must be a whole number of at least 1 (the first attempt counts)', 'Use 1 for no retries, 3 for two retries.');
+  }
+  checkPositiveSeconds('activeDeadline', props.activeDeadline, 1);
+  checkPositiveSeconds('ttlAfterFinished', props.ttlAfterFinished, 0);
+  checkPositiveSeconds('pendingTimeout', props.pendingTimeout, 1);
+  const restart = props.restartPolicy ?? kplus.RestartPolicy.NEVER;
+  if (restart === kplus.RestartPolicy.ALWAYS) {
+    throw new BatchValidationError('restartPolicy', restart,
+      'is not allowed for Jobs (Kubernetes accepts only OnFailure and Never)',
+      'Use RestartPolicy.NEVER (a new pod per attempt) or RestartPolicy.ON_FAILURE.');
+  }
+  const rules = props.podFailureRules ?? [];
+  if (rules.length > 0 && restart !== kplus.RestartPolicy.NEVER) {
+    throw new BatchValidationError('podFailureRules', `restartPolicy ${restart}`,
+      'need restartPolicy Never (Kubernetes rejects pod failure policies otherwise)',
+      'Remove restartPolicy (it defaults to Never) or the pod failure rules.');
+  }
+  if (rules.length > MAX_POD_FAILURE_RULES) {
+    throw new BatchValidationError('podFailureRules', `${rules.length} rules`,
+      `are more than the ${MAX_POD_FAILURE_RULES} Kubernetes allows`, 'Merge rules with the same action.');
+  }
+  checkLabels('podMetadata.labels', props.podMetadata?.labels);
+  checkAnnotations('podMetadata.annotations', props.podMetadata?.annotations);
+  checkLabels('jobMetadata.labels', props.jobMetadata?.labels);
+  checkAnnotations('jobMetadata.annotations', props.jobMetadata?.annotations);
+}
+
+function checkPositiveSeconds(field: string, value: Duration | undefined, min: number): void {
+  if (value === undefined) {
+    return;
+  }
+  const seconds = value.toSeconds();
+  if (!Number.isInteger(seconds) || seconds < min) {
+    throw new BatchValidationError(field, `${seconds} seconds`,
+      `must be a whole number of seconds, at least ${min}`, 'Use e.g. Duration.minutes(5).');
+  }
+}
