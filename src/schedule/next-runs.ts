@@ -2,7 +2,7 @@ import { BatchValidationError } from '../errors';
 import { hasStarBit, MacroStyle, parseCron, ParsedCron } from './grammar';
 import { fieldValues } from './resolve';
 import { canonicalTimeZoneName } from './time-zone-name';
-import { floorTo, WallTime, ZoneClock } from './zone-clock';
+import { floorTo, WallTime, ZoneClock } from '../time';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -10,7 +10,7 @@
 import { byCodePoint } from './manifest-files';
 import { CalendarDate, formatClockTime, formatOffsetAt } from './time-text';
 import { runsBetween } from '../../../src/schedule';
-import { ZoneClock } from '../../../src/schedule/zone-clock';
+import { ZoneClock } from '../../../src/time';
 
 const MINUTE = 60_000;
 

@@ -4,7 +4,7 @@
  * so what is printed is what was computed.
  */
 import { UsageError } from './errors';
-import { ZoneClock } from '../../../src/schedule/zone-clock';
+import { ZoneClock } from '../../../src/time';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MINUTE = 60_000;
