@@ -74,7 +74,7 @@ export class ZoneClock {
     let lo = 0;
     let hi = at.length;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
+      const mid = Math.floor((lo + hi) / 2);
       if (at[mid] <= instant) {
         lo = mid + 1;
       } else {
