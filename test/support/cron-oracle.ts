@@ -122,8 +122,12 @@ function wallAt(clock: OracleClock, instant: number): OracleWall {
   if ('offsetMinutes' in clock) {
     const d = new Date(instant + clock.offsetMinutes * 60_000);
     return {
-      year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-      hour: d.getUTCHours(), minute: d.getUTCMinutes(), weekday: d.getUTCDay(),
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      weekday: d.getUTCDay(),
     };
   }
   let format = formats.get(clock.zone);
