@@ -4,8 +4,8 @@
  */
 import { CliIo, paint } from './io';
 import { busiestMinutes, collidingWorkloads, DaySpread, MinuteSlot, minuteLabel, offsetChange, spreadRows, SpreadSummary, summarize } from './spread';
-import { wrapList, wrapWords } from './text-wrap';
-import { formatCalendarDate, formatRfc3339In, weekdayOf } from './time-text';
+import { TERMINAL_WIDTH, wrapList, wrapWords } from './text-wrap';
+import { formatCalendarDate, formatClockTime, formatRfc3339In, weekdayOf } from './time-text';
 
 /** How many of the busiest minutes are named. */
 export const BUSIEST_LIMIT = 5;
@@ -83,6 +83,7 @@ export function renderSpreadText(report: SpreadReport, io: Pick<CliIo, 'color'>)
     legendLine(io),
     '',
     ...busiestLines(report, io),
+    ...clockChangeLines(report, io),
     ...wrapWords(verdict(report)).map(line => paint(io, report.summary.peak > 1 ? 'yellow' : 'green', line)),
   ].join('\n') + '\n';
 }
@@ -144,6 +145,27 @@ function busiestLines(report: SpreadReport, io: Pick<CliIo, 'color'>): string[] 
   return lines;
 }
 
+/** Runs a clock change moved or added, and searches that stopped at a skipped day (docs/schedules.md). */
+function clockChangeLines(report: SpreadReport, io: Pick<CliIo, 'color'>): string[] {
+  const { spread } = report;
+  const lines: string[] = [];
+  if (spread.clockChanges.length > 0) {
+    lines.push(paint(io, 'bold', 'Runs a clock change moved, added or repeated (as Kubernetes runs them):'));
+    for (const run of spread.clockChanges) {
+      lines.push(...indented(`${formatClockTime(run.at, spread.zone)}  ${run.id}: ${run.remark}`).map(l => paint(io, 'yellow', l)));
+    }
+  }
+  for (const { id, note } of spread.stopped) {
+    lines.push(...wrapWords(`${id}: ${note}.`).map(l => paint(io, 'yellow', l)));
+  }
+  return lines;
+}
+
+/** Wrapped, the first line indented by two and the rest by four. */
+function indented(text: string): string[] {
+  return wrapWords(text, TERMINAL_WIDTH - 4).map((line, i) => `${i === 0 ? '  ' : '    '}${line}`);
+}
+
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
@@ -166,6 +188,10 @@ export function spreadData(report: SpreadReport): Record<string, unknown> {
     verdict: verdict(report).replace(/^Verdict: /, ''),
     busiest: report.busiest.map(slot => ({ at: at(slot), runs: slot.workloads.length, cronJobs: slot.workloads })),
     fixedTimeColliders: report.fixedTimeColliders,
+    ...(spread.clockChanges.length > 0
+      ? { clockChanges: spread.clockChanges.map(run => ({ at: formatRfc3339In(run.at, spread.zone), cronJob: run.id, remark: run.remark })) }
+      : {}),
+    ...(spread.stopped.length > 0 ? { stopped: spread.stopped.map(({ id, note }) => ({ cronJob: id, note })) } : {}),
     minutes: spread.minutes.filter(slot => slot.workloads.length > 0)
       .map(slot => ({ at: at(slot), runs: slot.workloads.length, cronJobs: slot.workloads })),
   };

@@ -156,6 +156,9 @@ Busiest minutes (top 5 with two or more runs):
   20:38 -05:00  2 runs  reports/nightly-export, reports/nightly-v2
 Fixed times in collisions (write H to spread them): default/cleanup, default/metrics-rollup,
   ops/mail-digest, ops/nightly-backup
+Runs a clock change moved, added or repeated (as Kubernetes runs them):
+  01:01  billing/ledger-sync: second run at 01:01: the clocks go back from 02:00 to 01:00, so this
+    time happens twice
 Verdict: collisions, peak 4 runs/minute at 19:00 -05:00; 135 runs in 131 of 1500 minutes, 2 shared.
 `);
   });
@@ -177,6 +180,13 @@ Verdict: collisions, peak 4 runs/minute at 19:00 -05:00; 135 runs in 131 of 1500
   "verdict": "well spread, peak 1 run/minute; 3 runs in 3 of 1500 minutes, none shared.",
   "busiest": [],
   "fixedTimeColliders": [],
+  "clockChanges": [
+    {
+      "at": "2026-11-01T01:01:00-05:00",
+      "cronJob": "billing/ledger-sync",
+      "remark": "second run at 01:01: the clocks go back from 02:00 to 01:00, so this time happens twice"
+    }
+  ],
   "minutes": [
     {
       "at": "2026-11-01T01:01:00-04:00",
@@ -376,6 +386,45 @@ Verdict: well spread, peak 1 run/minute; 1 run in 1 of 1440 minutes, none shared
     test('a 23-hour day has 23 rows', () => {
       const { image } = renderChart('2026-03-08', 'America/New_York');
       assert.equal(image.height, heightFor(23));
+    });
+  });
+
+  describe('clock changes (docs/schedules.md, "Clock changes")', () => {
+    test('a day whose midnight is skipped has 23 hours from 01:00 and lists the extra run it gets', () => {
+      const result = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'America/Santiago', '--date', '2025-09-07']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+      const lines = result.stdout.split('\n');
+      assert.deepEqual(lines.slice(0, 5), [
+        'Runs per minute on Sun 2025-09-07 in America/Santiago, 3 CronJobs',
+        'A 23-hour day: the clocks move from -04:00 to -03:00.',
+        '',
+        'hour   0    5    10   15   20   25   30   35   40   45   50   55      runs',
+        '01     1...........................................................      1',
+      ]);
+      assert.deepEqual(lines.slice(-5), [
+        'Runs a clock change moved, added or repeated (as Kubernetes runs them):',
+        '  01:00  tz/santiago-weekly: extra run on Sunday: the clock change at midnight (00:00 → 01:00)',
+        '    carries the search for Saturday\'s run into Sunday, and Kubernetes does not check the day again',
+        'Verdict: well spread, peak 1 run/minute; 2 runs in 2 of 1380 minutes, none shared.',
+        '',
+      ]);
+      const data = JSON.parse(runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'America/Santiago', '--date', '2025-09-07', '-o', 'json']).stdout);
+      assert.deepEqual(data.clockChanges, [{
+        at: '2025-09-07T01:00:00-03:00',
+        cronJob: 'tz/santiago-weekly',
+        remark: 'extra run on Sunday: the clock change at midnight (00:00 → 01:00) carries the search for Saturday\'s run into Sunday, '
+          + 'and Kubernetes does not check the day again',
+      }]);
+    });
+
+    test('a day the zone skipped cannot be charted; the day before notes where the search stops', () => {
+      const skipped = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'Pacific/Apia', '--date', '2011-12-30']);
+      assert.equal(skipped.code, 2);
+      assert.equal(skipped.stderr, 'error: --date: 2011-12-30 does not exist in Pacific/Apia (the clocks skipped that day). Chart the day before or after.\n');
+      const before = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'Pacific/Apia', '--date', '2011-12-29']);
+      assert.equal(before.code, 0);
+      assert.match(before.stdout, /\ntz\/apia-friday: search stopped at 2011-12-29: the next day, 2011-12-30, does not exist in\nPacific\/Apia/);
     });
   });
 });
