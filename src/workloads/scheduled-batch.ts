@@ -4,6 +4,8 @@ import { BatchValidationError, locate } from '../errors';
 import { checkAnnotations, checkLabels, checkObjectName, MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
+import { clockChangeWarning } from '../schedule/run-search';
+import { warnAtSynth } from '../warnings';
 import { BatchJobProps, BatchWorkload, WorkloadIdentity } from './batch-workload';
 import { Completion } from './completion';
 import { Concurrency, ConcurrencyPolicy, controllerAnnotations } from './concurrency';
@@ -218,6 +220,12 @@ export class ScheduledBatch extends BatchWorkload {
       this.resolvedSchedule = this.schedule.resolve(this.hashSeed);
     } catch (e) {
       throw locate(this, e);
+    }
+
+    // A clock change that moves or adds a run within a year (docs/schedules.md, "Clock changes").
+    const clockChange = clockChangeWarning(this.resolvedSchedule, this.timeZone.name, new Date());
+    if (clockChange !== undefined) {
+      warnAtSynth(this, () => true, clockChange);
     }
 
     this.workload = { name, namespace: namespace ?? 'default' };

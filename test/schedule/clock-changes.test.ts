@@ -1,4 +1,9 @@
-import { findRuns, nextRuns, runsBetween } from '../../src/schedule';
+import { Testing } from 'cdk8s';
+import { Schedule, TimeZone } from '../../src/schedule';
+import { findRuns, nextRuns, runsBetween } from '../../src/schedule/next-runs';
+import { clockChangeSurprises, clockChangeWarning } from '../../src/schedule/run-search';
+import { warningsOf } from '../../src/warnings';
+import { ScheduledBatch } from '../../src/workloads';
 import { oracleRuns } from '../support/cron-oracle';
 
 /**
@@ -28,7 +33,7 @@ describe('clock changes that are not a whole hour', () => {
     expect(compare('50 2 * * *', '2025-09-26T00:00:00Z', 3, 'Pacific/Chatham')).toEqual({
       kubernetes: [
         '2025-09-26T14:05:00Z', // Sat 27 02:50 +12:45
-        '2025-09-27T14:05:00Z runs at 03:50 because 02:50 does not exist on this day (the clocks go from 02:45 to 03:45)',
+        '2025-09-27T14:05:00Z runs at 03:50 because 02:50 does not exist on this day: the clocks go from 02:45 to 03:45',
         '2025-09-28T13:05:00Z', // Mon 29 02:50 +13:45
       ],
       plainReading: ['2025-09-26T14:05:00Z', '2025-09-28T13:05:00Z'],
@@ -143,5 +148,43 @@ describe('a skipped calendar day ends the search instead of hanging', () => {
     expect(() => findRuns('* * * * *', { from: new Date(0) })).toThrow(
       'count: must be given when to is not, or the search has no end (got "undefined"). Pass count, to, or both.');
     expect(() => findRuns('* * * * *', { from: new Date(0), to: new Date('x') })).toThrow('to: is not a valid date (got "Invalid Date"). Pass a valid Date.');
+  });
+});
+
+describe('the synth warning of a ScheduledBatch that a clock change will move or add a run to within a year', () => {
+  const container = { image: 'alpine:3.20', securityContext: { user: 1000, group: 1000 } };
+  const NOW = new Date('2026-01-01T00:00:00Z');
+
+  test('clockChangeWarning names the first case and counts the rest', () => {
+    expect(clockChangeWarning('50 2 * * *', 'Pacific/Chatham', NOW)).toBe(
+      'schedule "50 2 * * *" in Pacific/Chatham meets a clock change that Kubernetes handles its own way, on 2026-09-27: '
+      + 'runs at 03:50 because 02:50 does not exist on this day: the clocks go from 02:45 to 03:45. That is what the cluster will do '
+      + '(docs/schedules.md, "Clock changes"); schedule away from the zone\'s change times, or in UTC, to avoid it.');
+    expect(clockChangeWarning('0 1 * * 6,4', 'America/Santiago', NOW)).toMatch(
+      /^schedule "0 1 \* \* 6,4" in America\/Santiago meets a clock change that Kubernetes handles its own way, on 2026-09-06: extra run on Sunday: /);
+    expect(clockChangeSurprises('0 1 * * 6', { from: NOW, to: new Date('2027-01-01T00:00:00Z'), timeZone: 'America/Santiago' })
+      .map(r => r.at.toISOString())).toEqual(['2026-09-06T04:00:00.000Z']);
+    // Whole-hour changes away from midnight only skip or repeat, as documented: no warning.
+    expect(clockChangeWarning('30 2 * * *', 'America/New_York', NOW)).toBeUndefined();
+    expect(clockChangeWarning('30 1 * * *', 'Europe/Berlin', NOW)).toBeUndefined();
+    expect(clockChangeWarning('* * * * *', 'UTC', NOW)).toBeUndefined();
+  });
+
+  test('a ScheduledBatch records it at synth; one in UTC does not', () => {
+    jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const chart = Testing.chart();
+      const chatham = new ScheduledBatch(chart, 'chatham', {
+        schedule: Schedule.cron('50 2 * * *'), timeZone: TimeZone.of('Pacific/Chatham'), containers: [container],
+      });
+      const utc = new ScheduledBatch(chart, 'utc', { schedule: Schedule.cron('50 2 * * *'), containers: [container] });
+      const emitted = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      Testing.synth(chart);
+      emitted.mockRestore();
+      expect(warningsOf(chatham)).toEqual([clockChangeWarning('50 2 * * *', 'Pacific/Chatham', NOW)]);
+      expect(warningsOf(utc)).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
