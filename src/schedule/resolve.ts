@@ -1,5 +1,6 @@
 import { BatchValidationError } from '../errors';
-import { FieldSpec, MONTH_LENGTHS, MONTH_NAMES } from './fields';
+import { FieldSpec, MONTH_LENGTHS } from './fields';
+import { MONTH_NAMES } from '../time';
 import { CronToken, hasStarBit, ParsedCron, ParsedField, plainTokenValues } from './grammar';
 import { hashInput, hashTokenValues, signedFieldHash } from './hash';
 import { HashExplanation } from './hash-explanation';

@@ -430,6 +430,19 @@ ops/hourly-ping  (plain CronJob in edited/cronjobs.yaml)
         stderr: 'error: --from: is not an RFC 3339 time with a zone offset (got "2026-03-07 12:00"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n',
       },
       {
+        // The core's one RFC 3339 grammar (src/time/rfc3339.ts) requires seconds; so does Go's time.RFC3339.
+        name: '--from without seconds',
+        args: ['schedule', 'dist', '--from', '2026-03-07T12:00Z'],
+        code: 2,
+        stderr: 'error: --from: is not an RFC 3339 time with a zone offset (got "2026-03-07T12:00Z"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n',
+      },
+      {
+        name: '--from on a day that does not exist',
+        args: ['schedule', 'dist', '--from', '2026-02-29T12:00:00Z'],
+        code: 2,
+        stderr: 'error: --from: is not an RFC 3339 time with a zone offset (got "2026-02-29T12:00:00Z"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n',
+      },
+      {
         name: 'bad --count',
         args: ['schedule', 'dist', '--count', 'three'],
         code: 2,
