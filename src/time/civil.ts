@@ -19,6 +19,16 @@ export interface CivilDate {
   readonly day: number;
 }
 
+/** A date and a time of day, without a zone: what a clock and a calendar show. */
+export interface DateTimeFields extends CivilDate {
+  /** 0-23 */
+  readonly hour: number;
+  /** 0-59 */
+  readonly minute: number;
+  /** 0-59 */
+  readonly second: number;
+}
+
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }

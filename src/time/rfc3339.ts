@@ -15,16 +15,10 @@
  * allows. Leap second 60 is rejected, as Go rejects it. Fractions are kept to
  * the millisecond (further digits are dropped).
  */
-import { isRealDate, MS_PER_MINUTE, msFromFields } from './civil';
+import { DateTimeFields, isRealDate, MS_PER_MINUTE, msFromFields } from './civil';
 
 /** A timestamp as written: wall-clock fields in its own offset from UTC. */
-export interface OffsetDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
+export interface OffsetDateTime extends DateTimeFields {
   readonly millisecond: number;
   /** Minutes east of UTC. */
   readonly offsetMinutes: number;

@@ -7,18 +7,10 @@
  * (two changes that cancel out within 12 hours would go unseen; tzdata has
  * none since 1970).
  */
-import { civilFromDays, floorTo, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, msFromFields, weekdayFromDays } from './civil';
+import { civilFromDays, DateTimeFields, floorTo, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, msFromFields, weekdayFromDays } from './civil';
 
 /** The wall-clock fields of an instant in a zone. */
-export interface WallTime {
-  readonly year: number;
-  /** 1-12 */
-  readonly month: number;
-  /** 1-31 */
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
+export interface WallTime extends DateTimeFields {
   /** 0 (Sunday) - 6 */
   readonly weekday: number;
 }
