@@ -32,7 +32,7 @@ export function signedBigInt(hash: Hash64): bigint {
 /** The halves of a signed (or unsigned) 64-bit integer, wrapped modulo 2^64. */
 export function hashFromBigInt(value: bigint): Hash64 {
   const unsigned = BigInt.asUintN(64, value);
-  return { hi: Number(unsigned >> 32n), lo: Number(unsigned & 0xffffffffn) };
+  return { hi: Number(unsigned / 0x100000000n), lo: Number(unsigned % 0x100000000n) };
 }
 
 /**
@@ -43,7 +43,9 @@ export function hashFromBigInt(value: bigint): Hash64 {
  */
 export function hashValue(hash: Hash64, lo: number, hi: number): number {
   const m = hi - lo + 1;
-  const high = (((hash.hi | 0) % m) + m) % m;
+  // The signed upper half: hi - 2^32 when its top bit is set.
+  const signedHigh = hash.hi >= 0x80000000 ? hash.hi - 0x100000000 : hash.hi;
+  const high = ((signedHigh % m) + m) % m;
   return lo + (high * (0x100000000 % m) + (hash.lo % m)) % m;
 }
 
