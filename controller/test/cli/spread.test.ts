@@ -21,6 +21,7 @@ import { describe, test } from 'node:test';
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
 import { runCli } from './run-cli-subprocess';
+import { fleetYaml } from '../support/fleet';
 
 describe('cdk8s-batch schedule --spread', () => {
   test('today in UTC by default: chart, busiest minutes, fixed-time colliders and verdict', () => {
@@ -425,6 +426,49 @@ Verdict: well spread, peak 1 run/minute; 1 run in 1 of 1440 minutes, none shared
       const before = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'Pacific/Apia', '--date', '2011-12-29']);
       assert.equal(before.code, 0);
       assert.match(before.stdout, /\ntz\/apia-friday: search stopped at 2011-12-29: the next day, 2011-12-30, does not exist in\nPacific\/Apia/);
+    });
+  });
+
+  describe('at fleet size (5,000 CronJobs in 4 zones and 10 namespaces, a third H/15)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-fleet-'));
+    fs.writeFileSync(path.join(dir, 'fleet.yaml'), fleetYaml(5000));
+
+    test('the legend has quantile buckets with their counts, crowded minutes are summarised by namespace', () => {
+      const result = runCli(['schedule', '--spread', dir, '--date', '2026-03-09']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+      const lines = result.stdout.split('\n');
+      assert.equal(lines[0], 'Runs per minute on Mon 2026-03-09 in UTC, 5000 CronJobs');
+      assert.ok(lines.every(line => line.length <= 100), 'every line fits 100 columns');
+      assert.ok(lines.includes('. no run  - 91-104  : 105-112  + 113-117  * 118-121  # 122-139  runs in a minute (quantile buckets)'));
+      // Every chart cell is a bucket symbol, none the old "+ more than 9" everywhere.
+      const rows = lines.filter(line => /^\d\d {5}/.test(line));
+      assert.equal(rows.length, 24);
+      assert.ok(rows.every(row => /^\d\d {5}[-:+*#]{60} +\d+$/.test(row)), rows[0]);
+      const busiest = lines.indexOf('Busiest minutes (top 5 with two or more runs):');
+      assert.deepEqual(lines.slice(busiest + 1, busiest + 3), [
+        '  23:00  139 runs  by namespace: team-0 (17), team-1 (16), team-5 (16), team-8 (16), team-3 (15),',
+        '  team-2 (13), team-9 (13), team-7 (12), team-4 (11), team-6 (10)',
+      ]);
+      assert.ok(lines.includes('Crowded minutes are summarised by namespace; --verbose lists every CronJob (so does -o json).'));
+      assert.equal(lines.at(-3), 'Verdict: collisions, peak 139 runs/minute at 23:00; 163365 runs in 1440 of 1440 minutes, 1440');
+    });
+
+    test('--verbose names every CronJob of a crowded minute', () => {
+      const verbose = runCli(['schedule', '--spread', dir, '--date', '2026-03-09', '--verbose']);
+      assert.equal(verbose.code, 0);
+      assert.doesNotMatch(verbose.stdout, /by namespace/);
+      const lines = verbose.stdout.split('\n');
+      const first = lines.findIndex(line => line.startsWith('  23:00  139 runs  '));
+      const next = lines.findIndex((line, i) => i > first && /^ {2}\d\d:\d\d {2}/.test(line));
+      const ids = lines.slice(first, next).join(' ').match(/team-\d\/job-\d{5}/g) ?? [];
+      assert.equal(new Set(ids).size, 139);
+    });
+
+    test('--verbose only applies with --spread', () => {
+      const result = runCli(['schedule', dir, '--verbose']);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, 'error: --verbose: only applies with --spread (got "true"). Add --spread, or leave --verbose out (the list names every CronJob).\n');
     });
   });
 });

@@ -34,6 +34,7 @@ interface ScheduleOptions {
   readonly timeZone?: string;
   readonly date?: string;
   readonly svg?: string;
+  readonly verbose?: boolean;
 }
 
 export function registerSchedule(program: Command, io: CliIo): Command {
@@ -49,6 +50,7 @@ export function registerSchedule(program: Command, io: CliIo): Command {
     .option('--time-zone <zone>', 'with --spread: the zone whose day is charted (default: UTC)')
     .option('--date <YYYY-MM-DD>', 'with --spread: the day to chart (default: today in --time-zone)')
     .option('--svg <file>', 'with --spread: also write the chart as an SVG file')
+    .option('--verbose', 'with --spread: name every CronJob in crowded minutes (by default summarised by namespace)')
     .addHelpText('after', `
 Examples:
   $ cdk8s-batch schedule                        # every CronJob under dist/, next 3 runs
@@ -81,6 +83,7 @@ function runSchedule(paths: string[], options: ScheduleOptions, io: CliIo, using
     requireMode('--time-zone', options.timeZone, '--spread', 'Add --spread, or leave --time-zone out (the list shows each CronJob in its own zone).');
     requireMode('--date', options.date, '--spread', 'Add --spread, or use --from to choose where the list of next runs starts.');
     requireMode('--svg', options.svg, '--spread', 'Add --spread to write the chart.');
+    requireMode('--verbose', options.verbose ? 'true' : undefined, '--spread', 'Add --spread, or leave --verbose out (the list names every CronJob).');
     listSchedules(paths, options, io, controllerZone, usingDefault);
   }
 }
@@ -227,7 +230,7 @@ function showSpread(paths: string[], options: ScheduleOptions, io: CliIo, contro
   if (options.output === 'text') {
     io.stdout.write(cronJobs.length === 0
       ? noCronJobs(paths, manifests.files.length, manifests.objects.length)
-      : renderSpreadText(report, io));
+      : renderSpreadText(report, io, { verbose: options.verbose }));
   } else {
     const data = spreadData(report);
     io.stdout.write(formatData(options.output, data));
