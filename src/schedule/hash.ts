@@ -16,8 +16,15 @@ export function hashInput(seed: string, field: CronField): string {
 
 /** XXH64 of the hash input `SEED:FIELD`, as 32-bit halves (no BigInt: this is the hot path of resolve). */
 export function fieldHash(seed: string, field: CronField): Hash64 {
-  return xxh64Utf8(seed, `:${field}`);
+  let suffix = suffixes.get(field);
+  if (suffix === undefined) {
+    suffix = `:${field}`;
+    suffixes.set(field, suffix);
+  }
+  return xxh64Utf8(seed, suffix);
 }
+
+const suffixes = new Map<CronField, string>();
 
 /** The field hash reinterpreted as signed int64 (Go's `int64(u)`), for explanations. */
 export function signedFieldHash(seed: string, field: CronField): bigint {

@@ -151,6 +151,9 @@ function digest(bytes: Uint8Array, length: number, seedh: number, seedl: number)
 
 /** Grown as needed; holds the UTF-8 bytes of the text being hashed. */
 let buffer = new Uint8Array(256);
+/** The prefix whose bytes start `buffer`, and where they end. */
+let lastPrefix: string | undefined;
+let lastPrefixEnd = 0;
 
 /** Writes the UTF-8 bytes of `text` to `buffer` from `at` (lone surrogates as U+FFFD, like TextEncoder); returns the end. */
 function writeUtf8(text: string, at: number): number {
@@ -194,7 +197,12 @@ function writeUtf8(text: string, at: number): number {
  * `xxhash.Sum64String` computes it, without building the joined string.
  */
 export function xxh64Utf8(prefix: string, suffix = ''): Hash64 {
-  const end = writeUtf8(suffix, writeUtf8(prefix, 0));
+  // The fields of one schedule share the seed: encode it once.
+  if (prefix !== lastPrefix) {
+    lastPrefixEnd = writeUtf8(prefix, 0);
+    lastPrefix = prefix;
+  }
+  const end = writeUtf8(suffix, lastPrefixEnd);
   digest(buffer, end, 0, 0);
   return { hi: rh, lo: rl };
 }

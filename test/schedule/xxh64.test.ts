@@ -128,3 +128,11 @@ describe('the 32-bit halves equal the former BigInt implementation', () => {
     }), { numRuns: 3000 });
   });
 });
+
+test('xxh64Utf8 reuses the encoded prefix only while it is the same string', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const long = 'ü'.repeat(200); // grows the buffer while a prefix is kept
+  for (const [prefix, suffix] of [['a/b', ':minute'], ['a/b', ':hour'], ['a/bc', ':hour'], ['a/b', ':day-of-month'], [long, ':minute'], [long, ''], ['', ':x']]) {
+    expect(toBigInt(xxh64Utf8(prefix, suffix))).toBe(referenceXxh64(encode(prefix + suffix)));
+  }
+});
