@@ -4,10 +4,12 @@
  */
 import { benchMatrixExpand } from './matrix-expand';
 import { benchMatrixJob } from './matrix-job';
+import { benchScheduleCore } from './schedule-core';
 import { benchScheduledBatch } from './scheduled-batch';
 
 const benches: Record<string, () => Record<string, string>> = {
   'ScheduledBatch vs cdk8s-plus-27 CronJob': benchScheduledBatch,
+  'Schedule core: resolve, XXH64, zone offsets': benchScheduleCore,
   'Matrix expansion, 100,000 cells': benchMatrixExpand,
   'ParallelMatrixJob synth, 10,000 cells': benchMatrixJob,
 };

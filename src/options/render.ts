@@ -1,5 +1,6 @@
 import { BatchValidationError } from '../errors';
-import { compileDateFormat, DEFAULT_DATE_FORMAT, DateFormatProblem, formatWallTime, parseRfc3339 } from './date-format';
+import { compileDateFormat, DEFAULT_DATE_FORMAT, DateFormatProblem, formatTimestamp } from './date-format';
+import { parseRfc3339 } from '../time';
 import { boundsProblem } from './definition';
 import { optionField, quotedList, shown } from './messages';
 import { compilePattern } from './pattern';
@@ -166,7 +167,7 @@ function renderDate(schema: JobOptionSchema, supplied: string | undefined): stri
     // Normalized schemas hold only valid formats.
     throw new Error(`unreachable: invalid date format in a normalized option: ${format.problem}`);
   }
-  return formatWallTime(parsed.time, format);
+  return formatTimestamp(parsed.time, format);
 }
 
 const INTEGER = /^[+-]?[0-9]+$/;

@@ -1,5 +1,6 @@
 import { CronField } from './cron-field';
-import { FieldSpec, MONTH_NAMES, WEEKDAY_NAMES } from './fields';
+import { FieldSpec } from './fields';
+import { MONTH_NAMES, WEEKDAY_NAMES } from '../time';
 import { CronToken, hasStarBit, MacroStyle, parseCron, ParsedField, plainTokenValues } from './grammar';
 import { HashExplanation } from './hash-explanation';
 import { assertCanFire, explainParsedHash, joinWords } from './resolve';

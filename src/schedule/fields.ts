@@ -1,4 +1,5 @@
 import { CronField } from './cron-field';
+import { MONTH_NAMES, WEEKDAY_NAMES } from '../time';
 
 /** What the grammar, the hash and the explainer need to know about one field. */
 export interface FieldSpec {
@@ -13,10 +14,7 @@ export interface FieldSpec {
   readonly sevenIsSunday: boolean;
 }
 
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-function threeLetterNames(fullNames: string[], firstValue: number): ReadonlyMap<string, number> {
+function threeLetterNames(fullNames: readonly string[], firstValue: number): ReadonlyMap<string, number> {
   return new Map(fullNames.map((name, i) => [name.slice(0, 3).toLowerCase(), firstValue + i]));
 }
 

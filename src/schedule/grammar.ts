@@ -1,6 +1,7 @@
 import { BatchValidationError } from '../errors';
 import { CronField } from './cron-field';
-import { FIELD_SPECS, FieldSpec, fieldLabel, fieldSize, MONTH_NAMES, WEEKDAY_NAMES } from './fields';
+import { FIELD_SPECS, FieldSpec, fieldLabel, fieldSize } from './fields';
+import { MONTH_NAMES, WEEKDAY_NAMES } from '../time';
 
 /**
  * The cron grammar of DESIGN §4: Kubernetes' (robfig/cron `ParseStandard`)

@@ -1,7 +1,7 @@
 import { CronField } from './cron-field';
 import { FieldSpec } from './fields';
 import { HashToken } from './grammar';
-import { xxh64String } from './xxh64';
+import { Hash64, toBigInt, xxh64Utf8 } from './xxh64';
 
 /**
  * The `H` hash of DESIGN §4, equal to Furiko's (cronexpr `WithHashFields`):
@@ -14,18 +14,46 @@ export function hashInput(seed: string, field: CronField): string {
   return `${seed}:${field}`;
 }
 
-/** XXH64 of the hash input, reinterpreted as signed int64 (Go's `int64(u)`). */
+/** XXH64 of the hash input `SEED:FIELD`, as 32-bit halves (no BigInt: this is the hot path of resolve). */
+export function fieldHash(seed: string, field: CronField): Hash64 {
+  let suffix = suffixes.get(field);
+  if (suffix === undefined) {
+    suffix = `:${field}`;
+    suffixes.set(field, suffix);
+  }
+  return xxh64Utf8(seed, suffix);
+}
+
+const suffixes = new Map<CronField, string>();
+
+/** The field hash reinterpreted as signed int64 (Go's `int64(u)`), for explanations. */
 export function signedFieldHash(seed: string, field: CronField): bigint {
-  return BigInt.asIntN(64, xxh64String(hashInput(seed, field)));
+  return signedBigInt(fieldHash(seed, field));
+}
+
+/** A hash read as a signed 64-bit integer. */
+export function signedBigInt(hash: Hash64): bigint {
+  return BigInt.asIntN(64, toBigInt(hash));
+}
+
+/** The halves of a signed (or unsigned) 64-bit integer, wrapped modulo 2^64. */
+export function hashFromBigInt(value: bigint): Hash64 {
+  const unsigned = BigInt.asUintN(64, value);
+  return { hi: Number(unsigned / 0x100000000n), lo: Number(unsigned % 0x100000000n) };
 }
 
 /**
- * `lo + ((s % m) + m) % m` with `m = hi - lo + 1`; BigInt `%` truncates like Go's,
- * so negative hashes land where Furiko puts them.
+ * `lo + ((s % m) + m) % m` with `m = hi - lo + 1` and `s` the hash read as a
+ * signed 64-bit integer, `%` truncating like Go's, so negative hashes land
+ * where Furiko puts them. That is the floor modulo of `s`, computed here from
+ * the halves: `s = high * 2^32 + low` with `high` the signed upper half.
  */
-export function hashValue(signedHash: bigint, lo: number, hi: number): number {
-  const m = BigInt(hi - lo + 1);
-  return lo + Number(((signedHash % m) + m) % m);
+export function hashValue(hash: Hash64, lo: number, hi: number): number {
+  const m = hi - lo + 1;
+  // The signed upper half: hi - 2^32 when its top bit is set.
+  const signedHigh = hash.hi >= 0x80000000 ? hash.hi - 0x100000000 : hash.hi;
+  const high = ((signedHigh % m) + m) % m;
+  return lo + (high * (0x100000000 % m) + (hash.lo % m)) % m;
 }
 
 /**
@@ -35,7 +63,7 @@ export function hashValue(signedHash: bigint, lo: number, hi: number): number {
  * Furiko) and keeps only the part of the progression inside the field; that
  * drops a leading 0 in day-of-month and month, where Furiko fails at run time.
  */
-export function hashTokenValues(token: HashToken, spec: FieldSpec, signedHash: bigint): number[] {
+export function hashTokenValues(token: HashToken, spec: FieldSpec, signedHash: Hash64): number[] {
   if (token.step === undefined) {
     const lo = token.range?.lo ?? spec.min;
     const hi = token.range?.hi ?? spec.hashMax;

@@ -1,14 +1,5 @@
 import { BatchValidationError } from '../errors';
-import { hasStarBit, MacroStyle, parseCron, ParsedCron } from './grammar';
-import { fieldValues } from './resolve';
-import { canonicalTimeZoneName } from './time-zone-name';
-import { floorTo, WallTime, ZoneClock } from './zone-clock';
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-// robfig gives up (returns the zero time) after five years without a match.
-const YEARS_TO_SEARCH = 5;
+import { searchRuns } from './run-search';
 /** The most run times `nextRuns` returns in one call. */
 export const MAX_NEXT_RUNS = 10_000;
 
@@ -28,35 +19,35 @@ export interface NextRunsOptions {
 }
 
 /**
- * The next `count` run times of a resolved (`H`-free) expression, with the
- * Kubernetes CronJob controller's semantics (robfig/cron v3 `Next`): when
- * day-of-month and day-of-week are both restricted either one matching is
- * enough (a field written `*` or `?`, without a step or with step 1, counts as
- * unrestricted); a wall
- * time inside a DST gap is skipped; one inside a DST overlap runs twice.
+ * The next `count` run times of a resolved (`H`-free) expression, exactly as
+ * the Kubernetes CronJob controller computes them (robfig/cron v3 `Next`, one
+ * run after the other). When day-of-month and day-of-week are both restricted
+ * either one matching is enough (a field written `*`, `?` or `*` + `/1`
+ * counts as unrestricted).
  *
- * Fewer than `count` times come back only if the schedule stops matching for
- * five years (robfig's limit), e.g. 29 February near a century.
+ * Clock changes follow robfig's search, which moves month, day, hour, minute
+ * in turn and checks a field again only when the one below it wraps (the
+ * hour when the minute passes :00, the day when the hour passes 00):
+ * - a whole-hour change away from midnight skips a run whose wall time does
+ *   not exist (New York `30 2 * * *` has no run on 2026-03-08) and runs twice
+ *   at a wall time that happens twice (`30 1 * * *` on 2026-11-01);
+ * - a change that is not a whole hour moves or adds runs: Pacific/Chatham
+ *   `50 2 * * *` runs at 03:50 on 2025-09-28 (02:50 does not exist),
+ *   Australia/Lord_Howe `45 1 * * *` runs at 01:45 and again at 02:45 on
+ *   2025-10-05;
+ * - a change at midnight adds a run on the next day: America/Santiago
+ *   `0 1 * * 6` also runs on Sunday 2025-09-07 at 01:00, Africa/Cairo
+ *   `0 1 * * 4` on Friday 2024-04-26 at 01:00.
+ * `findRuns` gives the same runs with a remark on each such one.
+ *
+ * Fewer than `count` times come back when the schedule does not match for
+ * five years (robfig's limit, e.g. 29 February near a century), or when the
+ * search reaches a calendar day the zone skipped (Pacific/Apia, 2011-12-30),
+ * where robfig would search forever; `findRuns` says which.
  */
 export function nextRuns(resolvedExpression: string, options: NextRunsOptions): Date[] {
-  const parsed = parseCron(resolvedExpression, { allowHash: false, macroStyle: MacroStyle.PLAIN });
   validateCount(options.count);
-  if (Number.isNaN(options.from.getTime())) {
-    throw new BatchValidationError('from', String(options.from), 'is not a valid date', 'Pass a valid Date.');
-  }
-  const schedule = toMatcher(parsed);
-  const clock = new ZoneClock(canonicalTimeZoneName(options.timeZone ?? 'UTC'));
-  const runs: Date[] = [];
-  let t = options.from.getTime();
-  while (runs.length < options.count) {
-    const next = nextAfter(schedule, clock, t);
-    if (next === undefined) {
-      break;
-    }
-    runs.push(new Date(next));
-    t = next;
-  }
-  return runs;
+  return findRuns(resolvedExpression, { from: options.from, count: options.count, timeZone: options.timeZone }).runs.map(r => r.at);
 }
 
 /** Options for `runsBetween`. */
@@ -75,128 +66,87 @@ export interface RunsBetweenOptions {
 
 /**
  * Every run time of a resolved (`H`-free) expression in `[from, to)`, with the
- * same semantics as `nextRuns` (DST gaps skipped, overlaps run twice).
+ * same semantics as `nextRuns`, clock changes included: a whole-hour change
+ * skips a wall time that does not exist and runs twice at one that happens
+ * twice; other changes, and changes at midnight, can move a run or add one
+ * (see `nextRuns` for the rule and examples). Stops early, like `nextRuns`,
+ * at a calendar day the zone skipped.
  */
 export function runsBetween(resolvedExpression: string, options: RunsBetweenOptions): Date[] {
-  const parsed = parseCron(resolvedExpression, { allowHash: false, macroStyle: MacroStyle.PLAIN });
   const from = options.from.getTime();
   const to = options.to.getTime();
   if (Number.isNaN(from) || Number.isNaN(to) || to < from) {
     throw new BatchValidationError('to', String(options.to), `must be a valid date not before from (${String(options.from)})`,
       'Pass a range whose end is after its start.');
   }
-  const schedule = toMatcher(parsed);
-  const clock = new ZoneClock(canonicalTimeZoneName(options.timeZone ?? 'UTC'));
-  const runs: Date[] = [];
   // nextAfter is strictly after its argument: start a millisecond early to include `from`.
-  for (let t = nextAfter(schedule, clock, from - 1); t !== undefined && t < to; t = nextAfter(schedule, clock, t)) {
-    runs.push(new Date(t));
-  }
-  return runs;
+  return findRuns(resolvedExpression, { from: new Date(from - 1), to: options.to, timeZone: options.timeZone }).runs.map(r => r.at);
 }
 
-interface Matcher {
-  readonly minute: ReadonlySet<number>;
-  readonly hour: ReadonlySet<number>;
-  readonly dayOfMonth: ReadonlySet<number>;
-  readonly month: ReadonlySet<number>;
-  readonly dayOfWeek: ReadonlySet<number>;
-  /** robfig ANDs the day fields when either carries the star bit, and ORs them otherwise. */
-  readonly eitherDayMatches: boolean;
+/** Options for `findRuns`: give `count`, `to`, or both (the search stops at whichever comes first). */
+export interface FindRunsOptions {
+  /** Runs strictly after this instant are returned. */
+  readonly from: Date;
+  /**
+   * The most run times to return.
+   *
+   * @default - no limit (then `to` is required)
+   */
+  readonly count?: number;
+  /**
+   * Runs before this instant (excluded) are returned.
+   *
+   * @default - no end (then `count` is required)
+   */
+  readonly to?: Date;
+  /**
+   * The zone the schedule runs in, as for `nextRuns`.
+   *
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
 }
 
-function toMatcher(parsed: ParsedCron): Matcher {
-  const [minute, hour, dayOfMonth, month, dayOfWeek] = parsed.fields.map(f => fieldValues(f));
-  const eitherDayMatches = !hasStarBit(parsed.fields[2]) && !hasStarBit(parsed.fields[4]);
-  return { minute, hour, dayOfMonth, month, dayOfWeek, eitherDayMatches };
+/** One run time, with why it differs from a plain reading of the expression, if it does. */
+export interface FoundRun {
+  /** The instant the run starts. */
+  readonly at: Date;
+  /**
+   * Set when a clock change made Kubernetes run at this time: a run moved off
+   * a wall time that does not exist ("runs at 03:50 because 02:50 does not
+   * exist on this day"), an extra run ("extra run on Sunday: the clock change
+   * at midnight ..."), or the second run at a wall time that happens twice.
+   *
+   * @default - an ordinary run
+   */
+  readonly remark?: string;
 }
 
-function dayMatches(m: Matcher, w: WallTime): boolean {
-  const domMatch = m.dayOfMonth.has(w.day);
-  const dowMatch = m.dayOfWeek.has(w.weekday);
-  return m.eitherDayMatches ? domMatch || dowMatch : domMatch && dowMatch;
+/** What `findRuns` found. */
+export interface FoundRuns {
+  /** The runs, in order. */
+  readonly runs: FoundRun[];
+  /**
+   * Why the search ended before `count` runs or `to`: five years without a
+   * match, or a calendar day the zone skipped.
+   *
+   * @default - the search ended at `count` or `to`
+   */
+  readonly note?: string;
 }
 
 /**
- * A step-by-step port of robfig/cron v3 `SpecSchedule.Next`: walk month, day,
- * hour, minute and second forward with Go's calendar arithmetic (days via
- * AddDate, hours and minutes as absolute durations, which is what skips gaps
- * and repeats overlaps), restarting at the month whenever a field wraps.
+ * The runs of `nextRuns`/`runsBetween` with a remark on each run a clock
+ * change moved or added, and a note when the search stopped early. Every
+ * search is bounded: five years without a match ends it (robfig's limit), and
+ * so does a calendar day the zone skipped (robfig would loop there forever).
  */
-function nextAfter(m: Matcher, clock: ZoneClock, from: number): number | undefined {
-  // Start at the next whole second.
-  let t = floorTo(from, SECOND) + SECOND;
-  let added = false;
-  const yearLimit = clock.wall(t).year + YEARS_TO_SEARCH;
-
-  wrap: for (;;) {
-    let w = clock.wall(t);
-    if (w.year > yearLimit) {
-      return undefined;
-    }
-    while (!m.month.has(w.month)) {
-      if (!added) {
-        added = true;
-        t = clock.date(w.year, w.month, 1, 0, 0, 0);
-      }
-      t = clock.addDate(t, 0, 1, 0);
-      w = clock.wall(t);
-      if (w.month === 1) {
-        continue wrap;
-      }
-    }
-    while (!dayMatches(m, w)) {
-      if (!added) {
-        added = true;
-        t = clock.date(w.year, w.month, w.day, 0, 0, 0);
-      }
-      t = clock.addDate(t, 0, 0, 1);
-      w = clock.wall(t);
-      // Midnight may not exist (DST at 00:00): robfig nudges back to the day's start.
-      if (w.hour !== 0) {
-        t += (w.hour > 12 ? 24 - w.hour : -w.hour) * HOUR;
-        w = clock.wall(t);
-      }
-      if (w.day === 1) {
-        continue wrap;
-      }
-    }
-    while (!m.hour.has(w.hour)) {
-      if (!added) {
-        added = true;
-        t = clock.date(w.year, w.month, w.day, w.hour, 0, 0);
-      }
-      t += HOUR;
-      w = clock.wall(t);
-      if (w.hour === 0) {
-        continue wrap;
-      }
-    }
-    while (!m.minute.has(w.minute)) {
-      if (!added) {
-        added = true;
-        t = floorTo(t, MINUTE);
-      }
-      t += MINUTE;
-      w = clock.wall(t);
-      if (w.minute === 0) {
-        continue wrap;
-      }
-    }
-    // ParseStandard fixes the seconds field at 0.
-    while (w.second !== 0) {
-      if (!added) {
-        added = true;
-        t = floorTo(t, SECOND);
-      }
-      t += SECOND;
-      w = clock.wall(t);
-      if (w.second === 0) {
-        continue wrap;
-      }
-    }
-    return t;
-  }
+export function findRuns(resolvedExpression: string, options: FindRunsOptions): FoundRuns {
+  const found = searchRuns(resolvedExpression, options);
+  return {
+    runs: found.runs.map(({ at, remark }) => (remark === undefined ? { at } : { at, remark })),
+    ...(found.note ? { note: found.note } : {}),
+  };
 }
 
 function validateCount(count: number): void {

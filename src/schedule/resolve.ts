@@ -1,8 +1,10 @@
 import { BatchValidationError } from '../errors';
-import { FieldSpec, MONTH_LENGTHS, MONTH_NAMES } from './fields';
+import { FieldSpec, MONTH_LENGTHS } from './fields';
+import { MONTH_NAMES } from '../time';
 import { CronToken, hasStarBit, ParsedCron, ParsedField, plainTokenValues } from './grammar';
-import { hashInput, hashTokenValues, signedFieldHash } from './hash';
+import { fieldHash, hashInput, hashTokenValues, signedBigInt } from './hash';
 import { HashExplanation } from './hash-explanation';
+import { Hash64 } from './xxh64';
 
 /**
  * Turning a parsed (possibly hashed) expression into the concrete text that
@@ -35,14 +37,20 @@ export interface ResolvedCron {
   readonly fields: readonly ResolvedField[];
 }
 
-/** Resolves every `H` with `seed` and renders the five fields. */
+/** Resolves every `H` with `seed` and renders the five fields, with what was hashed (for explanations). */
 export function resolveCron(parsed: ParsedCron, seed: string): ResolvedCron {
   const fields = parsed.fields.map(field => resolveField(field, seed));
   return { expression: fields.map(f => f.text).join(' '), fields };
 }
 
+/** `resolveCron(parsed, seed).expression`, without the explanation's objects (`Schedule.resolve` runs per workload). */
+export function resolveExpression(parsed: ParsedCron, seed: string): string {
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = parsed.fields;
+  return `${fieldText(minute, seed)} ${fieldText(hour, seed)} ${fieldText(dayOfMonth, seed)} ${fieldText(month, seed)} ${fieldText(dayOfWeek, seed)}`;
+}
+
 /** The values a field stands for once resolved; `signedHash` is required when the field holds `H`. */
-export function fieldValues(field: ParsedField, signedHash?: bigint): Set<number> {
+export function fieldValues(field: ParsedField, signedHash?: Hash64): Set<number> {
   const values = new Set<number>();
   for (const token of field.tokens) {
     for (const v of tokenValues(token, field.spec, signedHash)) {
@@ -94,22 +102,54 @@ export function joinWords(words: readonly string[], conjunction: string): string
 }
 
 function resolveField(field: ParsedField, seed: string): ResolvedField {
-  const hashed = field.tokens.some(t => t.kind === 'hash');
-  const needsRewrite = hashed || field.tokens.some(t => usesSeven(t, field.spec));
-  if (!needsRewrite) {
-    return { parsed: field, text: field.text };
+  const text = fieldText(field, seed);
+  if (!isHashed(field)) {
+    return { parsed: field, text };
   }
-  if (hashed && seed === '') {
+  return { parsed: field, text, hash: { input: hashInput(seed, field.spec.field), signed: signedBigInt(fieldHash(seed, field.spec.field)) } };
+}
+
+/** What a field needs, found once per parsed field. */
+interface FieldPlan {
+  readonly hashed: boolean;
+  readonly needsRewrite: boolean;
+}
+
+const plans = new WeakMap<ParsedField, FieldPlan>();
+
+function planOf(field: ParsedField): FieldPlan {
+  let plan = plans.get(field);
+  if (!plan) {
+    const hashed = field.tokens.some(t => t.kind === 'hash');
+    plan = { hashed, needsRewrite: hashed || field.tokens.some(t => usesSeven(t, field.spec)) };
+    plans.set(field, plan);
+  }
+  return plan;
+}
+
+function isHashed(field: ParsedField): boolean {
+  return planOf(field).hashed;
+}
+
+/** The field as emitted. */
+function fieldText(field: ParsedField, seed: string): string {
+  const plan = planOf(field);
+  if (!plan.needsRewrite) {
+    return field.text;
+  }
+  if (plan.hashed && seed === '') {
     throw new BatchValidationError('hashSeed', seed, 'is empty',
       'Pass a non-empty seed; by default it is NAMESPACE/NAME of the CronJob.');
   }
-  const hash = hashed ? { input: hashInput(seed, field.spec.field), signed: signedFieldHash(seed, field.spec.field) } : undefined;
+  const hash = plan.hashed ? fieldHash(seed, field.spec.field) : undefined;
+  if (field.tokens.length === 1) {
+    return renderToken(field.tokens[0], field.spec, hash);
+  }
   // Distinct items only: `H,7` could otherwise render as `0,0`.
-  const text = [...new Set(field.tokens.map(token => renderToken(token, field.spec, hash?.signed)))].join(',');
-  return { parsed: field, text, hash };
+  return [...new Set(field.tokens.map(token => renderToken(token, field.spec, hash)))].join(',');
 }
 
-function renderToken(token: CronToken, spec: FieldSpec, signedHash: bigint | undefined): string {
+function renderToken(token: CronToken, spec: FieldSpec, signedHash: Hash64 | undefined): string {
   if (token.kind === 'hash') {
     return renderProgression(hashTokenValues(token, spec, signedHash!), token.step ?? 1);
   }
@@ -119,7 +159,7 @@ function renderToken(token: CronToken, spec: FieldSpec, signedHash: bigint | und
   return token.text;
 }
 
-function tokenValues(token: CronToken, spec: FieldSpec, signedHash: bigint | undefined): number[] {
+function tokenValues(token: CronToken, spec: FieldSpec, signedHash: Hash64 | undefined): number[] {
   if (token.kind === 'hash') {
     if (signedHash === undefined) {
       throw new Error(`internal: ${spec.field} holds H but no hash was given`);
@@ -134,8 +174,11 @@ function usesSeven(token: CronToken, spec: FieldSpec): boolean {
 }
 
 function renderProgression(values: number[], step: number): string {
-  if (values.length <= 2) {
-    return values.join(',');
+  if (values.length === 1) {
+    return String(values[0]);
+  }
+  if (values.length === 2) {
+    return `${values[0]},${values[1]}`;
   }
   const range = `${values[0]}-${values[values.length - 1]}`;
   return step === 1 ? range : `${range}/${step}`;
@@ -170,7 +213,7 @@ function worstCase(token: CronToken, spec: FieldSpec, measure: (values: number[]
   }
   const outcomes: number[] = [];
   for (let residue = 0; residue <= spec.max; residue++) {
-    outcomes.push(measure(hashTokenValues(token, spec, BigInt(residue))));
+    outcomes.push(measure(hashTokenValues(token, spec, { hi: 0, lo: residue })));
   }
   return worst === 'max' ? Math.max(...outcomes) : Math.min(...outcomes);
 }

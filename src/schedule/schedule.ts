@@ -3,7 +3,7 @@ import { explainSchedule } from './explain';
 import { MacroStyle, parseCron, ParsedCron } from './grammar';
 import { HashExplanation } from './hash-explanation';
 import { nextRuns, NextRunsOptions } from './next-runs';
-import { assertCanFire, explainParsedHash, resolveCron } from './resolve';
+import { assertCanFire, explainParsedHash, resolveExpression } from './resolve';
 
 /**
  * When a CronJob runs: a 5-field cron expression or a macro, optionally with
@@ -117,7 +117,7 @@ export class Schedule {
    * @param seed the hash seed, by convention `NAMESPACE/NAME` of the CronJob; ignored unless `isHashed`
    */
   public resolve(seed: string): string {
-    return resolveCron(this.parsed, seed).expression;
+    return resolveExpression(this.parsed, seed);
   }
 
   /**

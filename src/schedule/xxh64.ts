@@ -1,21 +1,211 @@
 /* eslint-disable no-bitwise -- a hash function is made of bit operations */
 
 /**
- * XXH64 (Yann Collet's xxHash, 64-bit variant) over bytes, with BigInt.
+ * XXH64 (Yann Collet's xxHash, 64-bit variant) over bytes, computed on 32-bit
+ * halves with plain numbers.
  *
  * Written here because the maintained npm xxhash packages are async (WASM),
  * native, or 32-bit only, while constructs run synchronously. It is the hash
  * Furiko uses (cespare/xxhash `Sum64String`, seed 0), so hashed schedules land
- * on the same minutes. Speed is irrelevant: inputs are a few dozen bytes.
+ * on the same minutes. Halves instead of BigInt because every hashed schedule
+ * of every workload hashes here: BigInt arithmetic allocates on each step and
+ * was the bulk of `Schedule.resolve` (79,000/s, issue 17). Verified against
+ * the published XXH64 vectors and Furiko's (test/schedule/xxh64.test.ts,
+ * hash.test.ts).
+ *
+ * A 64-bit value is (hi, lo), both unsigned 32-bit. Results of the helpers
+ * land in the module registers `rh`/`rl`, so the hot loop allocates nothing.
  */
 
-const MASK_64 = (1n << 64n) - 1n;
-const PRIME_1 = 0x9E3779B185EBCA87n;
-const PRIME_2 = 0xC2B2AE3D27D4EB4Fn;
-const PRIME_3 = 0x165667B19E3779F9n;
-const PRIME_4 = 0x85EBCA77C2B2AE63n;
-const PRIME_5 = 0x27D4EB2F165667C5n;
+/** A 64-bit hash as two unsigned 32-bit halves. */
+export interface Hash64 {
+  readonly hi: number;
+  readonly lo: number;
+}
+
+const P1H = 0x9E3779B1; const P1L = 0x85EBCA87;
+const P2H = 0xC2B2AE3D; const P2L = 0x27D4EB4F;
+const P3H = 0x165667B1; const P3L = 0x9E3779F9;
+const P4H = 0x85EBCA77; const P4L = 0xC2B2AE63;
+const P5H = 0x27D4EB2F; const P5L = 0x165667C5;
+// 2^64 - P1, to compute seed - P1 as an addition.
+const MINUS_P1H = 0x61C8864E; const MINUS_P1L = 0x7A143579;
 const STRIPE_BYTES = 32;
+
+let rh = 0;
+let rl = 0;
+
+/** (rh, rl) = a * b mod 2^64. */
+function mul(ah: number, al: number, bh: number, bl: number): void {
+  // al * bl in full from 16-bit pieces (each partial product is exact in a double).
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  rl = ((mid << 16) | (p00 & 0xffff)) >>> 0;
+  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+  rh = (carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+}
+
+/** (rh, rl) = a + b mod 2^64. */
+function add(ah: number, al: number, bh: number, bl: number): void {
+  const lo = al + bl;
+  rl = lo >>> 0;
+  rh = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+}
+
+/** (rh, rl) = a rotated left by 1-31 bits. */
+function rotl(h: number, l: number, n: number): void {
+  rh = ((h << n) | (l >>> (32 - n))) >>> 0;
+  rl = ((l << n) | (h >>> (32 - n))) >>> 0;
+}
+
+/** (rh, rl) = rotl(acc + lane * P2, 31) * P1: XXH64's round. */
+function round(acch: number, accl: number, laneh: number, lanel: number): void {
+  mul(laneh, lanel, P2H, P2L);
+  add(acch, accl, rh, rl);
+  rotl(rh, rl, 31);
+  mul(rh, rl, P1H, P1L);
+}
+
+/** (rh, rl) = (acc ^ round(0, v)) * P1 + P4. */
+function mergeRound(acch: number, accl: number, vh: number, vl: number): void {
+  round(0, 0, vh, vl);
+  mul((acch ^ rh) >>> 0, (accl ^ rl) >>> 0, P1H, P1L);
+  add(rh, rl, P4H, P4L);
+}
+
+function u32(bytes: Uint8Array, i: number): number {
+  return (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> 0;
+}
+
+/** XXH64 of `bytes[0, length)` with the seed (hi, lo); the digest lands in (rh, rl). */
+function digest(bytes: Uint8Array, length: number, seedh: number, seedl: number): void {
+  let offset = 0;
+  let h: number;
+  let l: number;
+  if (length >= STRIPE_BYTES) {
+    add(seedh, seedl, P1H, P1L);
+    add(rh, rl, P2H, P2L);
+    let v1h = rh; let v1l = rl;
+    add(seedh, seedl, P2H, P2L);
+    let v2h = rh; let v2l = rl;
+    let v3h = seedh; let v3l = seedl;
+    add(seedh, seedl, MINUS_P1H, MINUS_P1L);
+    let v4h = rh; let v4l = rl;
+    for (; offset + STRIPE_BYTES <= length; offset += STRIPE_BYTES) {
+      round(v1h, v1l, u32(bytes, offset + 4), u32(bytes, offset)); v1h = rh; v1l = rl;
+      round(v2h, v2l, u32(bytes, offset + 12), u32(bytes, offset + 8)); v2h = rh; v2l = rl;
+      round(v3h, v3l, u32(bytes, offset + 20), u32(bytes, offset + 16)); v3h = rh; v3l = rl;
+      round(v4h, v4l, u32(bytes, offset + 28), u32(bytes, offset + 24)); v4h = rh; v4l = rl;
+    }
+    rotl(v1h, v1l, 1); h = rh; l = rl;
+    rotl(v2h, v2l, 7); add(h, l, rh, rl); h = rh; l = rl;
+    rotl(v3h, v3l, 12); add(h, l, rh, rl); h = rh; l = rl;
+    rotl(v4h, v4l, 18); add(h, l, rh, rl); h = rh; l = rl;
+    mergeRound(h, l, v1h, v1l); h = rh; l = rl;
+    mergeRound(h, l, v2h, v2l); h = rh; l = rl;
+    mergeRound(h, l, v3h, v3l); h = rh; l = rl;
+    mergeRound(h, l, v4h, v4l); h = rh; l = rl;
+  } else {
+    add(seedh, seedl, P5H, P5L); h = rh; l = rl;
+  }
+  // + length (a byte length fits in 53 bits; its high half is length / 2^32)
+  add(h, l, Math.floor(length / 0x100000000) >>> 0, length >>> 0); h = rh; l = rl;
+
+  for (; offset + 8 <= length; offset += 8) {
+    round(0, 0, u32(bytes, offset + 4), u32(bytes, offset));
+    h = (h ^ rh) >>> 0; l = (l ^ rl) >>> 0;
+    rotl(h, l, 27);
+    mul(rh, rl, P1H, P1L);
+    add(rh, rl, P4H, P4L); h = rh; l = rl;
+  }
+  if (offset + 4 <= length) {
+    mul(0, u32(bytes, offset), P1H, P1L);
+    h = (h ^ rh) >>> 0; l = (l ^ rl) >>> 0;
+    rotl(h, l, 23);
+    mul(rh, rl, P2H, P2L);
+    add(rh, rl, P3H, P3L); h = rh; l = rl;
+    offset += 4;
+  }
+  for (; offset < length; offset++) {
+    mul(0, bytes[offset], P5H, P5L);
+    h = (h ^ rh) >>> 0; l = (l ^ rl) >>> 0;
+    rotl(h, l, 11);
+    mul(rh, rl, P1H, P1L); h = rh; l = rl;
+  }
+
+  // Avalanche: h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32.
+  l = (l ^ (h >>> 1)) >>> 0;
+  mul(h, l, P2H, P2L); h = rh; l = rl;
+  l = (l ^ ((l >>> 29) | (h << 3))) >>> 0;
+  h = (h ^ (h >>> 29)) >>> 0;
+  mul(h, l, P3H, P3L); h = rh; l = rl;
+  rh = h;
+  rl = (l ^ h) >>> 0;
+}
+
+/** Grown as needed; holds the UTF-8 bytes of the text being hashed. */
+let buffer = new Uint8Array(256);
+/** The prefix whose bytes start `buffer`, and where they end. */
+let lastPrefix: string | undefined;
+let lastPrefixEnd = 0;
+
+/** Writes the UTF-8 bytes of `text` to `buffer` from `at` (lone surrogates as U+FFFD, like TextEncoder); returns the end. */
+function writeUtf8(text: string, at: number): number {
+  if (buffer.length < at + text.length * 3) {
+    const larger = new Uint8Array(Math.max(buffer.length * 2, at + text.length * 3));
+    larger.set(buffer.subarray(0, at));
+    buffer = larger;
+  }
+  let i = at;
+  for (let k = 0; k < text.length; k++) {
+    let c = text.charCodeAt(k);
+    if (c < 0x80) {
+      buffer[i++] = c;
+    } else if (c < 0x800) {
+      buffer[i++] = 0xc0 | (c >> 6);
+      buffer[i++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = text.charCodeAt(k + 1);
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          k++;
+          buffer[i++] = 0xf0 | (cp >> 18);
+          buffer[i++] = 0x80 | ((cp >> 12) & 0x3f);
+          buffer[i++] = 0x80 | ((cp >> 6) & 0x3f);
+          buffer[i++] = 0x80 | (cp & 0x3f);
+          continue;
+        }
+        c = 0xfffd;
+      }
+      buffer[i++] = 0xe0 | (c >> 12);
+      buffer[i++] = 0x80 | ((c >> 6) & 0x3f);
+      buffer[i++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return i;
+}
+
+/**
+ * XXH64 (seed 0) of the UTF-8 bytes of `prefix + suffix`, as Go's
+ * `xxhash.Sum64String` computes it, without building the joined string.
+ */
+export function xxh64Utf8(prefix: string, suffix = ''): Hash64 {
+  // The fields of one schedule share the seed: encode it once.
+  if (prefix !== lastPrefix) {
+    lastPrefixEnd = writeUtf8(prefix, 0);
+    lastPrefix = prefix;
+  }
+  const end = writeUtf8(suffix, lastPrefixEnd);
+  digest(buffer, end, 0, 0);
+  return { hi: rh, lo: rl };
+}
 
 /**
  * The XXH64 digest of `input` as an unsigned 64-bit bigint.
@@ -25,84 +215,20 @@ const STRIPE_BYTES = 32;
  * @default seed 0n
  */
 export function xxh64(input: Uint8Array, seed: bigint = 0n): bigint {
-  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  const length = input.byteLength;
   const seed64 = BigInt.asUintN(64, seed);
-  let offset = 0;
-  let acc: bigint;
-
-  if (length >= STRIPE_BYTES) {
-    let v1 = wrap(seed64 + PRIME_1 + PRIME_2);
-    let v2 = wrap(seed64 + PRIME_2);
-    let v3 = seed64;
-    let v4 = wrap(seed64 - PRIME_1);
-    for (; offset + STRIPE_BYTES <= length; offset += STRIPE_BYTES) {
-      v1 = round(v1, lane64(view, offset));
-      v2 = round(v2, lane64(view, offset + 8));
-      v3 = round(v3, lane64(view, offset + 16));
-      v4 = round(v4, lane64(view, offset + 24));
-    }
-    acc = wrap(rotateLeft(v1, 1n) + rotateLeft(v2, 7n) + rotateLeft(v3, 12n) + rotateLeft(v4, 18n));
-    acc = mergeRound(acc, v1);
-    acc = mergeRound(acc, v2);
-    acc = mergeRound(acc, v3);
-    acc = mergeRound(acc, v4);
-  } else {
-    acc = wrap(seed64 + PRIME_5);
-  }
-
-  acc = wrap(acc + BigInt(length));
-
-  for (; offset + 8 <= length; offset += 8) {
-    acc ^= round(0n, lane64(view, offset));
-    acc = wrap(rotateLeft(acc, 27n) * PRIME_1 + PRIME_4);
-  }
-  if (offset + 4 <= length) {
-    acc ^= wrap(BigInt(view.getUint32(offset, true)) * PRIME_1);
-    acc = wrap(rotateLeft(acc, 23n) * PRIME_2 + PRIME_3);
-    offset += 4;
-  }
-  for (; offset < length; offset++) {
-    acc ^= wrap(BigInt(view.getUint8(offset)) * PRIME_5);
-    acc = wrap(rotateLeft(acc, 11n) * PRIME_1);
-  }
-
-  return avalanche(acc);
+  digest(input, input.byteLength, Number(seed64 >> 32n), Number(seed64 & 0xffffffffn));
+  return toBigInt({ hi: rh, lo: rl });
 }
 
 /** XXH64 (seed 0 unless given) of the UTF-8 bytes of `text`, as Go's `xxhash.Sum64String` computes it. */
 export function xxh64String(text: string, seed: bigint = 0n): bigint {
+  if (seed === 0n) {
+    return toBigInt(xxh64Utf8(text));
+  }
   return xxh64(new TextEncoder().encode(text), seed);
 }
 
-function wrap(value: bigint): bigint {
-  return value & MASK_64;
-}
-
-function rotateLeft(value: bigint, bits: bigint): bigint {
-  return ((value << bits) | (value >> (64n - bits))) & MASK_64;
-}
-
-function lane64(view: DataView, offset: number): bigint {
-  return view.getBigUint64(offset, true);
-}
-
-function round(acc: bigint, lane: bigint): bigint {
-  const mixed = wrap(acc + lane * PRIME_2);
-  return wrap(rotateLeft(mixed, 31n) * PRIME_1);
-}
-
-function mergeRound(acc: bigint, lane: bigint): bigint {
-  const mixed = acc ^ round(0n, lane);
-  return wrap(mixed * PRIME_1 + PRIME_4);
-}
-
-function avalanche(acc: bigint): bigint {
-  let h = acc;
-  h ^= h >> 33n;
-  h = wrap(h * PRIME_2);
-  h ^= h >> 29n;
-  h = wrap(h * PRIME_3);
-  h ^= h >> 32n;
-  return h;
+/** The unsigned 64-bit value of a hash. */
+export function toBigInt(hash: Hash64): bigint {
+  return (BigInt(hash.hi) << 32n) | BigInt(hash.lo);
 }

@@ -4,6 +4,8 @@ import { BatchValidationError, locating } from '../errors';
 import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
+import { clockChangeWarning } from '../schedule/run-search';
+import { warnAtSynth } from '../warnings';
 import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
 import { Concurrency, controllerAnnotations } from './concurrency';
@@ -208,6 +210,12 @@ export class ScheduledBatch extends BatchWorkload {
 
     this.hashSeed = props.hashSeed ?? `${workload.namespace}/${name}`;
     this.resolvedSchedule = locating(this, () => this.schedule.resolve(this.hashSeed));
+
+    // A clock change that moves or adds a run within a year (docs/schedules.md, "Clock changes").
+    const clockChange = clockChangeWarning(this.resolvedSchedule, this.timeZone.name, new Date());
+    if (clockChange !== undefined) {
+      warnAtSynth(this, () => true, clockChange);
+    }
 
     this._createConfigMap(name, namespace);
     if (props.matrix !== undefined) {

@@ -1,5 +1,6 @@
+import * as fc from 'fast-check';
 import { CronField, Schedule } from '../../src/schedule';
-import { hashInput, hashValue, signedFieldHash } from '../../src/schedule/hash';
+import { hashFromBigInt, hashInput, hashValue, signedFieldHash } from '../../src/schedule/hash';
 
 function resolveField(field: number, token: string, seed: string): string {
   const fields = ['*', '*', '*', '*', '*'];
@@ -38,7 +39,7 @@ describe('hashValue (Furiko GetValue vectors, cronexpr_hash_test.go)', () => {
     [12738036773875955645n, 0, 15, 13],
     [12738036773875955645n, 0, 14, 4],
   ])('GetValue(%d, %d, %d) = %d', (unsigned, lo, hi, expected) => {
-    expect(hashValue(BigInt.asIntN(64, unsigned), lo, hi)).toBe(expected);
+    expect(hashValue(hashFromBigInt(BigInt.asIntN(64, unsigned)), lo, hi)).toBe(expected);
   });
 });
 
@@ -138,5 +139,16 @@ describe('hashing rules', () => {
     const schedule = Schedule.hashed('@daily');
     expect(schedule.resolve('default/backup')).toBe(schedule.resolve('default/backup'));
     expect(schedule.resolve('default/backup')).not.toBe(schedule.resolve('default/backup-2'));
+  });
+});
+
+describe('hashValue on 32-bit halves equals the BigInt definition of DESIGN §4', () => {
+  test('for any signed 64-bit hash and range', () => {
+    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }),
+      (signed, a, b) => {
+        const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+        const m = BigInt(hi - lo + 1);
+        expect(hashValue(hashFromBigInt(signed), lo, hi)).toBe(lo + Number(((signed % m) + m) % m));
+      }), { numRuns: 5000 });
   });
 });

@@ -2,8 +2,7 @@ import * as fc from 'fast-check';
 import { BatchValidationError } from '../../src/errors';
 import { nextRuns, Schedule } from '../../src/schedule';
 import { FIELD_SPECS, FieldSpec } from '../../src/schedule/fields';
-import { MacroStyle, parseCron } from '../../src/schedule/grammar';
-import { fieldValues } from '../../src/schedule/resolve';
+import { oracleFieldValues, oracleRuns } from '../support/cron-oracle';
 
 const RUNS = { numRuns: 400 };
 
@@ -75,19 +74,19 @@ describe('hash resolution properties', () => {
       const resolved = scheduleOf(expression).resolve(s);
       // Only what robfig ParseStandard reads: *, ?, numbers, ranges and steps (and names, not produced here).
       expect(resolved).toMatch(/^([*?]|\d+(-\d+)?)(\/\d+)?(,([*?]|\d+(-\d+)?)(\/\d+)?)*( ([*?]|\d+(-\d+)?)(\/\d+)?(,([*?]|\d+(-\d+)?)(\/\d+)?)*){4}$/);
-      const parsed = parseCron(resolved, { allowHash: false, macroStyle: MacroStyle.PLAIN });
-      parsed.fields.forEach(field => {
-        for (const token of field.tokens) {
-          if (token.kind === 'values') {
-            // Kubernetes rejects weekday 7, so it is never emitted.
-            expect(token.start).toBeGreaterThanOrEqual(field.spec.min);
-            expect(token.end).toBeLessThanOrEqual(field.spec.max);
+      resolved.split(' ').forEach((field, index) => {
+        const spec = FIELD_SPECS[index];
+        // Every number written is inside the field (Kubernetes rejects weekday 7, so it is never emitted).
+        for (const n of field.match(/\d+/g) ?? []) {
+          if (!field.includes(`/${n}`)) {
+            expect(Number(n)).toBeGreaterThanOrEqual(spec.min);
+            expect(Number(n)).toBeLessThanOrEqual(spec.max);
           }
         }
-        const values = [...fieldValues(field)];
+        const values = oracleFieldValues(resolved, index);
         expect(values.length).toBeGreaterThan(0);
-        expect(Math.min(...values)).toBeGreaterThanOrEqual(field.spec.min);
-        expect(Math.max(...values)).toBeLessThanOrEqual(field.spec.max);
+        expect(Math.min(...values)).toBeGreaterThanOrEqual(spec.min);
+        expect(Math.max(...values)).toBeLessThanOrEqual(spec.max);
       });
     }), RUNS);
   });
@@ -100,8 +99,7 @@ describe('hash resolution properties', () => {
       const fields = ['*', '*', '*', '*', '*'];
       fields[index] = token;
       const resolved = scheduleOf(fields.join(' ')).resolve(s);
-      const field = parseCron(resolved, { allowHash: false, macroStyle: MacroStyle.PLAIN }).fields[index];
-      const values = [...fieldValues(field)].sort((a, b) => a - b);
+      const values = oracleFieldValues(resolved, index);
       const match = /^H(?:\((\d+)-(\d+)\))?(?:\/(\d+))?$/.exec(token)!;
       const lo = match[1] === undefined ? undefined : Number(match[1]);
       const hi = match[2] === undefined ? undefined : Number(match[2]);
@@ -124,22 +122,57 @@ describe('hash resolution properties', () => {
     }), RUNS);
   });
 
-  test('next runs in UTC are increasing and fall on the resolved minutes, hours and months', () => {
-    fc.assert(fc.property(hashedExpression, seed, fc.date({ min: new Date('2000-01-01'), max: new Date('2090-01-01'), noInvalidDate: true }), (expression, s, from) => {
-      const resolved = scheduleOf(expression).resolve(s);
-      const fields = parseCron(resolved, { allowHash: false, macroStyle: MacroStyle.PLAIN }).fields.map(f => fieldValues(f));
-      const runs = nextRuns(resolved, { count: 3, from });
-      expect(runs.length).toBeGreaterThan(0);
-      let previous = from.getTime();
-      for (const run of runs) {
-        expect(run.getTime()).toBeGreaterThan(previous);
-        previous = run.getTime();
-        expect(run.getUTCSeconds()).toBe(0);
-        expect(fields[0].has(run.getUTCMinutes())).toBe(true);
-        expect(fields[1].has(run.getUTCHours())).toBe(true);
-        expect(fields[3].has(run.getUTCMonth() + 1)).toBe(true);
-        expect(fields[2].has(run.getUTCDate()) || fields[4].has(run.getUTCDay())).toBe(true);
-      }
+  // Zones without a clock change from 2000 to 2090, so the oracle can read them at a fixed offset.
+  const fixedZones: Array<[string, number]> = [['UTC', 0], ['Etc/GMT-9', 540], ['Etc/GMT+5', -300], ['Asia/Kolkata', 330], ['Asia/Kathmandu', 345]];
+  const zone = fc.constantFrom(...fixedZones);
+  const from = fc.date({ min: new Date('2000-01-01'), max: new Date('2090-01-01'), noInvalidDate: true });
+  /** 400 days of minutes: the oracle looks at each one. */
+  const HORIZON = 400 * 24 * 60;
+
+  function expectOracleAgrees(resolved: string, [name, offsetMinutes]: [string, number], start: Date): void {
+    const runs = nextRuns(resolved, { count: 3, from: start, timeZone: name });
+    const expected = oracleRuns(resolved, { from: start, count: 3, clock: { offsetMinutes }, horizonMinutes: HORIZON });
+    const end = start.getTime() + (HORIZON + 1) * 60_000;
+    // The library searches five years, the oracle 400 days: compare what falls inside the oracle's horizon.
+    expect(runs.filter(r => r.getTime() < end).map(r => r.toISOString())).toEqual(expected.map(r => r.toISOString()));
+    expect(runs.length).toBeGreaterThanOrEqual(expected.length);
+  }
+
+  test('next runs of hashed schedules equal the brute-force oracle\'s, minute by minute', () => {
+    fc.assert(fc.property(hashedExpression, seed, zone, from, (expression, s, z, start) => {
+      expectOracleAgrees(scheduleOf(expression).resolve(s), z, start);
     }), { numRuns: 150 });
   });
+
+  test('next runs of plain schedules equal the oracle\'s, including the day-of-month/day-of-week rule', () => {
+    // Day fields drawn so that both restricted, one unrestricted (*, ?, */1) and */2-like steps all occur.
+    const dayField = (spec: FieldSpec) => fc.oneof(
+      fc.constantFrom('*', '?', '*/1', '*/2', `*/${spec.max === 31 ? 7 : 3}`),
+      fc.array(plainToken(spec), { minLength: 1, maxLength: 2 }).map(items => items.join(',')),
+    );
+    const expression = fc.tuple(
+      fc.oneof(fc.constantFrom('0', '*/15', '5,35'), plainToken(FIELD_SPECS[0])),
+      fc.oneof(fc.constantFrom('0', '*', '9-17'), plainToken(FIELD_SPECS[1])),
+      dayField(FIELD_SPECS[2]),
+      fc.oneof({ weight: 3, arbitrary: fc.constant('*') }, { weight: 1, arbitrary: plainToken(FIELD_SPECS[3]) }),
+      fc.oneof(dayField(FIELD_SPECS[4]), fc.constantFrom('MON-FRI', 'sun', '5-7', '7')),
+    ).map(fields => fields.join(' '));
+    fc.assert(fc.property(expression, zone, from, (e, z, start) => {
+      fc.pre(canFire(e));
+      expectOracleAgrees(e, z, start);
+    }), { numRuns: 250 });
+  });
 });
+
+/** Whether the expression is valid and can fire (the library rejects the rest, e.g. `0 0 30 2 *`). */
+function canFire(expression: string): boolean {
+  try {
+    Schedule.cron(expression);
+    return true;
+  } catch (e) {
+    if (e instanceof BatchValidationError) {
+      return false;
+    }
+    throw e;
+  }
+}

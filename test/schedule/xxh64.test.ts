@@ -1,4 +1,6 @@
-import { xxh64, xxh64String } from '../../src/schedule/xxh64';
+import * as fc from 'fast-check';
+import { toBigInt, xxh64, xxh64String, xxh64Utf8 } from '../../src/schedule/xxh64';
+import { xxh64 as referenceXxh64 } from '../support/xxh64-bigint';
 
 const PRIME32 = 2654435761n;
 const PRIME64 = 11400714785074694797n;
@@ -110,4 +112,27 @@ describe('xxh64', () => {
   test('wraps seeds into 64 bits', () => {
     expect(xxh64(sanityBuffer(14), PRIME32 + 2n ** 64n)).toBe(0xC3BD6BF63DEB6DF0n);
   });
+});
+
+describe('the 32-bit halves equal the former BigInt implementation', () => {
+  test('on random bytes and seeds', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (bytes, seed) => {
+      expect(xxh64(bytes, seed)).toBe(referenceXxh64(bytes, seed));
+    }), { numRuns: 3000 });
+  });
+
+  test('on random strings, lone surrogates included, hashed as TextEncoder encodes them', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 120, unit: 'binary' }), fc.string({ maxLength: 60, unit: 'grapheme' })), text => {
+      expect(xxh64String(text)).toBe(referenceXxh64(new TextEncoder().encode(text)));
+      expect(toBigInt(xxh64Utf8(text, ':minute'))).toBe(referenceXxh64(new TextEncoder().encode(`${text}:minute`)));
+    }), { numRuns: 3000 });
+  });
+});
+
+test('xxh64Utf8 reuses the encoded prefix only while it is the same string', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const long = 'ü'.repeat(200); // grows the buffer while a prefix is kept
+  for (const [prefix, suffix] of [['a/b', ':minute'], ['a/b', ':hour'], ['a/bc', ':hour'], ['a/b', ':day-of-month'], [long, ':minute'], [long, ''], ['', ':x']]) {
+    expect(toBigInt(xxh64Utf8(prefix, suffix))).toBe(referenceXxh64(encode(prefix + suffix)));
+  }
 });

@@ -85,7 +85,31 @@ function describeCronJob({ file, object }: ManifestObject, controllerZone: strin
   if (problem !== undefined) {
     return { ...base, problem };
   }
-  return { ...base, explanation: explainSchedule(resolved), drift: driftFrom(expression, seed, resolved) };
+  return { ...base, explanation: explanationOf(resolved), drift: driftFrom(expression, seed, resolved) };
+}
+
+// A fleet repeats a handful of expressions and schedules thousands of times: read each once.
+const explanations = new Map<string, string>();
+const schedules = new Map<string, Schedule>();
+
+/** explainSchedule, once per distinct schedule; throws what it throws. */
+function explanationOf(resolved: string): string {
+  let explanation = explanations.get(resolved);
+  if (explanation === undefined) {
+    explanation = explainSchedule(resolved);
+    explanations.set(resolved, explanation);
+  }
+  return explanation;
+}
+
+/** Schedule.cron, once per distinct expression; throws what it throws. */
+function scheduleOf(expression: string): Schedule {
+  let schedule = schedules.get(expression);
+  if (schedule === undefined) {
+    schedule = Schedule.cron(expression);
+    schedules.set(expression, schedule);
+  }
+  return schedule;
 }
 
 /** The core's complaint about spec.schedule or spec.timeZone, if it has one. */
@@ -94,7 +118,7 @@ function scheduleProblem(resolved: string, timeZone: string | undefined): string
     return 'spec.schedule is missing. A CronJob needs a schedule; set spec.schedule.';
   }
   try {
-    explainSchedule(resolved);
+    explanationOf(resolved);
     if (timeZone !== undefined && TimeZone.of(timeZone).name !== timeZone) {
       // TimeZone.of maps offsets such as UTC+9 to their Etc/GMT zone; Kubernetes does not.
       return `spec.timeZone: is an offset, not a zone name Kubernetes can load (got "${timeZone}"). Write "${TimeZone.of(timeZone).name}" instead.`;
@@ -117,7 +141,7 @@ function driftFrom(expression: string | undefined, seed: string | undefined, res
     return undefined;
   }
   try {
-    const expected = Schedule.cron(expression).resolve(seed ?? '');
+    const expected = scheduleOf(expression).resolve(seed ?? '');
     return normalize(expected) === normalize(resolved) ? undefined
       : `spec.schedule differs from ${ANNOTATION_SCHEDULE} hashed with the seed (which gives "${expected}"): edited after synth? Synthesize again.`;
   } catch (e) {
@@ -130,7 +154,7 @@ function driftFrom(expression: string | undefined, seed: string | undefined, res
 
 function isHashed(expression: string): boolean {
   try {
-    return Schedule.cron(expression).isHashed;
+    return scheduleOf(expression).isHashed;
   } catch {
     return false; // reported as drift
   }

@@ -3,6 +3,7 @@
  * directly, so tests can run them in-process as well as in a subprocess.
  */
 import { styleText } from 'node:util';
+import { parseRfc3339Instant } from '../../../src/time';
 
 export interface Output {
   write(text: string): unknown;
@@ -45,7 +46,7 @@ export function paint(io: Pick<CliIo, 'color'>, style: Style, text: string): str
 /** The process's own streams. */
 export function processIo(): CliIo {
   const env = process.env;
-  const fixed = env.CDK8S_BATCH_NOW ? Date.parse(env.CDK8S_BATCH_NOW) : NaN;
+  const fixed = env.CDK8S_BATCH_NOW ? parseRfc3339Instant(env.CDK8S_BATCH_NOW) ?? NaN : NaN;
   if (env.CDK8S_BATCH_NOW && Number.isNaN(fixed)) {
     throw new Error(`CDK8S_BATCH_NOW must be an RFC 3339 time, got "${env.CDK8S_BATCH_NOW}"`);
   }

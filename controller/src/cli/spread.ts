@@ -9,8 +9,8 @@
  */
 import { byCodePoint } from './manifest-files';
 import { CalendarDate, formatClockTime, formatOffsetAt } from './time-text';
-import { runsBetween } from '../../../src/schedule';
-import { ZoneClock } from '../../../src/schedule/zone-clock';
+import { findRuns, FoundRuns } from '../../../src/schedule';
+import { daysFromCivil, MS_PER_DAY, ZoneClock } from '../../../src/time';
 
 const MINUTE = 60_000;
 
@@ -44,32 +44,80 @@ export interface DaySpread {
   readonly end: Date;
   readonly minutes: MinuteSlot[];
   readonly workloadCount: number;
+  /** Runs on this day that a clock change moved or added (docs/schedules.md, "Clock changes"), in time order. */
+  readonly clockChanges: ClockChangeRun[];
+  /** Workloads whose run search stopped early (a calendar day the zone skipped), with why. */
+  readonly stopped: Array<{ readonly id: string; readonly note: string }>;
+}
+
+/** A run that a clock change moved or added. */
+export interface ClockChangeRun {
+  readonly id: string;
+  readonly at: Date;
+  readonly remark: string;
 }
 
 /** Counts the runs of `workloads` that start on `date` in `zone`. */
 export function spreadOfDay(workloads: readonly SpreadWorkload[], date: CalendarDate, zone: string): DaySpread {
   const clock = new ZoneClock(zone);
-  const start = clock.date(date.year, date.month, date.day, 0, 0, 0);
-  const end = clock.date(date.year, date.month, date.day + 1, 0, 0, 0);
+  const start = startOfDay(clock, date.year, date.month, date.day);
+  const end = startOfDay(clock, date.year, date.month, date.day + 1);
   const minutes: MinuteSlot[] = [];
   for (let t = start, index = 0; t < end; t += MINUTE, index++) {
     minutes.push({ start: new Date(t), index, workloads: [] });
   }
   // Many workloads share a schedule (`0 * * * *`); their runs are computed once per zone.
-  const runsBySchedule = new Map<string, Date[]>();
+  const runsBySchedule = new Map<string, FoundRuns>();
+  const clockChanges: ClockChangeRun[] = [];
+  const stopped: DaySpread['stopped'] = [];
   for (const workload of workloads) {
     const key = `${workload.zone} ${workload.resolved}`;
-    const runs = runsBySchedule.get(key)
-      ?? runsBetween(workload.resolved, { from: new Date(start), to: new Date(end), timeZone: workload.zone });
-    runsBySchedule.set(key, runs);
-    for (const run of runs) {
-      minutes[Math.floor((run.getTime() - start) / MINUTE)].workloads.push(workload.id);
+    const found = runsBySchedule.get(key) ?? runsOfDay(workload, start, end);
+    runsBySchedule.set(key, found);
+    for (const run of found.runs) {
+      minutes[Math.floor((run.at.getTime() - start) / MINUTE)].workloads.push(workload.id);
+      if (run.remark !== undefined) {
+        clockChanges.push({ id: workload.id, at: run.at, remark: run.remark });
+      }
+    }
+    if (found.note !== undefined) {
+      stopped.push({ id: workload.id, note: found.note });
     }
   }
   for (const slot of minutes) {
     slot.workloads.sort(byCodePoint);
   }
-  return { date, zone, start: new Date(start), end: new Date(end), minutes, workloadCount: workloads.length };
+  clockChanges.sort((a, b) => a.at.getTime() - b.at.getTime() || byCodePoint(a.id, b.id));
+  return { date, zone, start: new Date(start), end: new Date(end), minutes, workloadCount: workloads.length, clockChanges, stopped };
+}
+
+/**
+ * The runs in `[start, end)`. Kubernetes searches for the next run from the previous one, and
+ * near a clock change where the search starts matters (America/Santiago's `0 1 * * 6` runs on
+ * Sunday only when the search starts on Saturday), so then the search starts a day early.
+ */
+function runsOfDay(workload: SpreadWorkload, start: number, end: number): FoundRuns {
+  const clock = new ZoneClock(workload.zone);
+  const early = clock.transitionsBetween(start - MS_PER_DAY, end).length > 0;
+  // findRuns is strictly after `from`: start a millisecond early to include the day's first instant.
+  const found = findRuns(workload.resolved, { from: new Date(early ? start - MS_PER_DAY : start - 1), to: new Date(end), timeZone: workload.zone });
+  return early ? { ...found, runs: found.runs.filter(run => run.at.getTime() >= start) } : found;
+}
+
+/**
+ * The first instant of a day in the zone: local midnight, or the clock change that skips it
+ * (America/Santiago's days of spring-forward start at 01:00). A day the zone skipped entirely
+ * (Pacific/Apia, 2011-12-30) starts where the next one does, so it has no minutes.
+ */
+export function startOfDay(clock: ZoneClock, year: number, month: number, day: number): number {
+  // Go's time.Date reads a missing midnight with the earlier offset: an instant on the day before.
+  const t = clock.date(year, month, day, 0, 0, 0);
+  const w = clock.wall(t);
+  if (daysFromCivil(w.year, w.month, w.day) >= daysFromCivil(year, month, day)) {
+    return t;
+  }
+  const [change] = clock.transitionsBetween(t, t + 2 * MS_PER_DAY);
+  return change ? change.at : t;
 }
 
 /** Totals that say whether the runs are spread. */
@@ -145,7 +193,8 @@ export function spreadRows(spread: DaySpread): SpreadRow[] {
 
 /** `the clocks move from -05:00 to -04:00` when the zone's UTC offset changes during the day. */
 export function offsetChange(spread: DaySpread): { from: string; to: string } | undefined {
-  const from = formatOffsetAt(spread.start, spread.zone);
+  // Just before the day's first instant, so that a day whose midnight was skipped shows the change.
+  const from = formatOffsetAt(new Date(spread.start.getTime() - 1), spread.zone);
   const to = formatOffsetAt(new Date(spread.end.getTime() - MINUTE), spread.zone);
   return from === to ? undefined : { from, to };
 }

@@ -4,26 +4,20 @@
  * so what is printed is what was computed.
  */
 import { UsageError } from './errors';
-import { ZoneClock } from '../../../src/schedule/zone-clock';
+import { CivilDate, isRealDate, MS_PER_MINUTE, parseRfc3339Instant, WEEKDAY_ABBREVIATIONS, weekdayOf as weekdayNumberOf, ZoneClock } from '../../../src/time';
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MINUTE = 60_000;
-// RFC 3339 date-time: a full date, T (or a space, as RFC 3339 allows), time with seconds
-// optional, and an explicit offset, so that the instant never depends on the machine's zone.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A day in the calendar, without a zone. */
-export interface CalendarDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-}
+export type CalendarDate = CivilDate;
 
-/** The instant an RFC 3339 flag value names; `flag` is named in the error. */
+/**
+ * The instant an RFC 3339 flag value names (the core's one grammar, src/time/rfc3339.ts: seconds
+ * and an offset required, T or a space); `flag` is named in the error.
+ */
 export function parseRfc3339(flag: string, value: string): Date {
-  const instant = RFC3339.test(value) ? Date.parse(value.replace(' ', 'T')) : NaN;
-  if (Number.isNaN(instant)) {
+  const instant = parseRfc3339Instant(value);
+  if (instant === undefined) {
     throw new UsageError(`${flag}: is not an RFC 3339 time with a zone offset (got "${value}"). `
       + 'Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.');
   }
@@ -34,15 +28,10 @@ export function parseRfc3339(flag: string, value: string): Date {
 export function parseCalendarDate(flag: string, value: string): CalendarDate {
   const match = CALENDAR_DATE.exec(value);
   const date = match ? { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) } : undefined;
-  if (!date || !isRealDay(date)) {
+  if (!date || !isRealDate(date.year, date.month, date.day)) {
     throw new UsageError(`${flag}: is not a calendar day written YYYY-MM-DD (got "${value}"). Write e.g. 2026-03-08.`);
   }
   return date;
-}
-
-function isRealDay({ year, month, day }: CalendarDate): boolean {
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 /** The calendar day `instant` falls on in `zone`. */
@@ -58,7 +47,7 @@ export function formatCalendarDate({ year, month, day }: CalendarDate): string {
 
 /** `Sun` for a calendar day (the zone does not matter for a date). */
 export function weekdayOf({ year, month, day }: CalendarDate): string {
-  return WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
+  return WEEKDAY_ABBREVIATIONS[weekdayNumberOf(year, month, day)];
 }
 
 /**
@@ -69,7 +58,7 @@ export function formatWallTime(instant: Date, zone: string): string {
   const clock = new ZoneClock(zone);
   const t = instant.getTime();
   const w = clock.wall(t);
-  return `${WEEKDAYS[w.weekday]} ${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${formatOffset(clock.offsetAt(t))}`;
+  return `${WEEKDAY_ABBREVIATIONS[w.weekday]} ${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${formatOffset(clock.offsetAt(t))}`;
 }
 
 /** RFC 3339 in the zone's local time: `2026-03-09T02:30:00-04:00`. */
@@ -97,7 +86,7 @@ export function formatOffsetAt(instant: Date, zone: string): string {
 }
 
 function formatOffset(offsetMs: number): string {
-  const minutes = Math.round(offsetMs / MINUTE);
+  const minutes = Math.round(offsetMs / MS_PER_MINUTE);
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
   return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;

@@ -1,5 +1,6 @@
 /** Small helpers shared by the reconcilers. */
 import { Condition, Job, KubeObject, OwnerReference, timeOf } from '../kube/types';
+import { parseRfc3339Instant } from '../../../src/time';
 
 /** A read-only view of objects of one kind (an informer cache with our writes applied). */
 export interface ObjectStore<T> {
@@ -37,13 +38,11 @@ export function controllerOwner(obj: KubeObject, kind: string): OwnerReference |
   return obj.metadata.ownerReferences?.find((o) => o.controller && o.kind === kind);
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** An RFC 3339 timestamp as ms, or undefined when absent; throws when malformed. */
+/** An RFC 3339 timestamp (the core's one grammar, src/time/rfc3339.ts) as ms, or undefined when absent; throws when malformed. */
 export function parseTime(value: string | undefined, key: string): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  const ms = RFC3339.test(value.trim()) ? Date.parse(value.trim()) : NaN;
-  if (Number.isNaN(ms)) {
+  const ms = parseRfc3339Instant(value.trim());
+  if (ms === undefined) {
     throw new Error(`annotation ${key} is "${value}": it must be an RFC 3339 time such as 2026-12-01T00:00:00Z`);
   }
   return ms;

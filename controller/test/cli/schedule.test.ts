@@ -96,7 +96,8 @@ billing/ledger-sync  (ScheduledBatch in dist/us/billing.k8s.yaml)
   meaning     At 01:01
   time zone   America/New_York
   next runs   Sun 2026-11-01 01:01 -04:00
-              Sun 2026-11-01 01:01 -05:00
+              Sun 2026-11-01 01:01 -05:00  second run at 01:01: the clocks go back from 02:00 to
+              01:00, so this time happens twice
               Mon 2026-11-02 01:01 -05:00
 `);
   });
@@ -253,6 +254,12 @@ reports/weekly-digest  (ScheduledBatch in dist/reports.k8s.yaml)
     "nextRuns": [
       "2026-11-01T01:01:00-04:00",
       "2026-11-01T01:01:00-05:00"
+    ],
+    "clockChanges": [
+      {
+        "at": "2026-11-01T01:01:00-05:00",
+        "remark": "second run at 01:01: the clocks go back from 02:00 to 01:00, so this time happens twice"
+      }
     ]
   }
 ]
@@ -423,6 +430,19 @@ ops/hourly-ping  (plain CronJob in edited/cronjobs.yaml)
         stderr: 'error: --from: is not an RFC 3339 time with a zone offset (got "2026-03-07 12:00"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n',
       },
       {
+        // The core's one RFC 3339 grammar (src/time/rfc3339.ts) requires seconds; so does Go's time.RFC3339.
+        name: '--from without seconds',
+        args: ['schedule', 'dist', '--from', '2026-03-07T12:00Z'],
+        code: 2,
+        stderr: 'error: --from: is not an RFC 3339 time with a zone offset (got "2026-03-07T12:00Z"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n',
+      },
+      {
+        name: '--from on a day that does not exist',
+        args: ['schedule', 'dist', '--from', '2026-02-29T12:00:00Z'],
+        code: 2,
+        stderr: 'error: --from: is not an RFC 3339 time with a zone offset (got "2026-02-29T12:00:00Z"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n',
+      },
+      {
         name: 'bad --count',
         args: ['schedule', 'dist', '--count', 'three'],
         code: 2,
@@ -455,6 +475,70 @@ ops/hourly-ping  (plain CronJob in edited/cronjobs.yaml)
         assert.equal(result.code, c.code);
       });
     }
+  });
+
+  describe('clock changes (docs/schedules.md, "Clock changes")', () => {
+    test('a run a clock change moved says why on its line', () => {
+      const result = runCli(['schedule', 'clock-changes', '--from', '2025-09-26T00:00:00Z', '--count', '2']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout.split('\n\n')[2], `tz/chatham-report  (plain CronJob in clock-changes/cronjobs.yaml)
+  written     -  (no cdk8s-batch.dev/schedule annotation)
+  seed        -
+  resolved    50 2 * * *
+  meaning     At 02:50
+  time zone   Pacific/Chatham
+  next runs   Sat 2025-09-27 02:50 +12:45
+              Sun 2025-09-28 03:50 +13:45  runs at 03:50 because 02:50 does not exist on this day:
+              the clocks go from 02:45 to 03:45`);
+    });
+
+    test('an extra run on the day after a change at midnight, in text and as data', () => {
+      const text = runCli(['schedule', 'clock-changes', '--from', '2025-09-05T00:00:00Z', '--count', '3']);
+      assert.equal(text.code, 0);
+      assert.equal(text.stdout.split('\n\n')[3], `tz/santiago-weekly  (plain CronJob in clock-changes/cronjobs.yaml)
+  written     -  (no cdk8s-batch.dev/schedule annotation)
+  seed        -
+  resolved    0 1 * * 6
+  meaning     At 01:00 on Saturday
+  time zone   America/Santiago
+  next runs   Sat 2025-09-06 01:00 -04:00
+              Sun 2025-09-07 01:00 -03:00  extra run on Sunday: the clock change at midnight (00:00
+              → 01:00) carries the search for Saturday's run into Sunday, and Kubernetes does not
+              check the day again
+              Sat 2025-09-13 01:00 -03:00
+`);
+      const data = JSON.parse(runCli(['schedule', 'clock-changes', '--from', '2025-09-05T00:00:00Z', '--count', '3', '-o', 'json']).stdout);
+      const santiago = data.find((c: { name: string }) => c.name === 'santiago-weekly');
+      assert.deepEqual([santiago.nextRuns, santiago.clockChanges], [
+        ['2025-09-06T01:00:00-04:00', '2025-09-07T01:00:00-03:00', '2025-09-13T01:00:00-03:00'],
+        [{
+          at: '2025-09-07T01:00:00-03:00',
+          remark: 'extra run on Sunday: the clock change at midnight (00:00 → 01:00) carries the search for Saturday\'s run into Sunday, '
+            + 'and Kubernetes does not check the day again',
+        }],
+      ]);
+      assert.equal('clockChanges' in data.find((c: { name: string }) => c.name === 'apia-friday'), false);
+    });
+
+    test('a search that reaches a skipped calendar day stops with a note instead of hanging', () => {
+      const note = 'search stopped at 2011-12-29: the next day, 2011-12-30, does not exist in Pacific/Apia (the clocks skipped it), '
+        + 'and robfig/cron, which the Kubernetes CronJob controller uses, would search forever there; no later run is known';
+      const text = runCli(['schedule', 'clock-changes', '--from', '2011-12-20T00:00:00Z', '--count', '2']);
+      assert.equal(text.code, 0);
+      assert.equal(text.stdout.split('\n\n')[1], `tz/apia-friday  (plain CronJob in clock-changes/cronjobs.yaml)
+  written     -  (no cdk8s-batch.dev/schedule annotation)
+  seed        -
+  resolved    0 0 * * 5
+  meaning     At 00:00 on Friday
+  time zone   Pacific/Apia
+  next runs   Fri 2011-12-23 00:00 -10:00
+  note        search stopped at 2011-12-29: the next day, 2011-12-30, does not exist in Pacific/Apia
+              (the clocks skipped it), and robfig/cron, which the Kubernetes CronJob controller
+              uses, would search forever there; no later run is known`);
+      const data = JSON.parse(runCli(['schedule', 'clock-changes', '--from', '2011-12-20T00:00:00Z', '--count', '2', '-o', 'json']).stdout);
+      assert.deepEqual([data[0].nextRuns, data[0].note], [['2011-12-23T00:00:00-10:00'], note]);
+    });
   });
 
   describe('colour', () => {

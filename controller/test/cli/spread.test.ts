@@ -21,6 +21,7 @@ import { describe, test } from 'node:test';
 import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
 import { runCli } from './run-cli-subprocess';
+import { fleetYaml } from '../support/fleet';
 
 describe('cdk8s-batch schedule --spread', () => {
   test('today in UTC by default: chart, busiest minutes, fixed-time colliders and verdict', () => {
@@ -156,6 +157,9 @@ Busiest minutes (top 5 with two or more runs):
   20:38 -05:00  2 runs  reports/nightly-export, reports/nightly-v2
 Fixed times in collisions (write H to spread them): default/cleanup, default/metrics-rollup,
   ops/mail-digest, ops/nightly-backup
+Runs a clock change moved, added or repeated (as Kubernetes runs them):
+  01:01  billing/ledger-sync: second run at 01:01: the clocks go back from 02:00 to 01:00, so this
+    time happens twice
 Verdict: collisions, peak 4 runs/minute at 19:00 -05:00; 135 runs in 131 of 1500 minutes, 2 shared.
 `);
   });
@@ -177,6 +181,13 @@ Verdict: collisions, peak 4 runs/minute at 19:00 -05:00; 135 runs in 131 of 1500
   "verdict": "well spread, peak 1 run/minute; 3 runs in 3 of 1500 minutes, none shared.",
   "busiest": [],
   "fixedTimeColliders": [],
+  "clockChanges": [
+    {
+      "at": "2026-11-01T01:01:00-05:00",
+      "cronJob": "billing/ledger-sync",
+      "remark": "second run at 01:01: the clocks go back from 02:00 to 01:00, so this time happens twice"
+    }
+  ],
   "minutes": [
     {
       "at": "2026-11-01T01:01:00-04:00",
@@ -376,6 +387,88 @@ Verdict: well spread, peak 1 run/minute; 1 run in 1 of 1440 minutes, none shared
     test('a 23-hour day has 23 rows', () => {
       const { image } = renderChart('2026-03-08', 'America/New_York');
       assert.equal(image.height, heightFor(23));
+    });
+  });
+
+  describe('clock changes (docs/schedules.md, "Clock changes")', () => {
+    test('a day whose midnight is skipped has 23 hours from 01:00 and lists the extra run it gets', () => {
+      const result = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'America/Santiago', '--date', '2025-09-07']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+      const lines = result.stdout.split('\n');
+      assert.deepEqual(lines.slice(0, 5), [
+        'Runs per minute on Sun 2025-09-07 in America/Santiago, 3 CronJobs',
+        'A 23-hour day: the clocks move from -04:00 to -03:00.',
+        '',
+        'hour   0    5    10   15   20   25   30   35   40   45   50   55      runs',
+        '01     1...........................................................      1',
+      ]);
+      assert.deepEqual(lines.slice(-5), [
+        'Runs a clock change moved, added or repeated (as Kubernetes runs them):',
+        '  01:00  tz/santiago-weekly: extra run on Sunday: the clock change at midnight (00:00 → 01:00)',
+        '    carries the search for Saturday\'s run into Sunday, and Kubernetes does not check the day again',
+        'Verdict: well spread, peak 1 run/minute; 2 runs in 2 of 1380 minutes, none shared.',
+        '',
+      ]);
+      const data = JSON.parse(runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'America/Santiago', '--date', '2025-09-07', '-o', 'json']).stdout);
+      assert.deepEqual(data.clockChanges, [{
+        at: '2025-09-07T01:00:00-03:00',
+        cronJob: 'tz/santiago-weekly',
+        remark: 'extra run on Sunday: the clock change at midnight (00:00 → 01:00) carries the search for Saturday\'s run into Sunday, '
+          + 'and Kubernetes does not check the day again',
+      }]);
+    });
+
+    test('a day the zone skipped cannot be charted; the day before notes where the search stops', () => {
+      const skipped = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'Pacific/Apia', '--date', '2011-12-30']);
+      assert.equal(skipped.code, 2);
+      assert.equal(skipped.stderr, 'error: --date: 2011-12-30 does not exist in Pacific/Apia (the clocks skipped that day). Chart the day before or after.\n');
+      const before = runCli(['schedule', 'clock-changes', '--spread', '--time-zone', 'Pacific/Apia', '--date', '2011-12-29']);
+      assert.equal(before.code, 0);
+      assert.match(before.stdout, /\ntz\/apia-friday: search stopped at 2011-12-29: the next day, 2011-12-30, does not exist in\nPacific\/Apia/);
+    });
+  });
+
+  describe('at fleet size (5,000 CronJobs in 4 zones and 10 namespaces, a third H/15)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-fleet-'));
+    fs.writeFileSync(path.join(dir, 'fleet.yaml'), fleetYaml(5000));
+
+    test('the legend has quantile buckets with their counts, crowded minutes are summarised by namespace', () => {
+      const result = runCli(['schedule', '--spread', dir, '--date', '2026-03-09']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+      const lines = result.stdout.split('\n');
+      assert.equal(lines[0], 'Runs per minute on Mon 2026-03-09 in UTC, 5000 CronJobs');
+      assert.ok(lines.every(line => line.length <= 100), 'every line fits 100 columns');
+      assert.ok(lines.includes('. no run  - 91-104  : 105-112  + 113-117  * 118-121  # 122-139  runs in a minute (quantile buckets)'));
+      // Every chart cell is a bucket symbol, none the old "+ more than 9" everywhere.
+      const rows = lines.filter(line => /^\d\d {5}/.test(line));
+      assert.equal(rows.length, 24);
+      assert.ok(rows.every(row => /^\d\d {5}[-:+*#]{60} +\d+$/.test(row)), rows[0]);
+      const busiest = lines.indexOf('Busiest minutes (top 5 with two or more runs):');
+      assert.deepEqual(lines.slice(busiest + 1, busiest + 3), [
+        '  23:00  139 runs  by namespace: team-0 (17), team-1 (16), team-5 (16), team-8 (16), team-3 (15),',
+        '  team-2 (13), team-9 (13), team-7 (12), team-4 (11), team-6 (10)',
+      ]);
+      assert.ok(lines.includes('Crowded minutes are summarised by namespace; --verbose lists every CronJob (so does -o json).'));
+      assert.equal(lines.at(-3), 'Verdict: collisions, peak 139 runs/minute at 23:00; 163365 runs in 1440 of 1440 minutes, 1440');
+    });
+
+    test('--verbose names every CronJob of a crowded minute', () => {
+      const verbose = runCli(['schedule', '--spread', dir, '--date', '2026-03-09', '--verbose']);
+      assert.equal(verbose.code, 0);
+      assert.doesNotMatch(verbose.stdout, /by namespace/);
+      const lines = verbose.stdout.split('\n');
+      const first = lines.findIndex(line => line.startsWith('  23:00  139 runs  '));
+      const next = lines.findIndex((line, i) => i > first && /^ {2}\d\d:\d\d {2}/.test(line));
+      const ids = lines.slice(first, next).join(' ').match(/team-\d\/job-\d{5}/g) ?? [];
+      assert.equal(new Set(ids).size, 139);
+    });
+
+    test('--verbose only applies with --spread', () => {
+      const result = runCli(['schedule', dir, '--verbose']);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, 'error: --verbose: only applies with --spread (got "true"). Add --spread, or leave --verbose out (the list names every CronJob).\n');
     });
   });
 });

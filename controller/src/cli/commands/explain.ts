@@ -41,6 +41,11 @@ Examples:
 A deployed CronJob's annotations hold both inputs: cdk8s-batch.dev/schedule (the expression)
 and cdk8s-batch.dev/hash-seed (the seed).
 
+The meaning is in wall-clock time of the CronJob's spec.timeZone. On a day the clocks change,
+Kubernetes can skip, move, repeat or add a run (a 45-minute zone's DST moves 02:50 to 03:50; a
+change at midnight adds a run on the next day); cdk8s-batch schedule marks each such run
+(docs/schedules.md, "Clock changes").
+
 Exit codes: 0 ok, 2 the expression is invalid or --seed is missing.`)
     .action((words: string[], options: ExplainOptions) => {
       const explanation = explainExpression(words.join(' '), options);

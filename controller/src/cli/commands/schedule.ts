@@ -6,18 +6,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { MAX_NEXT_RUNS, nextRuns } from '../../../../src/schedule';
+import { findRuns, FoundRuns, MAX_NEXT_RUNS } from '../../../../src/schedule';
 import { ANNOTATION_SCHEDULE } from '../../../../src/contract/keys';
 import { cronJobSchedules, CronJobSchedule } from '../cronjobs';
-import { RuntimeError } from '../errors';
+import { ZoneClock } from '../../../../src/time';
+import { RuntimeError, UsageError } from '../errors';
 import { formatData, OUTPUT_FORMATS, OutputFormat, parseTimeZone, parseWholeNumber, requireMode } from '../flag-values';
 import { CliIo, paint } from '../io';
 import { readManifests } from '../manifest-files';
-import { spreadOfDay } from '../spread';
+import { spreadOfDay, startOfDay } from '../spread';
 import { LeftOut, renderSpreadText, spreadData, spreadReport } from '../spread-report';
 import { renderSpreadSvg } from '../spread-svg';
 import { TERMINAL_WIDTH, wrapWords } from '../text-wrap';
-import { calendarDateIn, formatRfc3339In, formatUtc, formatWallTime, parseCalendarDate, parseRfc3339 } from '../time-text';
+import { CalendarDate, calendarDateIn, formatCalendarDate, formatRfc3339In, formatUtc, formatWallTime, parseCalendarDate, parseRfc3339 } from '../time-text';
 
 const DEFAULT_PATH = 'dist';
 const DEFAULT_COUNT = 3;
@@ -33,6 +34,7 @@ interface ScheduleOptions {
   readonly timeZone?: string;
   readonly date?: string;
   readonly svg?: string;
+  readonly verbose?: boolean;
 }
 
 export function registerSchedule(program: Command, io: CliIo): Command {
@@ -48,6 +50,7 @@ export function registerSchedule(program: Command, io: CliIo): Command {
     .option('--time-zone <zone>', 'with --spread: the zone whose day is charted (default: UTC)')
     .option('--date <YYYY-MM-DD>', 'with --spread: the day to chart (default: today in --time-zone)')
     .option('--svg <file>', 'with --spread: also write the chart as an SVG file')
+    .option('--verbose', 'with --spread: name every CronJob in crowded minutes (by default summarised by namespace)')
     .addHelpText('after', `
 Examples:
   $ cdk8s-batch schedule                        # every CronJob under dist/, next 3 runs
@@ -80,6 +83,7 @@ function runSchedule(paths: string[], options: ScheduleOptions, io: CliIo, using
     requireMode('--time-zone', options.timeZone, '--spread', 'Add --spread, or leave --time-zone out (the list shows each CronJob in its own zone).');
     requireMode('--date', options.date, '--spread', 'Add --spread, or use --from to choose where the list of next runs starts.');
     requireMode('--svg', options.svg, '--spread', 'Add --spread to write the chart.');
+    requireMode('--verbose', options.verbose ? 'true' : undefined, '--spread', 'Add --spread, or leave --verbose out (the list names every CronJob).');
     listSchedules(paths, options, io, controllerZone, usingDefault);
   }
 }
@@ -92,7 +96,7 @@ function listSchedules(paths: string[], options: ScheduleOptions, io: CliIo, con
   const from = options.from === undefined ? io.now() : parseRfc3339('--from', options.from);
   const manifests = readManifests(paths, io.cwd, usingDefault);
   const cronJobs = cronJobSchedules(manifests.objects, controllerZone);
-  const runs = new Map(cronJobs.map(c => [c, c.problem ? [] : nextRuns(c.resolved, { count, from, timeZone: c.zone })]));
+  const runs = new Map(cronJobs.map(c => [c, c.problem ? NO_RUNS : findRuns(c.resolved, { count, from, timeZone: c.zone })]));
 
   if (options.output === 'text') {
     io.stdout.write(cronJobs.length === 0
@@ -105,22 +109,25 @@ function listSchedules(paths: string[], options: ScheduleOptions, io: CliIo, con
   failOnUnreadable(cronJobs, options.output === 'text' ? 'above' : 'in the output');
 }
 
+const NO_RUNS: FoundRuns = { runs: [] };
+
 function noCronJobs(paths: string[], files: number, objects: number): string {
   return `No CronJobs found in ${paths.join(', ')} (${files} YAML ${files === 1 ? 'file' : 'files'}, ${objects} ${objects === 1 ? 'object' : 'objects'}).\n`;
 }
 
-function listText(cronJobs: CronJobSchedule[], runs: Map<CronJobSchedule, Date[]>, count: number, from: Date, io: CliIo): string {
+function listText(cronJobs: CronJobSchedule[], runs: Map<CronJobSchedule, FoundRuns>, count: number, from: Date, io: CliIo): string {
   const header = `${cronJobs.length} ${cronJobs.length === 1 ? 'CronJob' : 'CronJobs'}, next ${count} ${count === 1 ? 'run' : 'runs'} after ${formatUtc(from)}`;
   const blocks = cronJobs.map(c => cronJobText(c, runs.get(c)!, io));
   return [paint(io, 'bold', header), ...blocks].join('\n\n') + '\n';
 }
 
-function cronJobText(c: CronJobSchedule, runs: Date[], io: CliIo): string {
+function cronJobText(c: CronJobSchedule, found: FoundRuns, io: CliIo): string {
   const origin = c.kind ? `${c.kind} in ${c.file}` : `plain CronJob in ${c.file}`;
   const lines = [`${paint(io, 'bold', c.id)}  ${paint(io, 'dim', `(${origin})`)}`];
-  const row = (label: string, value: string, style?: Parameters<typeof paint>[1]) => {
-    wrapWords(value, TERMINAL_WIDTH - INDENT.length - LABEL_WIDTH).forEach((part, i) => {
-      lines.push(`${INDENT}${(i === 0 ? label : '').padEnd(LABEL_WIDTH)}${style ? paint(io, style, part) : part}`);
+  const row = (label: string, value: string, style?: Parameters<typeof paint>[1], remark?: string) => {
+    wrapWords(remark === undefined ? value : `${value}  ${remark}`, TERMINAL_WIDTH - INDENT.length - LABEL_WIDTH).forEach((part, i) => {
+      const text = style ? paint(io, style, part) : remark === undefined ? part : paint(io, 'yellow', part);
+      lines.push(`${INDENT}${(i === 0 ? label : '').padEnd(LABEL_WIDTH)}${text}`);
     });
   };
   if (c.expression === undefined) {
@@ -143,14 +150,21 @@ function cronJobText(c: CronJobSchedule, runs: Date[], io: CliIo): string {
   if (c.drift) {
     row('warning', c.drift, 'yellow');
   }
-  runs.forEach((run, i) => row(i === 0 ? 'next runs' : '', formatWallTime(run, c.zone)));
-  if (runs.length === 0) {
-    row('next runs', 'none within five years');
+  // A run that a clock change moved or added says so on its line (docs/schedules.md, "Clock changes").
+  found.runs.forEach((run, i) => row(i === 0 ? 'next runs' : '', formatWallTime(run.at, c.zone), undefined,
+    run.remark));
+  if (found.runs.length === 0) {
+    row('next runs', 'none found');
+  }
+  if (found.note) {
+    row('note', found.note, 'yellow');
   }
   return lines.join('\n');
 }
 
-function cronJobData(c: CronJobSchedule, runs: Date[]): Record<string, unknown> {
+function cronJobData(c: CronJobSchedule, found: FoundRuns): Record<string, unknown> {
+  const remarks = found.runs.filter(run => run.remark !== undefined)
+    .map(run => ({ at: formatRfc3339In(run.at, c.zone), remark: run.remark }));
   return {
     namespace: c.namespace,
     name: c.name,
@@ -164,7 +178,9 @@ function cronJobData(c: CronJobSchedule, runs: Date[]): Record<string, unknown> 
     timeZone: c.timeZone ?? null,
     effectiveTimeZone: c.zone,
     suspended: c.suspended,
-    nextRuns: runs.map(run => formatRfc3339In(run, c.zone)),
+    nextRuns: found.runs.map(run => formatRfc3339In(run.at, c.zone)),
+    ...(remarks.length > 0 ? { clockChanges: remarks } : {}),
+    ...(found.note ? { note: found.note } : {}),
     ...(c.drift ? { warning: c.drift } : {}),
     ...(c.problem ? { problem: c.problem } : {}),
   };
@@ -195,6 +211,9 @@ function failOnUnreadable(cronJobs: CronJobSchedule[], shown: ProblemShown): voi
 function showSpread(paths: string[], options: ScheduleOptions, io: CliIo, controllerZone: string, usingDefault: boolean): void {
   const zone = options.timeZone === undefined ? 'UTC' : parseTimeZone('--time-zone', options.timeZone);
   const date = options.date === undefined ? calendarDateIn(io.now(), zone) : parseCalendarDate('--date', options.date);
+  if (dayIsSkipped(date, zone)) {
+    throw new UsageError(`--date: ${formatCalendarDate(date)} does not exist in ${zone} (the clocks skipped that day). Chart the day before or after.`);
+  }
   const manifests = readManifests(paths, io.cwd, usingDefault);
   const cronJobs = cronJobSchedules(manifests.objects, controllerZone);
   const counted = cronJobs.filter(c => !c.problem && !c.suspended);
@@ -211,7 +230,7 @@ function showSpread(paths: string[], options: ScheduleOptions, io: CliIo, contro
   if (options.output === 'text') {
     io.stdout.write(cronJobs.length === 0
       ? noCronJobs(paths, manifests.files.length, manifests.objects.length)
-      : renderSpreadText(report, io));
+      : renderSpreadText(report, io, { verbose: options.verbose }));
   } else {
     const data = spreadData(report);
     io.stdout.write(formatData(options.output, data));
@@ -220,6 +239,11 @@ function showSpread(paths: string[], options: ScheduleOptions, io: CliIo, contro
     writeSvg(options.svg, renderSpreadSvg(report), io);
   }
   failOnUnreadable(cronJobs, 'not at all');
+}
+
+function dayIsSkipped(date: CalendarDate, zone: string): boolean {
+  const clock = new ZoneClock(zone);
+  return startOfDay(clock, date.year, date.month, date.day) >= startOfDay(clock, date.year, date.month, date.day + 1);
 }
 
 function writeSvg(file: string, svg: string, io: CliIo): void {
