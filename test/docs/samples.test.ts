@@ -81,7 +81,7 @@ function markdownSamples(file: string): Sample[] {
   const lines = text.split('\n');
   return tsBlocks.map((block, i) => {
     let snippet = snippets[i];
-    const params = { ...snippet.parameters, [SnippetParameters.$PROJECT_DIRECTORY]: ROOT };
+    const params: Record<string, string> = { ...snippet.parameters, [SnippetParameters.$PROJECT_DIRECTORY]: ROOT };
     if (!params[SnippetParameters.FIXTURE]) params[SnippetParameters.NO_FIXTURE] = '';
     snippet = fixturize({ ...snippet, parameters: params });
     // The output a sample prints is the ```text block that follows it (blank lines between).
@@ -171,7 +171,7 @@ describe('documentation samples', () => {
     let i = 0;
     for (const [, t] of translator) {
       const sample = SAMPLES[i++];
-      for (const d of t.diagnostics) errors.push(describeDiagnostic(sample, d, visibleOffset(sample)));
+      for (const d of t.diagnostics) errors.push(describeDiagnostic(sample, d as unknown as ts.Diagnostic, visibleOffset(sample)));
     }
     expect(errors.join('\n')).toBe('');
     // Both scans found something: a broken scan must not pass by checking nothing.

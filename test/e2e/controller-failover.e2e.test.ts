@@ -12,7 +12,7 @@ import { JobWatch } from './support/job-watch';
 import { apply, createNamespace, deleteNamespace, getObject, waitFor } from './support/rig';
 
 const LEASE = 'cdk8s-batch-controller';
-/** The controller's lease duration (controller/src/runtime/leader.ts, controller-runtime's default). */
+/** The controller's lease duration (controller/src/kube/leader.ts, controller-runtime's default). */
 const LEASE_DURATION_MS = 15_000;
 
 async function leaderOf(controllers: ControllerProcess[], timeoutMs: number): Promise<ControllerProcess> {
