@@ -121,7 +121,7 @@ find "${app}/app/dist" -name '*.tsbuildinfo' -delete
 if ((EUID == 0)) && command -v chroot >/dev/null 2>&1; then
   mkdir -p "${work}/check"
   cp -a "${base}/." "${app}/." "${work}/check/"
-  env -i chroot --userspec=65532:65532 "${work}/check" /nodejs/bin/node /app/dist/controller/src/main.js --help >/dev/null ||
+  env -i "$(command -v chroot)" --userspec=65532:65532 "${work}/check" /nodejs/bin/node /app/dist/controller/src/main.js --help >/dev/null ||
     die "the assembled image does not run: /nodejs/bin/node /app/dist/controller/src/main.js --help failed"
 fi
 

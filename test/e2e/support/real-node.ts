@@ -39,7 +39,7 @@ export function importImage(archive: string): void {
   const env = rigEnv();
   execFileSync(env.CDK8S_BATCH_RIG_CTR, [
     '--address', env.CDK8S_BATCH_RIG_CONTAINERD_SOCK, '-n', 'k8s.io', 'images', 'import', '--snapshotter', 'overlayfs', archive,
-  ], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  ], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 }); // stderr: in the error, not the run's output (ctr warns about cgroup v1)
 }
 
 /** Builds the controller image with controller/image/build.sh (needs controller/dist); returns its digest. */
