@@ -89,7 +89,7 @@ copy_lib() { # path inside deb-root
 copy_lib lib64/ld-linux-x86-64.so.2
 if ! command -v readelf >/dev/null 2>&1; then
   ((EUID == 0)) || die "readelf (binutils) is needed"
-  apt-get install -y -qq --no-install-recommends binutils >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends binutils >/dev/null
 fi
 needed="$(LC_ALL=C readelf -d "${base}/nodejs/bin/node" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
 [[ -n "${needed}" ]] || die "could not read node's NEEDED libraries"
