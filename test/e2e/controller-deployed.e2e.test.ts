@@ -9,12 +9,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { BatchController } from '../../src';
 import { enqueueCronJob } from './controller-process';
-import { apply, createNamespace, deleteNamespace, getObject, kubectl, listObjects, waitFor } from './support/rig';
+import { BatchController } from '../../src';
 import {
   BUSYBOX_IMAGE, buildControllerImage, CONTROLLER_IMAGE_ARCHIVE, importImage, jobPods, maxConcurrent, onRealNode, runInterval, waitForJobFinished,
 } from './support/real-node';
+import { apply, createNamespace, deleteNamespace, getObject, kubectl, listObjects, waitFor } from './support/rig';
 
 const IMAGE_REPOSITORY = 'cdk8s-batch.local/cdk8s-batch-controller';
 const IMAGE_TAG = 'e2e';

@@ -9,15 +9,15 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
 import { App, Chart, Testing } from 'cdk8s';
+import { ControllerProcess, deleteControllerRbac } from './controller-process';
+import {
+  BUSYBOX_IMAGE, jobCondition, jobPods, maxConcurrent, onRealNode, podLogs, runInterval, waitForJobFinished,
+} from './support/real-node';
 import { MatrixChart } from '../../examples/matrix';
 import { ParameterizedChart } from '../../examples/parameterized';
 import { TaskReporterChart } from '../../examples/task-reporter';
 import { Matrix, ParallelMatrixJob } from '../../src';
-import { ControllerProcess, deleteControllerRbac } from './controller-process';
 import { apply, createNamespace, deleteNamespace, kubectl, rigKubeconfig, waitFor } from './support/rig';
-import {
-  BUSYBOX_IMAGE, jobCondition, jobPods, maxConcurrent, onRealNode, podLogs, runInterval, waitForJobFinished,
-} from './support/real-node';
 
 const CLI = path.resolve(__dirname, '..', '..', 'controller', 'dist', 'controller', 'src', 'cli', 'main.js');
 

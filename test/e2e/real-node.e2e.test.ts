@@ -3,8 +3,8 @@
  * `restricted` Pod Security Standard, takes only the pods that tolerate its taint, and gives
  * pods a network that reaches each other and the API server's service IP, nothing else.
  */
-import { apply, createNamespace, deleteNamespace, getObject, kubectl, waitFor } from './support/rig';
 import { BUSYBOX_IMAGE, onRealNode, podLogs, REAL_NODE_KEY, REAL_NODE_VALUE, realNodeName } from './support/real-node';
+import { apply, createNamespace, deleteNamespace, getObject, kubectl, waitFor } from './support/rig';
 
 const RESTRICTED = {
   runAsNonRoot: true,
@@ -21,7 +21,10 @@ function pod(name: string, script: string): any {
       restartPolicy: 'Never',
       securityContext: RESTRICTED,
       containers: [{
-        name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', script], securityContext: CONTAINER_RESTRICTED,
+        name: 'main',
+        image: BUSYBOX_IMAGE,
+        command: ['sh', '-c', script],
+        securityContext: CONTAINER_RESTRICTED,
         resources: { limits: { memory: '32Mi', cpu: '200m' } },
       }],
     },
