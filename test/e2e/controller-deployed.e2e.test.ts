@@ -12,7 +12,7 @@ import { Testing } from 'cdk8s';
 import { enqueueCronJob } from './controller-process';
 import { BatchController } from '../../src';
 import {
-  BUSYBOX_IMAGE, buildControllerImage, CONTROLLER_IMAGE_ARCHIVE, importImage, jobPods, maxConcurrent, onRealNode, runInterval, waitForJobFinished,
+  BUSYBOX_IMAGE, buildControllerImage, controllerImageArchive, importImage, jobPods, maxConcurrent, onRealNode, runInterval, waitForJobFinished,
 } from './support/real-node';
 import { apply, createNamespace, deleteNamespace, getObject, kubectl, listObjects, waitFor } from './support/rig';
 
@@ -25,10 +25,12 @@ describe('controller deployed by the BatchController construct on the real node'
   let workNs: string;
   let pod: any;
   let digest: string;
+  let archive: string;
 
   beforeAll(async () => {
-    digest = buildControllerImage(`${IMAGE_REPOSITORY}:${IMAGE_TAG}`, CONTROLLER_IMAGE_ARCHIVE);
-    importImage(CONTROLLER_IMAGE_ARCHIVE);
+    archive = controllerImageArchive();
+    digest = buildControllerImage(`${IMAGE_REPOSITORY}:${IMAGE_TAG}`, archive);
+    importImage(archive);
     const chart = Testing.chart();
     new BatchController(chart, 'controller', { namespace: ns, replicas: 1, imageRepository: IMAGE_REPOSITORY, imageTag: IMAGE_TAG });
     // The construct's manifests as synthesized; the only change is where the pod may run
@@ -41,6 +43,7 @@ describe('controller deployed by the BatchController construct on the real node'
   }, 900_000);
 
   afterAll(() => {
+    if (archive) fs.rmSync(archive, { force: true });
     deleteNamespace(ns);
     if (workNs) deleteNamespace(workNs);
     for (const kind of ['clusterrole', 'clusterrolebinding']) kubectl(['delete', kind, NAME, '--ignore-not-found']);
@@ -50,22 +53,22 @@ describe('controller deployed by the BatchController construct on the real node'
     const again = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ctl-image-')), 'again.tar');
     try {
       expect(buildControllerImage(`${IMAGE_REPOSITORY}:${IMAGE_TAG}`, again)).toBe(digest);
-      expect(fs.readFileSync(again).equals(fs.readFileSync(CONTROLLER_IMAGE_ARCHIVE))).toBe(true);
+      expect(fs.readFileSync(again).equals(fs.readFileSync(archive))).toBe(true);
     } finally {
       fs.rmSync(path.dirname(again), { recursive: true, force: true });
     }
     const tar = (...args: string[]) => execFileSync('tar', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const index = JSON.parse(tar('-xOf', CONTROLLER_IMAGE_ARCHIVE, 'index.json'));
+    const index = JSON.parse(tar('-xOf', archive, 'index.json'));
     expect(index.manifests[0].digest).toBe(digest);
     const blob = (d: string) => `blobs/sha256/${d.slice('sha256:'.length)}`;
-    const manifest = JSON.parse(tar('-xOf', CONTROLLER_IMAGE_ARCHIVE, blob(digest)));
-    const config = JSON.parse(tar('-xOf', CONTROLLER_IMAGE_ARCHIVE, blob(manifest.config.digest)));
+    const manifest = JSON.parse(tar('-xOf', archive, blob(digest)));
+    const config = JSON.parse(tar('-xOf', archive, blob(manifest.config.digest)));
     expect(config.config.User).toBe('65532:65532');
     expect(config.config.Entrypoint).toEqual(['/nodejs/bin/node', '/app/dist/controller/src/main.js']);
     const files = manifest.layers.flatMap((l: any) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctl-layer-'));
       try {
-        fs.writeFileSync(path.join(dir, 'l.tgz'), execFileSync('tar', ['-xOf', CONTROLLER_IMAGE_ARCHIVE, blob(l.digest)], { maxBuffer: 512 * 1024 * 1024 }));
+        fs.writeFileSync(path.join(dir, 'l.tgz'), execFileSync('tar', ['-xOf', archive, blob(l.digest)], { maxBuffer: 512 * 1024 * 1024 }));
         return tar('-tzf', path.join(dir, 'l.tgz')).trim().split('\n');
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

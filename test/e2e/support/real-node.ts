@@ -50,8 +50,13 @@ export function buildControllerImage(name: string, out: string): string {
   return stdout.trim().split('\n').pop()!;
 }
 
-/** The e2e build of the controller image, imported into the real node. */
-export const CONTROLLER_IMAGE_ARCHIVE = path.join(ROOT, 'dist', 'e2e-controller-image.tar');
+/**
+ * Where the e2e build of the controller image goes: the rig's dir, not dist/ (whose files a
+ * release publishes). Tests delete it when done.
+ */
+export function controllerImageArchive(): string {
+  return path.join(path.dirname(rigKubeconfig()), 'controller-image.tar');
+}
 
 /** Pod specs in a manifest, wherever the kind keeps them (Pod, Job, CronJob, Deployment, JobTemplate). */
 function podSpecs(o: any): any[] {
