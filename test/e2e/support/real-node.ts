@@ -43,9 +43,13 @@ export function importImage(archive: string): void {
 }
 
 /** Builds the controller image with controller/image/build.sh (needs controller/dist); returns its digest. */
-export function buildControllerImage(name: string, out: string): string {
+export function buildControllerImage(name: string, out: string, sourceDateEpoch?: string): string {
   const stdout = execFileSync('bash', [path.join(ROOT, 'controller', 'image', 'build.sh'), '--name', name, '--out', out], {
-    stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000, encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 600_000,
+    encoding: 'utf8',
+    // The timestamps of every file; the script's default is the last commit's time.
+    env: sourceDateEpoch ? { ...process.env, SOURCE_DATE_EPOCH: sourceDateEpoch } : process.env,
   });
   return stdout.trim().split('\n').pop()!;
 }
