@@ -309,6 +309,15 @@ node_stop() {
     find /var/log/containers -maxdepth 1 -type l -lname "${NODE_DIR}/*" -delete 2>/dev/null || true
   fi
   rm -f /var/lib/kubelet/device-plugins/kubelet.sock
+  # libcni's result cache (fixed /var/lib/cni/results) for our pods and their loopback twins:
+  # the sandboxes were killed, not torn down through CNI.
+  local f id
+  for f in /var/lib/cni/results/"${CNI_NAME}"-*; do
+    [[ -e "${f}" ]] || continue
+    id="${f#/var/lib/cni/results/"${CNI_NAME}"-}"
+    id="${id%-eth0}"
+    rm -f "${f}" "/var/lib/cni/results/cni-loopback-${id}-lo"
+  done
   if [[ -f "${NODE_DIR}/created-paths" ]]; then
     while read -r m; do
       # Only directories the node made, and only if nothing else has put files there since.
