@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# Builds the e2e control plane binaries (kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, etcd, kwok) with the ordinary Go toolchain from the Go module
-# proxy, into a cache outside the repository keyed by the pinned versions. Binaries that are
+# Builds the e2e rig's binaries (kube-apiserver, kube-controller-manager, kube-scheduler,
+# kubectl, kubelet, etcd, kwok, and containerd with its runc shim and ctr for the real node)
+# with the ordinary Go toolchain from the Go module proxy, into a cache outside the repository keyed by the pinned versions. Binaries that are
 # already there are not rebuilt, so a warm run returns at once.
 #
 # Usage:
@@ -20,8 +20,12 @@ RIG_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "${RIG_SRC}/versions.env"
 
 MODULES="${RIG_SRC}/modules"
-K8S_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-ALL_BINS=("${K8S_BINS[@]}" etcd kwok)
+K8S_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet)
+CONTAINERD_BINS=(containerd containerd-shim-runc-v2 ctr)
+ALL_BINS=("${K8S_BINS[@]}" etcd kwok "${CONTAINERD_BINS[@]}")
+# containerd without the storage backends the rig never uses: they need cgo or kernel
+# headers, and the real node uses the overlayfs snapshotter only.
+CONTAINERD_TAGS="no_btrfs,no_devmapper,no_zfs"
 
 log() { printf '[rig/build] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -108,6 +112,13 @@ update_modules() {
   write_module "${dir}" "cdk8s-batch.dev/e2e-rig/kwok"
   (cd "${dir}" && go mod edit -require="sigs.k8s.io/kwok@${KWOK_VERSION}" \
       -tool="sigs.k8s.io/kwok/cmd/kwok" && go mod tidy)
+
+  log "generating modules/containerd for github.com/containerd/containerd/v2 ${CONTAINERD_VERSION}"
+  dir="${MODULES}/containerd"
+  write_module "${dir}" "cdk8s-batch.dev/e2e-rig/containerd"
+  edits=(-require="github.com/containerd/containerd/v2@${CONTAINERD_VERSION}")
+  for m in "${CONTAINERD_BINS[@]}"; do edits+=(-tool="github.com/containerd/containerd/v2/cmd/${m}"); done
+  (cd "${dir}" && go mod edit "${edits[@]}" && go mod tidy)
   log "done; commit test/e2e/rig/modules/*/go.{mod,sum}"
 }
 
@@ -117,7 +128,8 @@ check_modules() {
   local pair dir mod want have
   for pair in "kubernetes k8s.io/kubernetes ${K8S_VERSION}" \
               "etcd go.etcd.io/etcd/server/v3 ${ETCD_VERSION}" \
-              "kwok sigs.k8s.io/kwok ${KWOK_VERSION}"; do
+              "kwok sigs.k8s.io/kwok ${KWOK_VERSION}" \
+              "containerd github.com/containerd/containerd/v2 ${CONTAINERD_VERSION}"; do
     read -r dir mod want <<<"${pair}"
     [[ -f "${MODULES}/${dir}/go.mod" ]] || die "modules/${dir}/go.mod missing; run: $0 --update-modules"
     have="$(cd "${MODULES}/${dir}" && go list -mod=readonly -m -f '{{.Version}}' "${mod}")"
@@ -137,9 +149,10 @@ cache_key() {
   gominor="$(go env GOVERSION | sed -E 's/^(go[0-9]+\.[0-9]+).*/\1/')"
   hash="$({
     cat "${RIG_SRC}/versions.env" "${MODULES}"/*/go.mod "${MODULES}"/*/go.sum
-    printf '%s|%s|%s|%s|%s\n' "${BUILD_GOFLAGS}" "${LDFLAGS_COMMON}" "${gominor}" "$(go env GOOS)" "$(go env GOARCH)"
+    printf '%s|%s|%s|%s|%s|%s\n' "${BUILD_GOFLAGS}" "${LDFLAGS_COMMON}" "${CONTAINERD_TAGS}" "${gominor}" "$(go env GOOS)" "$(go env GOARCH)"
   } | sha256sum | cut -c1-12)"
-  printf 'k8s-%s_etcd-%s_kwok-%s_%s-%s' "${K8S_VERSION}" "${ETCD_VERSION}" "${KWOK_VERSION}" "${gominor}" "${hash}"
+  printf 'k8s-%s_etcd-%s_kwok-%s_containerd-%s_%s-%s' "${K8S_VERSION}" "${ETCD_VERSION}" "${KWOK_VERSION}" \
+    "${CONTAINERD_VERSION}" "${gominor}" "${hash}"
 }
 
 missing_bins() { # bin-dir -> names of binaries not yet built
@@ -181,7 +194,7 @@ build_missing() { # bin-dir
     v+=" -X k8s.io/client-go/pkg/version.gitVersion=${K8S_VERSION}"
     v+=" -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$(k8s_minor)"
     v+=" -X k8s.io/client-go/pkg/version.gitTreeState=clean"
-    # One `go build` for all four: they share most packages, which then compile once.
+    # One `go build` for all of them: they share most packages, which then compile once.
     build_into "${MODULES}/kubernetes" "${stage}/" "${LDFLAGS_COMMON} ${v}" "${k8s_pkgs[@]}"
     for m in "${k8s_need[@]}"; do mv -f "${stage}/${m}" "${bin}/${m}"; done
   fi
@@ -193,6 +206,19 @@ build_missing() { # bin-dir
   if [[ ! -x "${bin}/kwok" ]]; then
     build_into "${MODULES}/kwok" "${stage}/kwok" "${LDFLAGS_COMMON}" sigs.k8s.io/kwok/cmd/kwok
     mv -f "${stage}/kwok" "${bin}/kwok"
+  fi
+  local -a ctr_need=() ctr_pkgs=()
+  for m in "${CONTAINERD_BINS[@]}"; do
+    if [[ ! -x "${bin}/${m}" ]]; then
+      ctr_need+=("${m}")
+      ctr_pkgs+=("github.com/containerd/containerd/v2/cmd/${m}")
+    fi
+  done
+  if [[ ${#ctr_pkgs[@]} -gt 0 ]]; then
+    v="-X github.com/containerd/containerd/v2/version.Version=${CONTAINERD_VERSION}"
+    (cd "${MODULES}/containerd" && GOFLAGS="${BUILD_GOFLAGS}" go build -tags "${CONTAINERD_TAGS}" \
+      -o "${stage}/" -ldflags="${LDFLAGS_COMMON} ${v}" "${ctr_pkgs[@]}")
+    for m in "${ctr_need[@]}"; do mv -f "${stage}/${m}" "${bin}/${m}"; done
   fi
   rm -rf "${stage}"
   trap - EXIT

@@ -9,13 +9,17 @@
 #   logs/<name>.log   one log per process (etcd, kube-apiserver, ...)
 #   pids/<name>.pid   one pid file per process
 #   pki/, etcd-data/, config/   throwaway state, recreated by every start
+#   node/             the real node's state (node.sh), removed by stop
 # shellcheck shell=bash
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 RIG_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RIG_DIR="${CDK8S_BATCH_RIG_DIR:-${TMPDIR:-/tmp}/cdk8s-batch-rig}"
 # Every process the rig runs (each has logs/<name>.log and pids/<name>.pid).
-RIG_PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+RIG_PROCS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok
+  containerd kubelet apiserver-gw-host apiserver-gw-netns)
+# shellcheck source=node.sh
+source "${RIG_SRC}/node.sh"
 
 # Removes the rig's own entries, never the directory itself: CDK8S_BATCH_RIG_DIR could
 # point anywhere, so nothing here deletes what the rig did not create.
@@ -81,6 +85,9 @@ rig_stop_all() {
   # The watchdog runs stop.sh itself (exec, same pid); never kill the caller.
   if pid="$(rig_pid_of watchdog)" && [[ "${pid}" != "$$" ]]; then kill "${pid}" 2>/dev/null || true; fi
   rm -f "${RIG_DIR}/pids/watchdog.pid"
+  # The real node first: its teardown (mounts, network, cgroups) must not wait on pods that
+  # the control plane would still try to manage.
+  node_stop
   rig_stop_group kwok kube-scheduler kube-controller-manager kube-apiserver
   rig_stop_group etcd
 }

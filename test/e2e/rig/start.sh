@@ -14,6 +14,8 @@
 #   CDK8S_BATCH_RIG_OWNER_PID when set, a watchdog stops the rig once that process exits,
 #                             so a killed test runner does not leave a control plane behind
 #   CDK8S_BATCH_RIG_TIMEOUT   seconds to wait for each component to become ready (default 90)
+#   CDK8S_BATCH_RIG_REAL_NODE 1 (default): also run a real node (containerd + kubelet, see
+#                             node.sh); 0: kwok's fake nodes only (no root needed then)
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -21,6 +23,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TIMEOUT="${CDK8S_BATCH_RIG_TIMEOUT:-90}"
 NODES="${CDK8S_BATCH_RIG_NODES:-1}"
+REAL_NODE="${CDK8S_BATCH_RIG_REAL_NODE:-1}"
 KCM_CONTROLLERS=(
   job-controller cronjob-controller          # the subject of the tests
   garbage-collector-controller               # ownerReference cascades (Job -> Pods, CronJob -> Jobs)
@@ -263,7 +266,9 @@ main() {
     BIN="$(bash "${RIG_SRC}/build.sh" | tail -n1)"   # instant when already built
   fi
   local b
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
+  local -a need=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+  [[ "${REAL_NODE}" == 1 ]] && need+=(kubelet containerd containerd-shim-runc-v2 ctr)
+  for b in "${need[@]}"; do
     [[ -x "${BIN}/${b}" ]] || fail "${BIN}/${b} missing; run test/e2e/rig/build.sh"
   done
 
@@ -274,6 +279,7 @@ main() {
     fi
   done
   mkdir -p "${RIG_DIR}"
+  node_stop   # a crashed rig's node leftovers (mounts, network, cgroups) go first
   rig_remove_state
   mkdir -p "${RIG_DIR}/logs" "${RIG_DIR}/pids" "${RIG_DIR}/config" "${RIG_DIR}/config/kwok-home"
   ln -s "${BIN}" "${RIG_DIR}/bin"
@@ -286,6 +292,11 @@ main() {
   free_port SCHED_PORT
 
   make_pki
+  if [[ "${REAL_NODE}" == 1 ]]; then
+    ((EUID == 0)) || fail "the real node needs root (containerd, cgroups, network); set CDK8S_BATCH_RIG_REAL_NODE=0 for fake nodes only"
+    # containerd starts (and the images build) while the control plane comes up.
+    node_start_runtime
+  fi
   write_kubeconfig "${RIG_DIR}/kubeconfig" admin
   local c
   for c in kube-controller-manager kube-scheduler kwok; do
@@ -322,8 +333,10 @@ main() {
     --requestheader-extra-headers-prefix=X-Remote-Extra- \
     --proxy-client-cert-file="${PKI}/front-proxy-client.crt" \
     --proxy-client-key-file="${PKI}/front-proxy-client.key" \
-    --authorization-mode=RBAC \
-    --enable-admission-plugins=PodSecurity \
+    --authorization-mode=Node,RBAC \
+    --enable-admission-plugins=PodSecurity,NodeRestriction \
+    --kubelet-client-certificate="${PKI}/apiserver-kubelet-client.crt" \
+    --kubelet-client-key="${PKI}/apiserver-kubelet-client.key" \
     --allow-privileged=true \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="${PKI}/sa.pub" \
@@ -378,6 +391,10 @@ main() {
     wait_for kwok "Node kwok-node-${i} Ready (kwok)" node_ready "kwok-node-${i}"
     untaint_node "kwok-node-${i}"
   done
+  if [[ "${REAL_NODE}" == 1 ]]; then
+    node_start_kubelet
+    node_wait_ready
+  fi
   # Pods are only admitted once their namespace's ServiceAccount exists: proves the
   # controller manager really works, and the default namespace usable.
   wait_for kube-controller-manager "ServiceAccount default/default" kc -n default get serviceaccount default
@@ -403,6 +420,16 @@ RIG_ETCD_PORT=${ETCD_PORT}
 RIG_KCM_PORT=${KCM_PORT}
 RIG_SCHEDULER_PORT=${SCHED_PORT}
 EOF
+  if [[ "${REAL_NODE}" == 1 ]]; then
+    cat >>"${RIG_DIR}/rig.env" <<EOF
+# The real node: pods run there only if they tolerate the taint and select the label
+# ${NODE_LABEL_KEY}=${NODE_LABEL_VALUE}. Import images with
+#   \${CDK8S_BATCH_RIG_CTR} --address \${CDK8S_BATCH_RIG_CONTAINERD_SOCK} -n k8s.io images import FILE.tar
+export CDK8S_BATCH_RIG_REAL_NODE='${NODE_NAME}'
+export CDK8S_BATCH_RIG_CONTAINERD_SOCK='${NODE_DIR}/containerd/containerd.sock'
+export CDK8S_BATCH_RIG_CTR='${BIN}/ctr'
+EOF
+  fi
   rig_log "rig ready in $(elapsed): https://127.0.0.1:${API_PORT}"
   rig_log "  kubeconfig: ${RIG_DIR}/kubeconfig   logs: ${RIG_DIR}/logs   stop: CDK8S_BATCH_RIG_DIR=${RIG_DIR} ${RIG_SRC}/stop.sh"
   printf '%s\n' "${RIG_DIR}/kubeconfig"
