@@ -109,7 +109,7 @@ describe('controller deployed by the BatchController construct on the real node'
   });
 
   test('admits a maxConcurrency 2 Enqueue workload whose pods run two at a time on the real node', async () => {
-    const cron = onRealNode(enqueueCronJob('real-queue', 2, '0s'), { '*': BUSYBOX_IMAGE });
+    const [cron] = onRealNode(enqueueCronJob('real-queue', { maxConcurrency: 2, runDuration: '0s' }), { '*': BUSYBOX_IMAGE });
     const spec = cron.spec.jobTemplate.spec.template.spec as any;
     // Each run takes 4 s of real time and prints when it ran.
     spec.containers[0].command = ['sh', '-c', 'echo "start $(date +%s)"; sleep 4; echo "end $(date +%s)"'];
