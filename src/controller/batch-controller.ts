@@ -167,12 +167,12 @@ export class BatchController extends Construct {
 
     if (props.admissionPolicies ?? true) {
       for (const obj of admissionPolicies()) {
-        new ApiObject(this, `${obj.kind}-${obj.metadata.name}`, { ...obj, metadata: { ...obj.metadata, labels } });
+        new ApiObject(this, `${obj.kind}-${obj.metadata.name}`, { ...obj, apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata, labels } });
       }
     }
     if (props.userRoles ?? true) {
       for (const obj of userClusterRoles()) {
-        new ApiObject(this, `UserRole-${obj.metadata.name}`, { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, ...labels } } });
+        new ApiObject(this, `UserRole-${obj.metadata.name}`, { ...obj, apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, ...labels } } });
       }
     }
 

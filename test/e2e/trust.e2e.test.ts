@@ -174,6 +174,25 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
     expect(noJobs('thief')).toEqual([]);
   });
 
+  test('run-time values are data: $( reaches the Job as $$(, so the kubelet expands nothing', async () => {
+    apply(template('echo', Concurrency.allow()), ns);
+    createAs('runner', jobRun('echo-1', 'echo', { values: { note: '$(DB_PASSWORD)' } }));
+    const job = await waitFor(() => getObject('job', 'echo-1', ns), 60_000, { description: 'the run\'s Job' });
+    expect(job.spec.template.spec.containers[0].args).toEqual(['--note=$$(DB_PASSWORD)']);
+    expect(getObject('jobrun', 'echo-1', ns).status.values).toEqual({ note: '$(DB_PASSWORD)' });
+  });
+
+  test('JobRun values are bounded in count and length, with the API server\'s message', () => {
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`v${i}`, 'x']));
+    expect(refusal('runner', jobRun('echo-many', 'echo', { values: many }))).toBe('The JobRun "echo-many" is invalid: \n'
+      + '* spec.values: Too many: 101: must have at most 100 items\n'
+      + '* <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation');
+    expect(refusal('runner', jobRun('echo-long', 'echo', { values: { note: 'x'.repeat(4097) } }))).toBe('The JobRun "echo-long" is invalid: \n'
+      + '* spec.values.note: Too long: may not be more than 4096 bytes\n'
+      + '* <nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation');
+    expect(noJobs('echo').filter((n) => n !== 'echo-1')).toEqual([]);
+  });
+
   test('edit and view get the aggregated cdk8s-batch roles', async () => {
     const edit = await waitFor(() => {
       const role = getObject('clusterrole', 'edit');
