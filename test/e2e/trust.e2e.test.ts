@@ -116,7 +116,7 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
     expect(manifests[0].spec.template.spec.template.spec.serviceAccountName).toBe('privileged');
     expect(refusal('runner', manifests)).toBe(
       'Error from server (Forbidden): error when creating "STDIN": jobtemplates.cdk8s-batch.dev "escalate" is forbidden: '
-      + `ValidatingAdmissionPolicy 'cdk8s-batch-requester-rights' with binding 'cdk8s-batch-requester-rights' denied request: `
+      + 'ValidatingAdmissionPolicy \'cdk8s-batch-requester-rights\' with binding \'cdk8s-batch-requester-rights\' denied request: '
       + `${user('runner')} may not create jobs.batch in namespace ${ns}: a JobTemplate holds a pod spec that the controller runs as a Job, `
       + 'so creating or changing one needs that right');
     expect(getObject('jobtemplate', 'escalate', ns)).toBeUndefined();
@@ -132,7 +132,7 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
     apply(template('exclusive', Concurrency.forbid()), ns);
     expect(refusal('runner', jobRun('exclusive-forced', 'exclusive', { force: true }))).toBe(
       'Error from server (Forbidden): error when creating "STDIN": jobruns.cdk8s-batch.dev "exclusive-forced" is forbidden: '
-      + `ValidatingAdmissionPolicy 'cdk8s-batch-requester-rights' with binding 'cdk8s-batch-requester-rights' denied request: `
+      + 'ValidatingAdmissionPolicy \'cdk8s-batch-requester-rights\' with binding \'cdk8s-batch-requester-rights\' denied request: '
       + `${user('runner')} may not force jobruns.cdk8s-batch.dev in namespace ${ns}: `
       + 'a JobRun with spec.force: true skips the concurrency policy of its workload, so it needs that verb');
     expect(getObject('jobrun', 'exclusive-forced', ns)).toBeUndefined();
@@ -148,7 +148,7 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
     apply(template('replaced', Concurrency.replace()), ns);
     expect(refusal('runner', jobRun('replaced-1', 'replaced'))).toBe(
       'Error from server (Forbidden): error when creating "STDIN": jobruns.cdk8s-batch.dev "replaced-1" is forbidden: '
-      + `ValidatingAdmissionPolicy 'cdk8s-batch-replace-jobtemplate' with binding 'cdk8s-batch-replace-jobtemplate' denied request: `
+      + 'ValidatingAdmissionPolicy \'cdk8s-batch-replace-jobtemplate\' with binding \'cdk8s-batch-replace-jobtemplate\' denied request: '
       + `${user('runner')} may not delete jobs.batch in namespace ${ns}: a JobRun of replaced (concurrency policy Replace) `
       + 'deletes its running Jobs, so it needs that right');
     expect(getObject('jobrun', 'replaced-1', ns)).toBeUndefined();
@@ -167,7 +167,7 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
     const byLabel = template('thief', Concurrency.allow(), { patch: (t) => t.apiObject.metadata.addLabel('cdk8s-batch.dev/workload', 'victim') });
     expect(refusal('author', byLabel)).toBe(
       'The jobtemplates "thief" is invalid: : '
-      + `ValidatingAdmissionPolicy 'cdk8s-batch-requester-rights' with binding 'cdk8s-batch-requester-rights' denied request: `
+      + 'ValidatingAdmissionPolicy \'cdk8s-batch-requester-rights\' with binding \'cdk8s-batch-requester-rights\' denied request: '
       + 'JobTemplate thief has the label cdk8s-batch.dev/workload: victim, another workload: a JobTemplate belongs to the workload of its own name');
     expect(getObject('jobtemplate', 'thief', ns)).toBeUndefined();
     expect(noJobs('victim')).toEqual([]);
