@@ -4,6 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BatchValidationError, locating } from '../errors';
+import { admissionPolicies, userClusterRoles } from './admission-policy';
 import { BatchCustomResourceDefinitions } from './batch-crds';
 import { markAsBatchController } from './presence';
 import { API_GROUP } from '../contract/keys';
@@ -70,6 +71,26 @@ export interface BatchControllerProps {
    * @default '256Mi'
    */
   readonly memory?: string;
+
+  /**
+   * Whether to emit the admission policies that keep the controller from being a way around
+   * RBAC: creating a JobTemplate needs `create jobs`, a JobRun of a `Replace` workload needs
+   * `delete jobs`, `force: true` needs the `force` verb on `jobruns` (docs/controller.md,
+   * "Security model"). They are `ValidatingAdmissionPolicy` objects, which need Kubernetes
+   * 1.30 or later; without them, anyone who may create a JobTemplate and a JobRun can run any
+   * pod with the controller's rights.
+   *
+   * @default true
+   */
+  readonly admissionPolicies?: boolean;
+
+  /**
+   * Whether to emit the user ClusterRoles `cdk8s-batch-edit` (aggregated into `edit` and
+   * `admin`) and `cdk8s-batch-view` (aggregated into `view`).
+   *
+   * @default true
+   */
+  readonly userRoles?: boolean;
 }
 
 /** Port of /healthz, /readyz and /metrics. */
@@ -142,6 +163,17 @@ export class BatchController extends Construct {
       : undefined;
     if (props.installCrds ?? true) {
       new BatchCustomResourceDefinitions(this, 'Crds');
+    }
+
+    if (props.admissionPolicies ?? true) {
+      for (const obj of admissionPolicies()) {
+        new ApiObject(this, `${obj.kind}-${obj.metadata.name}`, { ...obj, apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata, labels } });
+      }
+    }
+    if (props.userRoles ?? true) {
+      for (const obj of userClusterRoles()) {
+        new ApiObject(this, `UserRole-${obj.metadata.name}`, { ...obj, apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, ...labels } } });
+      }
     }
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { ...meta, name: NAME }, automountServiceAccountToken: true });

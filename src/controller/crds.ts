@@ -20,6 +20,9 @@ const bool: Schema = { type: 'boolean' };
 // Bounds keep the CEL rules' estimated cost within the API server's budget.
 const value: Schema = { type: 'string', maxLength: 1024 };
 const values: Schema = { type: 'array', items: value, maxItems: 256 };
+/** Bounds of a JobRun's `spec.values`: count (a template has at most 100 options) and length of each. */
+export const MAX_RUN_VALUES = 100;
+export const MAX_RUN_VALUE_LENGTH = 4096;
 const OPTION_NAME_PATTERN = '^[a-zA-Z_0-9.-]+$';
 
 /** One option of a JobTemplate, as written by `JobOption.toSchema()`. */
@@ -151,7 +154,13 @@ export const JOB_RUN_SPEC_SCHEMA: Schema = {
         name: { type: 'string', minLength: 1, maxLength: 253 },
       },
     },
-    values: { type: 'object', additionalProperties: str },
+    values: {
+      type: 'object',
+      // As many values as a template has options at most, each as long as a select value may be.
+      maxProperties: MAX_RUN_VALUES,
+      additionalProperties: { type: 'string', maxLength: MAX_RUN_VALUE_LENGTH },
+      description: `Option values by option name (at most ${MAX_RUN_VALUES}, each at most ${MAX_RUN_VALUE_LENGTH} characters).`,
+    },
     force: { type: 'boolean', description: 'Start even if the concurrency policy would refuse or queue the run.' },
   },
 };
@@ -176,6 +185,17 @@ export const JOB_RUN_STATUS_SCHEMA: Schema = {
 const JOB_RUN_NAME_RULE: Schema = {
   rule: "self.metadata.name.size() <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
   message: 'a JobRun name must be a DNS label of at most 63 characters (lower case letters, digits and "-"), because its Job takes the name',
+};
+
+/**
+ * A template belongs to the workload of its own name (ParameterizedJob and ScheduledBatch emit
+ * it so): it cannot join another workload's queue or, with Replace, delete its Jobs. The
+ * workload label is checked by the admission policy (CRD rules cannot read labels).
+ */
+const JOB_TEMPLATE_WORKLOAD_RULE: Schema = {
+  rule: '!has(self.spec.workload) || !has(self.spec.workload.name) || self.spec.workload.name == self.metadata.name',
+  message: 'must be the JobTemplate\'s own name: a template belongs to the workload of its name',
+  fieldPath: '.spec.workload.name',
 };
 
 /** A CustomResourceDefinition manifest for one of our kinds. */
@@ -220,7 +240,7 @@ export function customResourceDefinitions(): Schema[] {
     crd(JOB_TEMPLATE_KIND, 'jobtemplates', 'jt', JOB_TEMPLATE_SPEC_SCHEMA, undefined, [
       { name: 'Workload', type: 'string', jsonPath: '.spec.workload.name' },
       { name: 'Concurrency', type: 'string', jsonPath: '.spec.concurrency.policy' },
-    ]),
+    ], [JOB_TEMPLATE_WORKLOAD_RULE]),
     crd(JOB_RUN_KIND, 'jobruns', 'jr', JOB_RUN_SPEC_SCHEMA, JOB_RUN_STATUS_SCHEMA, [
       { name: 'Template', type: 'string', jsonPath: '.spec.templateRef.name' },
       { name: 'Phase', type: 'string', jsonPath: '.status.phase' },

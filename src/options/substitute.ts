@@ -28,8 +28,13 @@ const SCOPED_REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)\.([^]*)$/;
  * - Kubernetes' `$(VAR)` and `$$(VAR)` are left for Kubernetes.
  * - Unknown keys, unknown scopes (`${foo.bar}`) and unclosed references are
  *   errors naming `field`, never empty strings.
+ * - With `forKubelet` (command, args, env values: the fields the kubelet
+ *   expands), every `$` of an option value is doubled, so `$(` becomes `$$(`
+ *   and the kubelet, which reads `$$` as `$`, hands the value to the process
+ *   exactly as given: a run-time value is data, never a `$(VAR)` expansion
+ *   (DESIGN §9).
  */
-export function substituteText(text: string, scopes: SubstitutionScopes, field: string): string {
+export function substituteText(text: string, scopes: SubstitutionScopes, field: string, forKubelet = false): string {
   let result = '';
   let position = 0;
   while (position < text.length) {
@@ -68,10 +73,17 @@ export function substituteText(text: string, scopes: SubstitutionScopes, field: 
       throw new BatchValidationError(field, text.slice(brace - 1), 'holds a reference that is never closed with "}"',
         'Close the reference, e.g. ${option.NAME}, or write $${ for a literal "${".');
     }
-    result += resolve(reference[1], reference[2], scopes, field, text.slice(brace - 1, close + 1));
+    const value = resolve(reference[1], reference[2], scopes, field, text.slice(brace - 1, close + 1));
+    // Only option values come from whoever asks for a run; matrix values and workload facts are the author's.
+    result += forKubelet && reference[1] === 'option' ? escapeForKubelet(value) : value;
     position = close + 1;
   }
   return result;
+}
+
+/** `$` as `$$`: the kubelet's expansion of `command`, `args` and env turns `$$` back into `$`. */
+function escapeForKubelet(value: string): string {
+  return value.replace(/\$/g, '$$$$');
 }
 
 function resolve(scope: string, key: string, scopes: SubstitutionScopes, field: string, written: string): string {
@@ -108,13 +120,13 @@ export function substituteContainer(container: ContainerJson, scopes: Substituti
   for (const list of ['command', 'args'] as const) {
     if (Array.isArray(container[list])) {
       result[list] = container[list].map((item: unknown, index: number) =>
-        typeof item === 'string' ? substituteText(item, scopes, `${path}.${list}[${index}]`) : item);
+        typeof item === 'string' ? substituteText(item, scopes, `${path}.${list}[${index}]`, true) : item);
     }
   }
   if (Array.isArray(container.env)) {
     result.env = container.env.map((variable: any, index: number) =>
       typeof variable?.value === 'string'
-        ? { ...variable, value: substituteText(variable.value, scopes, `${path}.env[${index}].value`) }
+        ? { ...variable, value: substituteText(variable.value, scopes, `${path}.env[${index}].value`, true) }
         : variable);
   }
   return result;

@@ -11,6 +11,8 @@ describe('BatchController', () => {
     expect(objects).toMatchSnapshot();
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ClusterRole/cdk8s-batch-controller',
+      'ClusterRole/cdk8s-batch-edit',
+      'ClusterRole/cdk8s-batch-view',
       'ClusterRoleBinding/cdk8s-batch-controller',
       'CustomResourceDefinition/jobruns.cdk8s-batch.dev',
       'CustomResourceDefinition/jobtemplates.cdk8s-batch.dev',
@@ -21,6 +23,12 @@ describe('BatchController', () => {
       'RoleBinding/cdk8s-batch-controller-leader-election',
       'Service/cdk8s-batch-controller-metrics',
       'ServiceAccount/cdk8s-batch-controller',
+      'ValidatingAdmissionPolicy/cdk8s-batch-replace-cronjob',
+      'ValidatingAdmissionPolicy/cdk8s-batch-replace-jobtemplate',
+      'ValidatingAdmissionPolicy/cdk8s-batch-requester-rights',
+      'ValidatingAdmissionPolicyBinding/cdk8s-batch-replace-cronjob',
+      'ValidatingAdmissionPolicyBinding/cdk8s-batch-replace-jobtemplate',
+      'ValidatingAdmissionPolicyBinding/cdk8s-batch-requester-rights',
     ]);
     // The namespace comes before the objects in it.
     const nsIndex = objects.findIndex((o) => o.kind === 'Namespace');
@@ -39,7 +47,7 @@ describe('BatchController', () => {
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '256Mi' } });
     expect(container.args).toEqual(['--leader-elect', '--http-bind=0.0.0.0:8080']);
 
-    const clusterRole = objects.find((o) => o.kind === 'ClusterRole');
+    const clusterRole = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'cdk8s-batch-controller');
     expect(clusterRole.rules).toEqual([
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
       { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['list', 'watch', 'patch'] },
@@ -58,6 +66,64 @@ describe('BatchController', () => {
     const leases = objects.find((o) => o.kind === 'Role');
     expect(leases.metadata.namespace).toBe('cdk8s-batch-system');
     expect(leases.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+  });
+
+  test('admission policies: the requester needs the rights the controller would use for them', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller');
+    const objects = Testing.synth(chart);
+    const policy = (name: string) => objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === name).spec;
+    const binding = (name: string) => objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === name).spec;
+
+    const rights = policy('cdk8s-batch-requester-rights');
+    expect(rights.failurePolicy).toBe('Fail');
+    expect(rights.matchConstraints.resourceRules).toEqual([
+      { apiGroups: ['cdk8s-batch.dev'], apiVersions: ['*'], resources: ['jobtemplates'], operations: ['CREATE', 'UPDATE'] },
+      { apiGroups: ['cdk8s-batch.dev'], apiVersions: ['*'], resources: ['jobruns'], operations: ['CREATE'] },
+    ]);
+    expect(rights.validations.map((v: any) => v.expression)).toEqual([
+      "!(request.resource.resource == 'jobtemplates') || authorizer.group('batch').resource('jobs').namespace(request.namespace).check('create').allowed()",
+      "!(request.resource.resource == 'jobruns') || !has(object.spec.force) || !object.spec.force || "
+        + "authorizer.group('cdk8s-batch.dev').resource('jobruns').namespace(request.namespace).check('force').allowed()",
+      "!(request.resource.resource == 'jobtemplates') || !has(object.metadata.labels) || !('cdk8s-batch.dev/workload' in object.metadata.labels) || "
+        + "object.metadata.labels['cdk8s-batch.dev/workload'] == object.metadata.name",
+    ]);
+    expect(rights.validations[0].messageExpression).toBe("request.userInfo.username + ' may not create jobs.batch in namespace ' + request.namespace + "
+      + "': a JobTemplate holds a pod spec that the controller runs as a Job, so creating or changing one needs that right'");
+    expect(binding('cdk8s-batch-requester-rights')).toEqual({ policyName: 'cdk8s-batch-requester-rights', validationActions: ['Deny'] });
+
+    // Replace: each JobTemplate (CronJob) of the request's namespace is a param; none found allows.
+    const template = policy('cdk8s-batch-replace-jobtemplate');
+    expect(template.paramKind).toEqual({ apiVersion: 'cdk8s-batch.dev/v1alpha1', kind: 'JobTemplate' });
+    expect(template.validations[0].expression).toBe("!has(params.spec.concurrency) || params.spec.concurrency.policy != 'Replace' || "
+      + "object.spec.templateRef.name != params.metadata.name || authorizer.group('batch').resource('jobs').namespace(request.namespace).check('delete').allowed()");
+    const cronJob = policy('cdk8s-batch-replace-cronjob');
+    expect(cronJob.paramKind).toEqual({ apiVersion: 'batch/v1', kind: 'CronJob' });
+    expect(cronJob.matchConditions).toEqual([{ name: 'runs-a-cronjob', expression: "!(!has(object.spec.templateRef.kind) || object.spec.templateRef.kind == 'JobTemplate')" }]);
+    for (const name of ['cdk8s-batch-replace-jobtemplate', 'cdk8s-batch-replace-cronjob']) {
+      expect(binding(name)).toEqual({ policyName: name, validationActions: ['Deny'], paramRef: { selector: {}, parameterNotFoundAction: 'Allow' } });
+    }
+
+    const role = (name: string) => objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === name);
+    expect(role('cdk8s-batch-edit').metadata.labels).toMatchObject({
+      'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+    });
+    expect(role('cdk8s-batch-edit').rules).toEqual([
+      { apiGroups: ['cdk8s-batch.dev'], resources: ['jobtemplates', 'jobruns'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] },
+      { apiGroups: ['cdk8s-batch.dev'], resources: ['jobruns'], verbs: ['force'] },
+    ]);
+    expect(role('cdk8s-batch-view').metadata.labels).toMatchObject({ 'rbac.authorization.k8s.io/aggregate-to-view': 'true' });
+    expect(role('cdk8s-batch-view').rules).toEqual([
+      { apiGroups: ['cdk8s-batch.dev'], resources: ['jobtemplates', 'jobruns', 'jobruns/status'], verbs: ['get', 'list', 'watch'] },
+    ]);
+  });
+
+  test('admission policies and user roles can be left out (clusters before 1.30, roles managed elsewhere)', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { admissionPolicies: false, userRoles: false });
+    const names = Testing.synth(chart).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names.filter((n) => n.startsWith('Validating'))).toEqual([]);
+    expect(names.filter((n) => n.startsWith('ClusterRole/'))).toEqual(['ClusterRole/cdk8s-batch-controller']);
   });
 
   test('one replica has no PDB; namespace and CRDs can be left to others', () => {

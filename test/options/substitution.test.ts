@@ -106,6 +106,28 @@ describe('Substitution.inContainer', () => {
     });
   });
 
+  test('option values are data: every $ is doubled in command, args and env, so the kubelet expands nothing', () => {
+    const values: SubstitutionScopes = { options: { v: '$(DB_PASSWORD) $$(X) cost$', w: 'plain' }, matrix: { m: '$(M)' } };
+    const given = {
+      name: 'c',
+      image: 'registry.example/app:${option.w}',
+      command: ['sh', '-c', 'echo ${option.v}'],
+      args: ['--v=${option.v}(HOME)', '--m=${matrix.m}', '--k=$(KEEP)'],
+      env: [{ name: 'V', value: '${option.v}' }],
+    };
+    expect(Substitution.inContainer(given, values)).toEqual({
+      name: 'c',
+      image: 'registry.example/app:plain',
+      command: ['sh', '-c', 'echo $$(DB_PASSWORD) $$$$(X) cost$$'],
+      // A value ending in `$` cannot form `$(` with the text after it; matrix values are the author's and the
+      // template's own `$(KEEP)` stays for the kubelet.
+      args: ['--v=$$(DB_PASSWORD) $$$$(X) cost$$(HOME)', '--m=$(M)', '--k=$(KEEP)'],
+      env: [{ name: 'V', value: '$$(DB_PASSWORD) $$$$(X) cost$$' }],
+    });
+    // Outside a container (inText) nothing expands the text: values stay as given.
+    expect(Substitution.inText('${option.v}', values)).toBe('$(DB_PASSWORD) $$(X) cost$');
+  });
+
   test('does not modify its input', () => {
     const before = JSON.stringify(container);
     Substitution.inContainer(container, scopes);
