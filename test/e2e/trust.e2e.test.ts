@@ -123,7 +123,7 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
 
     createAs('author', manifests);
     createAs('author', jobRun('escalate-1', 'escalate'));
-    const job = await waitFor(() => getObject('job', 'escalate-1', ns), 60_000, { description: 'the run\'s Job' });
+    const job: any = await waitFor(() => getObject('job', 'escalate-1', ns), 60_000, { description: 'the run\'s Job' });
     expect(job.spec.template.spec.serviceAccountName).toBe('privileged');
     expect(noJobs('escalate')).toEqual(['escalate-1']);
   });
@@ -177,7 +177,7 @@ describe('trust: a JobTemplate or JobRun never gives its creator more than RBAC 
   test('run-time values are data: $( reaches the Job as $$(, so the kubelet expands nothing', async () => {
     apply(template('echo', Concurrency.allow()), ns);
     createAs('runner', jobRun('echo-1', 'echo', { values: { note: '$(DB_PASSWORD)' } }));
-    const job = await waitFor(() => getObject('job', 'echo-1', ns), 60_000, { description: 'the run\'s Job' });
+    const job: any = await waitFor(() => getObject('job', 'echo-1', ns), 60_000, { description: 'the run\'s Job' });
     expect(job.spec.template.spec.containers[0].args).toEqual(['--note=$$(DB_PASSWORD)']);
     expect(getObject('jobrun', 'echo-1', ns).status.values).toEqual({ note: '$(DB_PASSWORD)' });
   });
