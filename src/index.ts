@@ -5,3 +5,4 @@ export * from './contract/concurrency-policy';
 export * from './options';
 export * from './controller';
 export * from './matrix';
+export { PodSecurity } from './kube/pod-security';

@@ -12,6 +12,7 @@ import { pendingTimeoutAnnotation } from '../contract/annotations';
 import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
 import { appHasBatchController } from '../controller/presence';
 import { locating } from '../errors';
+import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
 import { JobOptionSet, Substitution } from '../options';
 import { jobTemplateHead, jobTemplateSpec } from '../runs/job-template-manifest';
@@ -172,6 +173,10 @@ export abstract class BatchWorkload extends Construct {
     });
     const rules = props.podFailureRules ?? [];
     indexed?.deliver(template);
+    // After delivery, so that the containers cdk8s-batch adds are completed too.
+    if ((props.podSecurity ?? PodSecurity.RESTRICTED) === PodSecurity.RESTRICTED) {
+      restrictPodSpec(template.spec);
+    }
     return {
       activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
       backoffLimit: (props.maxAttempts ?? 3) - 1,
