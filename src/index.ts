@@ -6,3 +6,4 @@ export * from './options';
 export * from './controller';
 export * from './matrix';
 export { PodSecurity } from './kube/pod-security';
+export { KubernetesVersion } from './kube/kubernetes-version';

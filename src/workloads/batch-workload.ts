@@ -12,6 +12,7 @@ import { pendingTimeoutAnnotation } from '../contract/annotations';
 import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
 import { appHasBatchController } from '../controller/presence';
 import { locating } from '../errors';
+import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
 import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
 import { JobOptionSet, Substitution } from '../options';
@@ -55,6 +56,7 @@ export abstract class BatchWorkload extends Construct {
     });
     this._pod = new PodTemplate(this, props);
     this.node.addValidation({ validate: () => this.validatePod() });
+    this.node.addValidation({ validate: () => this.validateTarget() });
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');
     }
@@ -256,6 +258,21 @@ export abstract class BatchWorkload extends Construct {
     if (this.configMap) {
       container.env.copyFrom(kplus.Env.fromConfigMap(this.configMap));
     }
+  }
+
+  /** Every version-dependent feature the workload uses, checked against its target. */
+  private validateTarget(): string[] {
+    let target: KubernetesVersion;
+    try {
+      target = KubernetesVersion.targetOf(this, this._props.kubernetesVersion);
+    } catch (e) {
+      return [e instanceof Error ? e.message : String(e)];
+    }
+    const used = [
+      ...((this._props.podFailureRules ?? []).length > 0 ? [KUBERNETES_FEATURES.podFailureRules] : []),
+      ...(this._indexed ? [KUBERNETES_FEATURES.matrixRetriesPerCell, KUBERNETES_FEATURES.matrixEnv] : []),
+    ];
+    return used.map((feature) => requireKubernetes(target, feature)).filter((m): m is string => m !== undefined);
   }
 
   private validatePod(): string[] {
