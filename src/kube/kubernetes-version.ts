@@ -131,7 +131,7 @@ export const KUBERNETES_FEATURES = {
     feature: 'matrix environment variables (`MATRIX_<KEY>`, `${matrix.KEY}` in command, args, env)',
     fields: '`env[].valueFrom.fileKeyRef` (EnvFiles)',
     minVersion: KubernetesVersion.V1_35,
-    alternative: 'raise the target; older kubelets cannot give each cell of one Indexed Job its own environment variables (delivery as files only, or one Job per cell, is not available yet)',
+    alternative: 'use matrixDelivery: MatrixDelivery.files() (the default below 1.35) and read the cell from /etc/cdk8s-batch/matrix/<key>, or raise the target',
   },
 } satisfies Record<string, KubernetesFeature>;
 

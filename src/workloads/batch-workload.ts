@@ -7,6 +7,7 @@ import { IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkJobSettings } from './job-settings';
 import { JobSpecJson } from './job-spec';
+import { MatrixDelivery } from './matrix-delivery';
 import { PodTemplate, PodTemplateJson } from './pod-template';
 import { pendingTimeoutAnnotation } from '../contract/annotations';
 import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
@@ -135,10 +136,16 @@ export abstract class BatchWorkload extends Construct {
    *
    * @internal
    */
-  protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy'>, workloadName: string,
-    namespace: string | undefined): ApiObject {
+  protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy' | 'delivery'> & { delivery?: MatrixDelivery },
+    workloadName: string, namespace: string | undefined): ApiObject {
     return locating(this, () => {
-      this._indexed = new IndexedMatrix({ ...settings, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy });
+      // Env files need 1.35 (EnvFiles); on an older target the cells go as files only.
+      const delivery = settings.delivery ??
+        (KubernetesVersion.targetOf(this, this._props.kubernetesVersion).isAtLeast(KUBERNETES_FEATURES.matrixEnv.minVersion)
+          ? MatrixDelivery.envFiles() : MatrixDelivery.files());
+      this._indexed = new IndexedMatrix({
+        ...settings, delivery, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy,
+      });
       return this._indexed.createConfigMap(this, workloadName, namespace);
     });
   }
@@ -270,7 +277,8 @@ export abstract class BatchWorkload extends Construct {
     }
     const used = [
       ...((this._props.podFailureRules ?? []).length > 0 ? [KUBERNETES_FEATURES.podFailureRules] : []),
-      ...(this._indexed ? [KUBERNETES_FEATURES.matrixRetriesPerCell, KUBERNETES_FEATURES.matrixEnv] : []),
+      ...(this._indexed ? [KUBERNETES_FEATURES.matrixRetriesPerCell] : []),
+      ...(this._indexed?.envFiles ? [KUBERNETES_FEATURES.matrixEnv] : []),
     ];
     return used.map((feature) => requireKubernetes(target, feature)).filter((m): m is string => m !== undefined);
   }

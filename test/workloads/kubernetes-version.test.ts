@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  KubernetesVersion, Matrix, ParallelMatrixJob, PodFailureAction, PodFailureRule, Schedule, ScheduledBatch,
+  KubernetesVersion, Matrix, MatrixDelivery, ParallelMatrixJob, PodFailureAction, PodFailureRule, Schedule, ScheduledBatch,
 } from '../../src';
 import { kubernetesFeatureTable } from '../../src/kube/kubernetes-version';
 
@@ -20,8 +20,7 @@ function errorOf(fn: () => unknown): string {
 
 const ENV_1_33 = 'matrix environment variables (`MATRIX_<KEY>`, `${matrix.KEY}` in command, args, env) needs Kubernetes 1.35 ' +
   '(`env[].valueFrom.fileKeyRef` (EnvFiles)); the target is 1.33 (context "cdk8s-batch.dev/kubernetes-version" or kubernetesVersion): ' +
-  'raise the target; older kubelets cannot give each cell of one Indexed Job its own environment variables ' +
-  '(delivery as files only, or one Job per cell, is not available yet).';
+  'use matrixDelivery: MatrixDelivery.files() (the default below 1.35) and read the cell from /etc/cdk8s-batch/matrix/<key>, or raise the target.';
 
 describe('target Kubernetes version', () => {
   test('KubernetesVersion.of reads "1.<minor>" and rejects the rest with the fix', () => {
@@ -39,14 +38,44 @@ describe('target Kubernetes version', () => {
     expect(() => Testing.synth(chart)).not.toThrow();
   });
 
-  test('a matrix Job on a 1.33 target (context of the app) fails naming the feature, the version and the alternative', () => {
+  test('on a 1.33 target (context of the app) a matrix Job delivers the cells as files only', () => {
     const app = Testing.app();
     app.node.setContext('cdk8s-batch.dev/kubernetes-version', '1.33');
     const chart = new Chart(app, 'c');
-    new ParallelMatrixJob(chart, 'm', { metadata: { name: 'm' }, matrix: Matrix.count(2), containers: [main] });
+    new ParallelMatrixJob(chart, 'm', {
+      metadata: { name: 'm' }, matrix: Matrix.of({ msg: ['it\'s', 'two\nlines'] }), containers: [{ ...main, name: 'main' }],
+    });
+    const [configMap, job] = Testing.synth(chart);
+    expect(configMap.data).toEqual({ '0.msg': 'it\'s', '1.msg': 'two\nlines' });
+    const spec = job.spec.template.spec;
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.containers[0].env).toBeUndefined();
+    expect(spec.containers[0].volumeMounts).toEqual([
+      { name: 'cdk8s-batch-matrix', mountPath: '/etc/cdk8s-batch/matrix/msg', subPathExpr: '$(JOB_COMPLETION_INDEX).msg', readOnly: true },
+    ]);
+    expect(spec.volumes).toEqual([{ name: 'cdk8s-batch-matrix', configMap: { name: configMap.metadata.name } }]);
+    expect(job.spec.backoffLimitPerIndex).toBe(2);
+  });
+
+  test('on 1.33, MatrixDelivery.envFiles() fails naming the feature, the version and the alternative', () => {
+    const app = Testing.app();
+    app.node.setContext('cdk8s-batch.dev/kubernetes-version', '1.33');
+    const chart = new Chart(app, 'c');
+    new ParallelMatrixJob(chart, 'm', { metadata: { name: 'm' }, matrix: Matrix.count(2), containers: [main], matrixDelivery: MatrixDelivery.envFiles() });
     const message = errorOf(() => Testing.synth(chart));
     expect(message).toContain(`[c/m] ${ENV_1_33}`);
     expect(message).not.toContain('backoffLimitPerIndex');
+  });
+
+  test('with files only, ${matrix.KEY} in args fails with the field and the fix', () => {
+    const chart = Testing.chart();
+    new ParallelMatrixJob(chart, 'm', {
+      metadata: { name: 'm' }, matrix: Matrix.keys(['a', 'b']), matrixDelivery: MatrixDelivery.files(),
+      containers: [{ ...main, args: ['--key', '${matrix.key}'] }],
+    });
+    expect(errorOf(() => Testing.synth(chart))).toContain(
+      'spec.template.spec.containers[0].args[1]: refers to the matrix, and MatrixDelivery.files() delivers the cell only as files (got "${matrix.key}"). ' +
+      'Read the value from /etc/cdk8s-batch/matrix/<key> in the container, or use matrixDelivery: MatrixDelivery.envFiles() (Kubernetes 1.35 or later).');
   });
 
   test('on 1.31 the per-cell retries are named too', () => {
