@@ -29,6 +29,8 @@ export const CELL_ENV_FILE = 'cell.env';
 const INIT_IN_FILE = '/cdk8s-batch/in/cell.env';
 const INIT_OUT_DIR = '/cdk8s-batch/cell';
 const INDEX = '$(JOB_COMPLETION_INDEX)';
+/** The kubelet reads an env file with a bufio.Scanner: 64 KiB per line, the newline included. */
+const MAX_ENV_FILE_LINE_BYTES = 65_535;
 
 /** The matrix settings a workload passes in. */
 export interface IndexedMatrixSettings {
@@ -313,12 +315,19 @@ function envFileValue(index: number, key: string, value: string): string {
   if (/[\n\r]/.test(value)) {
     throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
       `holds a line break, which the cell's env file cannot carry (${Matrix.envName(key)})`,
-      `Remove the line break; a value with line breaks can still be read as a file, but not as ${Matrix.envName(key)}, so it is not supported.`);
+      `Remove the line break, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
   }
   if (value.includes('\'')) {
     throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
       `holds a single quote, which the cell's env file cannot carry (${Matrix.envName(key)} is written single-quoted)`,
-      'Remove the single quote from the value.');
+      `Remove the single quote, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
+  }
+  const line = `${Matrix.envName(key)}='${value}'`;
+  const bytes = Buffer.byteLength(line, 'utf8');
+  if (bytes > MAX_ENV_FILE_LINE_BYTES) {
+    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, `${value.slice(0, 40)}... (${bytes} bytes as an env file line)`,
+      `is too long for the kubelet, which reads env files line by line with a limit of ${MAX_ENV_FILE_LINE_BYTES} bytes per line (${Matrix.envName(key)}='...')`,
+      `Shorten the value, or use matrixDelivery: MatrixDelivery.files(), which carries it as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
   }
   return `'${value}'`;
 }
