@@ -70,7 +70,9 @@ describe('target Kubernetes version', () => {
   test('with files only, ${matrix.KEY} in args fails with the field and the fix', () => {
     const chart = Testing.chart();
     new ParallelMatrixJob(chart, 'm', {
-      metadata: { name: 'm' }, matrix: Matrix.keys(['a', 'b']), matrixDelivery: MatrixDelivery.files(),
+      metadata: { name: 'm' },
+      matrix: Matrix.keys(['a', 'b']),
+      matrixDelivery: MatrixDelivery.files(),
       containers: [{ ...main, args: ['--key', '${matrix.key}'] }],
     });
     expect(errorOf(() => Testing.synth(chart))).toContain(

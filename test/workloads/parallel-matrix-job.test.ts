@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Completion, JobOption, Matrix, MatrixDelivery, ParallelMatrixJob, ParallelMatrixJobProps, PodFailureAction, PodFailureRule, Schedule, ScheduledBatch,
+  Completion, JobOption, Matrix, MatrixDelivery, ParallelMatrixJob, ParallelMatrixJobProps, PodFailureAction, PodFailureRule,
+  Schedule, ScheduledBatch,
 } from '../../src';
 import { validateManifest } from '../support/kube-schema';
 import { filesUnder, matrixEnv, podView } from '../support/pod-view';
@@ -310,7 +311,7 @@ describe('ParallelMatrixJob: errors', () => {
   test('a value over the kubelet\'s 64 KiB env-file line limit', () => {
     const value = 'x'.repeat(70_000);
     expect(() => matrixJob({ matrix: Matrix.keys([value]) })).toThrow(
-      `test/pm: matrix cell 0 key "key": is too long for the kubelet, which reads env files line by line with a limit of 65535 bytes per line (MATRIX_KEY='...') ` +
+      'test/pm: matrix cell 0 key "key": is too long for the kubelet, which reads env files line by line with a limit of 65535 bytes per line (MATRIX_KEY=\'...\') ' +
       `(got "${'x'.repeat(40)}... (70013 bytes as an env file line)"). Shorten the value, or use matrixDelivery: MatrixDelivery.files(), which carries it as the file /etc/cdk8s-batch/matrix/key.`);
     // The largest value that fits: 65535 bytes minus `MATRIX_KEY=''`.
     expect(() => matrixJob({ matrix: Matrix.keys(['y'.repeat(65_535 - 13)]) })).not.toThrow();
