@@ -5,3 +5,5 @@ export * from './contract/concurrency-policy';
 export * from './options';
 export * from './controller';
 export * from './matrix';
+export { PodSecurity } from './kube/pod-security';
+export { KubernetesVersion } from './kube/kubernetes-version';

@@ -7,11 +7,14 @@ import { IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkJobSettings } from './job-settings';
 import { JobSpecJson } from './job-spec';
+import { MatrixDelivery } from './matrix-delivery';
 import { PodTemplate, PodTemplateJson } from './pod-template';
 import { pendingTimeoutAnnotation } from '../contract/annotations';
 import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
 import { appHasBatchController } from '../controller/presence';
 import { locating } from '../errors';
+import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
+import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
 import { JobOptionSet, Substitution } from '../options';
 import { jobTemplateHead, jobTemplateSpec } from '../runs/job-template-manifest';
@@ -54,6 +57,7 @@ export abstract class BatchWorkload extends Construct {
     });
     this._pod = new PodTemplate(this, props);
     this.node.addValidation({ validate: () => this.validatePod() });
+    this.node.addValidation({ validate: () => this.validateTarget() });
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');
     }
@@ -132,10 +136,16 @@ export abstract class BatchWorkload extends Construct {
    *
    * @internal
    */
-  protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy'>, workloadName: string,
-    namespace: string | undefined): ApiObject {
+  protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy' | 'delivery'> & { delivery?: MatrixDelivery },
+    workloadName: string, namespace: string | undefined): ApiObject {
     return locating(this, () => {
-      this._indexed = new IndexedMatrix({ ...settings, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy });
+      // Env files need 1.35 (EnvFiles); on an older target the cells go as files only.
+      const delivery = settings.delivery ??
+        (KubernetesVersion.targetOf(this, this._props.kubernetesVersion).isAtLeast(KUBERNETES_FEATURES.matrixEnv.minVersion)
+          ? MatrixDelivery.envFiles() : MatrixDelivery.files());
+      this._indexed = new IndexedMatrix({
+        ...settings, delivery, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy,
+      });
       return this._indexed.createConfigMap(this, workloadName, namespace);
     });
   }
@@ -172,6 +182,10 @@ export abstract class BatchWorkload extends Construct {
     });
     const rules = props.podFailureRules ?? [];
     indexed?.deliver(template);
+    // After delivery, so that the containers cdk8s-batch adds are completed too.
+    if ((props.podSecurity ?? PodSecurity.RESTRICTED) === PodSecurity.RESTRICTED) {
+      restrictPodSpec(template.spec);
+    }
     return {
       activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
       backoffLimit: (props.maxAttempts ?? 3) - 1,
@@ -251,6 +265,22 @@ export abstract class BatchWorkload extends Construct {
     if (this.configMap) {
       container.env.copyFrom(kplus.Env.fromConfigMap(this.configMap));
     }
+  }
+
+  /** Every version-dependent feature the workload uses, checked against its target. */
+  private validateTarget(): string[] {
+    let target: KubernetesVersion;
+    try {
+      target = KubernetesVersion.targetOf(this, this._props.kubernetesVersion);
+    } catch (e) {
+      return [e instanceof Error ? e.message : String(e)];
+    }
+    const used = [
+      ...((this._props.podFailureRules ?? []).length > 0 ? [KUBERNETES_FEATURES.podFailureRules] : []),
+      ...(this._indexed ? [KUBERNETES_FEATURES.matrixRetriesPerCell] : []),
+      ...(this._indexed?.envFiles ? [KUBERNETES_FEATURES.matrixEnv] : []),
+    ];
+    return used.map((feature) => requireKubernetes(target, feature)).filter((m): m is string => m !== undefined);
   }
 
   private validatePod(): string[] {

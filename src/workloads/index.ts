@@ -7,3 +7,4 @@ export * from './scheduled-batch';
 export * from './parameterized-job';
 export * from './completion';
 export * from './parallel-matrix-job';
+export * from './matrix-delivery';

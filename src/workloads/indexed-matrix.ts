@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Completion, CompletionMode } from './completion';
 import { contentHash } from './config';
+import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
 import { PodTemplateJson } from './pod-template';
 import { LABEL_WORKLOAD } from '../contract/keys';
 import { BatchValidationError } from '../errors';
@@ -28,6 +29,8 @@ export const CELL_ENV_FILE = 'cell.env';
 const INIT_IN_FILE = '/cdk8s-batch/in/cell.env';
 const INIT_OUT_DIR = '/cdk8s-batch/cell';
 const INDEX = '$(JOB_COMPLETION_INDEX)';
+/** The kubelet reads an env file with a bufio.Scanner: 64 KiB per line, the newline included. */
+const MAX_ENV_FILE_LINE_BYTES = 65_535;
 
 /** The matrix settings a workload passes in. */
 export interface IndexedMatrixSettings {
@@ -37,6 +40,8 @@ export interface IndexedMatrixSettings {
   readonly cellInitImage?: string;
   readonly maxAttempts?: number;
   readonly restartPolicy?: kplus.RestartPolicy;
+  /** Chosen by the workload (the prop, else from the target version). */
+  readonly delivery: MatrixDelivery;
 }
 
 /**
@@ -49,6 +54,7 @@ export class IndexedMatrix {
   public readonly parallelism: number;
   public readonly completion: Completion;
   public readonly cellInitImage: string;
+  public readonly delivery: MatrixDelivery;
   private readonly maxAttempts: number;
   /** Keys that some cell has no value for: their env var is optional. */
   private readonly raggedKeys: Set<string>;
@@ -73,6 +79,7 @@ export class IndexedMatrix {
       throw new BatchValidationError('cellInitImage', this.cellInitImage, 'is empty',
         `Name an image with a \`cp\` binary, or leave it unset for ${DEFAULT_CELL_INIT_IMAGE}.`);
     }
+    this.delivery = settings.delivery;
     this.maxAttempts = settings.maxAttempts ?? 3;
     const restart = settings.restartPolicy ?? kplus.RestartPolicy.NEVER;
     if (restart !== kplus.RestartPolicy.NEVER) {
@@ -96,11 +103,13 @@ export class IndexedMatrix {
       for (const key of matrix.keyNames) {
         const value = Object.hasOwn(cell, key) ? cell[key] : undefined;
         data[matrixDataKey(index, key)] = value ?? '';
-        if (value !== undefined) {
+        if (value !== undefined && this.envFiles) {
           lines.push(`${Matrix.envName(key)}=${envFileValue(index, key, value)}\n`);
         }
       }
-      data[`${index}.env`] = lines.join('');
+      if (this.envFiles) {
+        data[`${index}.env`] = lines.join('');
+      }
     });
     const bytes = Object.values(data).reduce((sum, value) => sum + Buffer.byteLength(value, 'utf8'), 0);
     if (bytes > CONFIG_MAP_MAX_DATA_BYTES) {
@@ -145,6 +154,11 @@ export class IndexedMatrix {
     };
   }
 
+  /** Whether the cells also reach the pods as `MATRIX_<KEY>` variables. */
+  public get envFiles(): boolean {
+    return this.delivery.mode === MatrixDeliveryMode.ENV_FILES;
+  }
+
   /** `${matrix.KEY}` → `$(MATRIX_KEY)`, which the kubelet expands in command, args and env values. */
   public scope(): Record<string, string> {
     const scope: Record<string, string> = {};
@@ -173,6 +187,20 @@ export class IndexedMatrix {
             'Every pod of the matrix Job runs the same image: one image per cell needs one Job per cell, which the Indexed delivery does not support. ' +
             'Pass the cell\'s value to the container in command, args or env instead (e.g. ${matrix.KEY} in args).');
         }
+        if (!this.envFiles) {
+          const texts: Array<[string, unknown]> = [
+            ...((container.command ?? []) as unknown[]).map((v, j): [string, unknown] => [`command[${j}]`, v]),
+            ...((container.args ?? []) as unknown[]).map((v, j): [string, unknown] => [`args[${j}]`, v]),
+            ...((container.env ?? []) as Array<Record<string, unknown>>).map((e, j): [string, unknown] => [`env[${j}].value`, e.value]),
+          ];
+          for (const [sub, text] of texts) {
+            const at = `${path}.${list}[${i}].${sub}`;
+            if (typeof text === 'string' && Substitution.inText(text, { ...scopes, matrix: markers }, at).includes(marker)) {
+              throw new BatchValidationError(at, text, 'refers to the matrix, and MatrixDelivery.files() delivers the cell only as files',
+                `Read the value from ${MATRIX_MOUNT_ROOT}/<key> in the container, or use matrixDelivery: MatrixDelivery.envFiles() (Kubernetes 1.35 or later).`);
+            }
+          }
+        }
       });
     }
   }
@@ -180,7 +208,7 @@ export class IndexedMatrix {
   /** Problems with names the matrix delivery reserves, for synth validation. */
   public conflicts(podSpec: Record<string, any>): string[] {
     const errors: string[] = [];
-    const envNames = new Set(this.matrix.keyNames.map((key) => Matrix.envName(key)));
+    const envNames = new Set(this.envFiles ? this.matrix.keyNames.map((key) => Matrix.envName(key)) : []);
     for (const volume of podSpec.volumes ?? []) {
       if (volume.name === MATRIX_VOLUME || volume.name === CELL_VOLUME) {
         errors.push(`volumes: the volume name "${volume.name}" is reserved for the matrix delivery. Rename the volume.`);
@@ -226,6 +254,12 @@ export class IndexedMatrix {
       subPathExpr: `${INDEX}.${key}`,
       readOnly: true,
     }));
+    if (!this.envFiles) {
+      spec.initContainers = spec.initContainers?.map((c) => ({ ...c, volumeMounts: [...(c.volumeMounts ?? []), ...mounts] }));
+      spec.containers = spec.containers.map((c) => ({ ...c, volumeMounts: [...(c.volumeMounts ?? []), ...mounts] }));
+      spec.volumes = [...((spec.volumes as unknown[] | undefined) ?? []), { name: MATRIX_VOLUME, configMap: { name: configMapName } }];
+      return;
+    }
     const env = keys.map((key) => ({
       name: Matrix.envName(key),
       valueFrom: {
@@ -281,12 +315,19 @@ function envFileValue(index: number, key: string, value: string): string {
   if (/[\n\r]/.test(value)) {
     throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
       `holds a line break, which the cell's env file cannot carry (${Matrix.envName(key)})`,
-      `Remove the line break; a value with line breaks can still be read as a file, but not as ${Matrix.envName(key)}, so it is not supported.`);
+      `Remove the line break, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
   }
   if (value.includes('\'')) {
     throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
       `holds a single quote, which the cell's env file cannot carry (${Matrix.envName(key)} is written single-quoted)`,
-      'Remove the single quote from the value.');
+      `Remove the single quote, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
+  }
+  const line = `${Matrix.envName(key)}='${value}'`;
+  const bytes = Buffer.byteLength(line, 'utf8');
+  if (bytes > MAX_ENV_FILE_LINE_BYTES) {
+    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, `${value.slice(0, 40)}... (${bytes} bytes as an env file line)`,
+      `is too long for the kubelet, which reads env files line by line with a limit of ${MAX_ENV_FILE_LINE_BYTES} bytes per line (${Matrix.envName(key)}='...')`,
+      `Shorten the value, or use matrixDelivery: MatrixDelivery.files(), which carries it as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
   }
   return `'${value}'`;
 }

@@ -1,6 +1,7 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { PodFailureRule } from './pod-failure-policy';
 import { BatchPodProps } from './pod-props';
+import { KubernetesVersion } from '../kube/kubernetes-version';
 import { JobOption } from '../options';
 
 /**
@@ -73,6 +74,16 @@ export interface BatchJobProps extends BatchPodProps {
    * @default - no options
    */
   readonly options?: JobOption[];
+
+  /**
+   * The oldest Kubernetes the emitted objects must work on. A feature that needs a newer
+   * version fails at synth, naming the feature, the version it needs and the alternative
+   * (docs/kubernetes-versions.md lists them).
+   *
+   * @default - the context `cdk8s-batch.dev/kubernetes-version` of the chart or app, else
+   * `KubernetesVersion.DEFAULT` (1.35)
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
 }
 
 /** Who a workload is, for `${workload.name}` and `${workload.namespace}`. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
+import { MatrixDelivery } from './matrix-delivery';
 import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
 import { locating } from '../errors';
 import { Matrix, maxJobNameLength } from '../matrix';
@@ -59,6 +60,15 @@ export interface ParallelMatrixJobProps extends BatchJobProps {
    * @default 'busybox:1.36.1'
    */
   readonly cellInitImage?: string;
+
+  /**
+   * How each cell's values reach the pods: as files only (`MatrixDelivery.files()`, any
+   * supported Kubernetes, any value) or also as `MATRIX_<KEY>` variables and `${matrix.KEY}`
+   * in command, args and env (`MatrixDelivery.envFiles()`, Kubernetes 1.35 or later).
+   *
+   * @default - `MatrixDelivery.envFiles()` when the target Kubernetes version is 1.35 or later, else `MatrixDelivery.files()`
+   */
+  readonly matrixDelivery?: MatrixDelivery;
 }
 
 /**
@@ -102,6 +112,7 @@ export class ParallelMatrixJob extends BatchWorkload {
       maxParallel: props.maxParallel,
       completion: props.completion,
       cellInitImage: props.cellInitImage,
+      delivery: props.matrixDelivery,
     }, name, namespace);
     this._createConfigMap(name, namespace);
     locating(this, () => this.optionSet.render({}));

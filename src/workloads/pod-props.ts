@@ -1,5 +1,6 @@
 import { ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { PodSecurity } from '../kube/pod-security';
 
 /**
  * How the pods of a batch workload are written: cdk8s-plus-27's vocabulary
@@ -12,7 +13,8 @@ export interface BatchPodProps {
    * A container that sets no `resources` gets cdk8s-batch's batch default
    * (requests cpu 100m and memory 256Mi, memory limit 1Gi, no CPU limit), not
    * cdk8s-plus-27's (1 CPU requested, 1.5 CPU limit). Security defaults are
-   * cdk8s-plus-27's: non-root, read-only root filesystem, no privilege escalation.
+   * cdk8s-plus-27's (non-root, read-only root filesystem, no privilege escalation) plus
+   * those of `podSecurity` (all capabilities dropped, seccomp `RuntimeDefault`).
    *
    * @default - none; add them with `addContainer()`. A workload without containers fails at synth.
    */
@@ -65,9 +67,23 @@ export interface BatchPodProps {
   /**
    * The pod's security context.
    *
-   * @default - cdk8s-plus-27's: `runAsNonRoot: true`
+   * @default - cdk8s-plus-27's (`runAsNonRoot: true`), plus what `podSecurity` fills in
    */
   readonly securityContext?: kplus.PodSecurityContextProps;
+
+  /**
+   * Which Pod Security Standards profile cdk8s-batch completes the pods to.
+   *
+   * With `PodSecurity.RESTRICTED` every pod passes the `restricted` profile (a namespace
+   * labelled `pod-security.kubernetes.io/enforce: restricted` admits it): the pod and every
+   * container, including those cdk8s-batch adds, get `seccompProfile: RuntimeDefault`,
+   * `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]` and `runAsNonRoot: true`
+   * wherever the field is unset. Opt out with `PodSecurity.AS_WRITTEN` for pods that must
+   * run as root or add capabilities.
+   *
+   * @default PodSecurity.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurity;
 
   /**
    * How long a terminating pod has to shut down.

@@ -1,6 +1,12 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import { BatchValidationError, locating } from '../errors';
+import { Concurrency, controllerAnnotations } from './concurrency';
+import { checkNoFailIndex } from './job-spec';
+import {
+  ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
+} from '../contract/keys';
 import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
@@ -8,13 +14,8 @@ import { clockChangeWarning } from '../schedule/run-search';
 import { warnAtSynth } from '../warnings';
 import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
-import { Concurrency, controllerAnnotations } from './concurrency';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
-import { checkNoFailIndex } from './job-spec';
-import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import {
-  ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
-} from '../contract/keys';
+import { MatrixDelivery } from './matrix-delivery';
 
 /**
  * Properties of a `ScheduledBatch`.
@@ -134,6 +135,15 @@ export interface ScheduledBatchProps extends BatchJobProps {
    * @default 'busybox:1.36.1'
    */
   readonly cellInitImage?: string;
+
+  /**
+   * How each cell's values reach the pods: as files only (`MatrixDelivery.files()`, any
+   * supported Kubernetes, any value) or also as `MATRIX_<KEY>` variables and `${matrix.KEY}`
+   * in command, args and env (`MatrixDelivery.envFiles()`, Kubernetes 1.35 or later).
+   *
+   * @default - `MatrixDelivery.envFiles()` when the target Kubernetes version is 1.35 or later, else `MatrixDelivery.files()`
+   */
+  readonly matrixDelivery?: MatrixDelivery;
 }
 
 /** With a run window and no startingDeadline: see `ScheduledBatchProps.startingDeadline`. */
@@ -224,6 +234,7 @@ export class ScheduledBatch extends BatchWorkload {
         maxParallel: props.maxParallel,
         completion: props.completion,
         cellInitImage: props.cellInitImage,
+        delivery: props.matrixDelivery,
       }, name, namespace);
     }
     if (this.optionSet.options.length > 0) {
@@ -278,7 +289,7 @@ export class ScheduledBatch extends BatchWorkload {
 
 /** maxParallel, completion and cellInitImage mean nothing without a matrix; say so rather than ignore them. */
 function checkNoMatrixSettings(props: ScheduledBatchProps): void {
-  for (const [field, value] of [['maxParallel', props.maxParallel], ['completion', props.completion], ['cellInitImage', props.cellInitImage]] as const) {
+  for (const [field, value] of [['maxParallel', props.maxParallel], ['completion', props.completion], ['cellInitImage', props.cellInitImage], ['matrixDelivery', props.matrixDelivery?.mode]] as const) {
     if (value !== undefined) {
       throw new BatchValidationError(field, field === 'completion' ? (value as Completion).mode : String(value),
         'only applies to a ScheduledBatch with a matrix', `Add a matrix, or remove ${field}.`);

@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Completion, JobOption, Matrix, ParallelMatrixJob, ParallelMatrixJobProps, PodFailureAction, PodFailureRule, Schedule, ScheduledBatch,
+  Completion, JobOption, Matrix, MatrixDelivery, ParallelMatrixJob, ParallelMatrixJobProps, PodFailureAction, PodFailureRule,
+  Schedule, ScheduledBatch,
 } from '../../src';
 import { validateManifest } from '../support/kube-schema';
 import { filesUnder, matrixEnv, podView } from '../support/pod-view';
@@ -298,13 +299,23 @@ describe('ParallelMatrixJob: errors', () => {
   test('a value with a line break', () => {
     expect(() => matrixJob({ matrix: Matrix.keys(['ok', 'two\nlines']) })).toThrow(
       'test/pm: matrix cell 1 key "key": holds a line break, which the cell\'s env file cannot carry (MATRIX_KEY) (got "two\\nlines"). ' +
-      'Remove the line break; a value with line breaks can still be read as a file, but not as MATRIX_KEY, so it is not supported.');
+      'Remove the line break, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file /etc/cdk8s-batch/matrix/key.');
   });
 
   test('a value with a single quote', () => {
     expect(() => matrixJob({ matrix: Matrix.keys(['it\'s']) })).toThrow(
       'test/pm: matrix cell 0 key "key": holds a single quote, which the cell\'s env file cannot carry (MATRIX_KEY is written single-quoted) ' +
-      '(got "it\'s"). Remove the single quote from the value.');
+      '(got "it\'s"). Remove the single quote, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file /etc/cdk8s-batch/matrix/key.');
+  });
+
+  test('a value over the kubelet\'s 64 KiB env-file line limit', () => {
+    const value = 'x'.repeat(70_000);
+    expect(() => matrixJob({ matrix: Matrix.keys([value]) })).toThrow(
+      'test/pm: matrix cell 0 key "key": is too long for the kubelet, which reads env files line by line with a limit of 65535 bytes per line (MATRIX_KEY=\'...\') ' +
+      `(got "${'x'.repeat(40)}... (70013 bytes as an env file line)"). Shorten the value, or use matrixDelivery: MatrixDelivery.files(), which carries it as the file /etc/cdk8s-batch/matrix/key.`);
+    // The largest value that fits: 65535 bytes minus `MATRIX_KEY=''`.
+    expect(() => matrixJob({ matrix: Matrix.keys(['y'.repeat(65_535 - 13)]) })).not.toThrow();
+    expect(() => matrixJob({ matrix: Matrix.keys([value]), matrixDelivery: MatrixDelivery.files() })).not.toThrow();
   });
 
   test.each([0, 1.5, -1])('maxParallel %p', (maxParallel) => {

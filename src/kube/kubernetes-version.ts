@@ -1,0 +1,153 @@
+import { Construct } from 'constructs';
+import { PREFIX } from '../contract/keys';
+import { BatchValidationError } from '../errors';
+
+/**
+ * The cdk8s context key that sets the target Kubernetes version of an app or chart,
+ * e.g. `"cdk8s-batch.dev/kubernetes-version": "1.31"` in cdk8s.yaml's `context`, or
+ * `app.node.setContext(...)` / `chart.node.setContext(...)` before the workloads are added.
+ */
+export const KUBERNETES_VERSION_CONTEXT_KEY = `${PREFIX}/kubernetes-version`;
+
+/** The oldest Kubernetes cdk8s-batch emits for: that of cdk8s-plus-27. */
+const OLDEST_MINOR = 27;
+
+/**
+ * A Kubernetes minor version that the emitted objects must be accepted by.
+ */
+export class KubernetesVersion {
+  /**
+   * The cdk8s context key that sets the target of an app or chart:
+   * `cdk8s-batch.dev/kubernetes-version`, e.g. `"1.31"`.
+   */
+  public static readonly CONTEXT_KEY = KUBERNETES_VERSION_CONTEXT_KEY;
+
+  /** Kubernetes 1.27, the oldest supported target (cdk8s-plus-27's). */
+  public static readonly V1_27 = new KubernetesVersion(27);
+  /** Kubernetes 1.29. */
+  public static readonly V1_29 = new KubernetesVersion(29);
+  /** Kubernetes 1.31: `podFailurePolicy` is GA. */
+  public static readonly V1_31 = new KubernetesVersion(31);
+  /** Kubernetes 1.33: `backoffLimitPerIndex`, `maxFailedIndexes` and `successPolicy` are GA. */
+  public static readonly V1_33 = new KubernetesVersion(33);
+  /** Kubernetes 1.35: EnvFiles (`fileKeyRef`) is on by default. */
+  public static readonly V1_35 = new KubernetesVersion(35);
+
+  /**
+   * The default target when neither the prop nor the context sets one: 1.35, the version the
+   * library's output is verified against on the real control plane, and the first whose
+   * defaults carry every feature. Set the context key to the version of the oldest cluster
+   * you deploy to.
+   */
+  public static readonly DEFAULT = KubernetesVersion.V1_35;
+
+  /**
+   * A version written `"1.<minor>"`, e.g. `"1.31"` (a patch part, `"1.31.4"`, and a leading
+   * `v` are accepted and ignored).
+   */
+  public static of(version: string): KubernetesVersion {
+    const match = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
+    if (!match) {
+      throw new BatchValidationError('kubernetesVersion', version,
+        'is not a Kubernetes version', 'Write it as "1.<minor>", e.g. "1.31".');
+    }
+    const minor = Number(match[1]);
+    if (minor < OLDEST_MINOR) {
+      throw new BatchValidationError('kubernetesVersion', version,
+        `is older than Kubernetes 1.${OLDEST_MINOR}, the oldest cdk8s-batch supports (cdk8s-plus-27's)`,
+        `Target 1.${OLDEST_MINOR} or later.`);
+    }
+    return new KubernetesVersion(minor);
+  }
+
+  /**
+   * The target of a construct: its own `kubernetesVersion` if given, else the context key
+   * `cdk8s-batch.dev/kubernetes-version` of its chart or app, else `KubernetesVersion.DEFAULT`.
+   */
+  public static targetOf(scope: Construct, own?: KubernetesVersion): KubernetesVersion {
+    if (own) return own;
+    const context = scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT_KEY);
+    if (context === undefined) return KubernetesVersion.DEFAULT;
+    try {
+      return KubernetesVersion.of(String(context));
+    } catch (e) {
+      throw new BatchValidationError(`context "${KUBERNETES_VERSION_CONTEXT_KEY}"`, String(context),
+        (e as BatchValidationError).problem, (e as BatchValidationError).fix);
+    }
+  }
+
+  private constructor(
+    /** The minor version, e.g. 31 for 1.31. */
+    public readonly minor: number,
+  ) {}
+
+  /** Whether this version is at least `other`. */
+  public isAtLeast(other: KubernetesVersion): boolean {
+    return this.minor >= other.minor;
+  }
+
+  /** `1.<minor>`. */
+  public toString(): string {
+    return `1.${this.minor}`;
+  }
+}
+
+/** A feature cdk8s-batch emits that needs a newer Kubernetes than the oldest it supports. */
+export interface KubernetesFeature {
+  /** What the user asked for, as the error and the docs name it. */
+  readonly feature: string;
+  /** The Kubernetes fields or feature gate it emits. */
+  readonly fields: string;
+  /** The first version whose default configuration accepts (and acts on) it. */
+  readonly minVersion: KubernetesVersion;
+  /** What to do instead on an older target. */
+  readonly alternative: string;
+}
+
+/**
+ * Every version-dependent feature: the one source of the synth checks and of the table in
+ * docs/kubernetes-versions.md (test/workloads/kubernetes-version.test.ts compares them).
+ */
+export const KUBERNETES_FEATURES = {
+  cronJobTimeZone: {
+    feature: 'ScheduledBatch time zone',
+    fields: 'CronJob `spec.timeZone`',
+    minVersion: KubernetesVersion.V1_27,
+    alternative: 'every supported target has it',
+  },
+  podFailureRules: {
+    feature: 'podFailureRules',
+    fields: 'Job `podFailurePolicy`',
+    minVersion: KubernetesVersion.V1_31,
+    alternative: 'remove podFailureRules (every failed pod then counts against maxAttempts), or raise the target',
+  },
+  matrixRetriesPerCell: {
+    feature: 'matrix Jobs (retries per cell, Completion)',
+    fields: 'Job `backoffLimitPerIndex`, `maxFailedIndexes`, `successPolicy`',
+    minVersion: KubernetesVersion.V1_33,
+    alternative: 'raise the target; a matrix Job counts retries per cell, which older Kubernetes cannot',
+  },
+  matrixEnv: {
+    feature: 'matrix environment variables (`MATRIX_<KEY>`, `${matrix.KEY}` in command, args, env)',
+    fields: '`env[].valueFrom.fileKeyRef` (EnvFiles)',
+    minVersion: KubernetesVersion.V1_35,
+    alternative: 'use matrixDelivery: MatrixDelivery.files() (the default below 1.35) and read the cell from /etc/cdk8s-batch/matrix/<key>, or raise the target',
+  },
+} satisfies Record<string, KubernetesFeature>;
+
+/**
+ * Fails when `feature` needs a newer Kubernetes than `target`, naming the feature, the
+ * version it needs and the alternative.
+ */
+export function requireKubernetes(target: KubernetesVersion, feature: KubernetesFeature): string | undefined {
+  if (target.isAtLeast(feature.minVersion)) return undefined;
+  return `${feature.feature} needs Kubernetes ${feature.minVersion} (${feature.fields}); ` +
+    `the target is ${target} (context "${KUBERNETES_VERSION_CONTEXT_KEY}" or kubernetesVersion): ${feature.alternative}.`;
+}
+
+/** The markdown table of docs/kubernetes-versions.md. */
+export function kubernetesFeatureTable(): string {
+  const rows = Object.values(KUBERNETES_FEATURES)
+    .map((f) => `| ${f.feature} | ${f.fields} | ${f.minVersion} | ${f.alternative} |`);
+  return ['| feature | emits | minimum Kubernetes | on an older target |', '|---|---|---|---|', ...rows].join('\n');
+}
