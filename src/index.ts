@@ -5,3 +5,5 @@ export * from './contract/concurrency-policy';
 export * from './options';
 export * from './controller';
 export * from './matrix';
+// BatchValidationError extends Error, which jsii cannot model: BatchErrors tells it apart in every language.
+export { BatchErrors } from './errors';
