@@ -1,4 +1,17 @@
 /**
+ * Tells a cdk8s-batch validation error from other errors, in every jsii language (jsii cannot
+ * model a class that extends `Error`, so the class itself cannot be exported).
+ */
+export class BatchErrors {
+  /** Whether `x` is a `BatchValidationError`: a rejected input, with the field, value and fix. */
+  public static isBatchValidationError(x: any): boolean {
+    return x instanceof BatchValidationError;
+  }
+
+  private constructor() {}
+}
+
+/**
  * The one error type of cdk8s-batch's pure core.
  *
  * Every rejected input names the field, the bad value and the fix, so the same
@@ -26,6 +39,35 @@ export class BatchValidationError extends Error {
   public at(location: string): BatchValidationError {
     const located = new BatchValidationError(`${location}: ${this.field}`, this.value, this.problem, this.fix);
     return located;
+  }
+}
+
+/**
+ * Several problems with one set of values, reported together (as the CLI reports them), e.g.
+ * `addRun`'s values. Not exported: callers catch it as a BatchValidationError.
+ */
+export class BatchValidationErrors extends BatchValidationError {
+  constructor(field: string, public readonly problems: string[]) {
+    super(field, `${problems.length} values`, 'are not valid', 'Fix each value listed.');
+    this.message = `${field}: ${problems.length === 1 ? 'a value is' : `${problems.length} values are`} not valid:\n  ${problems.join('\n  ')}`;
+  }
+
+  public at(location: string): BatchValidationError {
+    return new BatchValidationErrors(`${location}: ${this.field}`, this.problems);
+  }
+}
+
+/**
+ * Runs `check` now and keeps a core error it throws for later: value objects (Schedule,
+ * TimeZone, JobOption) are built before the construct they are passed to exists, so their
+ * errors are thrown when that construct uses them, located at its path.
+ */
+export function deferred<T>(check: () => T): { value?: T; problem?: BatchValidationError } {
+  try {
+    return { value: check() };
+  } catch (e) {
+    if (e instanceof BatchValidationError) return { problem: e };
+    throw e;
   }
 }
 

@@ -7,3 +7,5 @@ export * from './controller';
 export * from './matrix';
 export { PodSecurity } from './kube/pod-security';
 export { KubernetesVersion } from './kube/kubernetes-version';
+// BatchValidationError extends Error, which jsii cannot model: BatchErrors tells it apart in every language.
+export { BatchErrors } from './errors';

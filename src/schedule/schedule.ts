@@ -1,4 +1,4 @@
-import { BatchValidationError } from '../errors';
+import { BatchValidationError, deferred } from '../errors';
 import { explainSchedule } from './explain';
 import { MacroStyle, parseCron, ParsedCron } from './grammar';
 import { HashExplanation } from './hash-explanation';
@@ -26,7 +26,7 @@ export class Schedule {
    * @param expression e.g. `30 2 * * MON-FRI`, `@hourly` or `H H(0-5) * * *`
    */
   public static cron(expression: string): Schedule {
-    return new Schedule(parseCron(expression, { allowHash: true, macroStyle: MacroStyle.PLAIN }));
+    return Schedule.checked(expression, () => parseCron(expression, { allowHash: true, macroStyle: MacroStyle.PLAIN }));
   }
 
   /**
@@ -37,12 +37,27 @@ export class Schedule {
    * @param expressionOrMacro e.g. `@daily` or `H H/4 * * *`
    */
   public static hashed(expressionOrMacro: string): Schedule {
-    const parsed = parseCron(expressionOrMacro, { allowHash: true, macroStyle: MacroStyle.HASHED });
-    if (!parsed.hasHash) {
-      throw new BatchValidationError('schedule', expressionOrMacro, 'contains no H token, so hashing would not change it',
-        'Write H where the value may be spread (e.g. "H 3 * * *"), or use Schedule.cron() for a fixed schedule.');
-    }
-    return new Schedule(parsed);
+    return Schedule.checked(expressionOrMacro, () => {
+      const parsed = parseCron(expressionOrMacro, { allowHash: true, macroStyle: MacroStyle.HASHED });
+      if (!parsed.hasHash) {
+        throw new BatchValidationError('schedule', expressionOrMacro, 'contains no H token, so hashing would not change it',
+          'Write H where the value may be spread (e.g. "H 3 * * *"), or use Schedule.cron() for a fixed schedule.');
+      }
+      return parsed;
+    });
+  }
+
+  /**
+   * Validated now, reported later: a bad expression throws when the construct it is passed
+   * to uses it, so the message carries that construct's path.
+   */
+  private static checked(expression: string, parse: () => ParsedCron): Schedule {
+    const { value, problem } = deferred(() => {
+      const parsed = parse();
+      assertCanFire(parsed);
+      return parsed;
+    });
+    return new Schedule(expression, value, problem);
   }
 
   /** Every minute: `* * * * *`. */
@@ -93,20 +108,36 @@ export class Schedule {
   /** The expression exactly as written. */
   public readonly expression: string;
 
-  /** The five fields after macro expansion, with `H` still in place (e.g. `H H * * *` for `Schedule.hashed('@daily')`). */
-  public readonly expandedExpression: string;
+  private readonly parsedOrUndefined?: ParsedCron;
+  private readonly problem?: BatchValidationError;
 
-  /** Whether the schedule holds `H` tokens, so that `resolve` depends on the seed. */
-  public readonly isHashed: boolean;
+  private constructor(expression: string, parsed: ParsedCron | undefined, problem: BatchValidationError | undefined) {
+    this.expression = parsed?.source ?? expression;
+    this.parsedOrUndefined = parsed;
+    this.problem = problem;
+  }
 
-  private readonly parsed: ParsedCron;
+  /**
+   * The five fields after macro expansion, with `H` still in place (e.g. `H H * * *` for `Schedule.hashed('@daily')`).
+   *
+   * @throws BatchValidationError if the expression is not valid
+   */
+  public get expandedExpression(): string {
+    return this.parsed.expanded;
+  }
 
-  private constructor(parsed: ParsedCron) {
-    assertCanFire(parsed);
-    this.parsed = parsed;
-    this.expression = parsed.source;
-    this.expandedExpression = parsed.expanded;
-    this.isHashed = parsed.hasHash;
+  /**
+   * Whether the schedule holds `H` tokens, so that `resolve` depends on the seed.
+   *
+   * @throws BatchValidationError if the expression is not valid
+   */
+  public get isHashed(): boolean {
+    return this.parsed.hasHash;
+  }
+
+  private get parsed(): ParsedCron {
+    if (this.problem) throw this.problem;
+    return this.parsedOrUndefined!;
   }
 
   /**

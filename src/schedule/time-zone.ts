@@ -1,3 +1,4 @@
+import { BatchValidationError, deferred } from '../errors';
 import { canonicalTimeZoneName } from './time-zone-name';
 
 /**
@@ -19,13 +20,26 @@ export class TimeZone {
    * @param name an IANA zone name or a whole-hour UTC/GMT offset
    */
   public static of(name: string): TimeZone {
-    return new TimeZone(canonicalTimeZoneName(name));
+    // An unknown zone is reported by the construct it is passed to, at its path.
+    const { value, problem } = deferred(() => canonicalTimeZoneName(name));
+    return new TimeZone(value ?? name, problem);
   }
 
-  /** The IANA name emitted as `spec.timeZone`. */
-  public readonly name: string;
+  private readonly canonicalName: string;
+  private readonly problem?: BatchValidationError;
 
-  private constructor(name: string) {
-    this.name = name;
+  private constructor(name: string, problem?: BatchValidationError) {
+    this.canonicalName = name;
+    this.problem = problem;
+  }
+
+  /**
+   * The IANA name emitted as `spec.timeZone`.
+   *
+   * @throws BatchValidationError if `of()` was given a name Kubernetes cannot load
+   */
+  public get name(): string {
+    if (this.problem) throw this.problem;
+    return this.canonicalName;
   }
 }

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectProps, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { locating } from '../errors';
+import { BatchValidationErrors, locating } from '../errors';
 import { BatchWorkload } from './batch-workload';
 import { Concurrency } from './concurrency';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
@@ -115,7 +115,10 @@ export class ParameterizedJob extends BatchWorkload {
     const values = options.values ?? {};
     const kind = options.kind ?? RunKind.JOB_RUN;
     const scope = new Construct(this, id);
-    locating(scope, () => this.optionSet.render(values)); // validates; the Job below renders again at synth
+    locating(scope, () => { // every bad value at once, as the CLI reports them; the Job below renders at synth
+      const problems = this.optionSet.validate(values);
+      if (problems.length > 0) throw new BatchValidationErrors('values', problems);
+    });
     const name = options.name ?? Names.toDnsLabel(scope, { maxLen: kind === RunKind.JOB ? 63 : 253 });
     locating(scope, () => {
       checkObjectName('name', name, 63, 'Job names become pod label values');

@@ -219,7 +219,9 @@ export class ScheduledBatch extends BatchWorkload {
     this.workload = workload;
 
     this.hashSeed = props.hashSeed ?? `${workload.namespace}/${name}`;
+    // Value objects report their own errors here, located at this construct.
     this.resolvedSchedule = locating(this, () => this.schedule.resolve(this.hashSeed));
+    locating(this, () => this.timeZone.name);
 
     // A clock change that moves or adds a run within a year (docs/schedules.md, "Clock changes").
     const clockChange = clockChangeWarning(this.resolvedSchedule, this.timeZone.name, new Date());

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Concurrency, JobOption, ParameterizedJob, RunKind, Schedule, ScheduledBatch } from '../../src';
+import { BatchErrors, Concurrency, JobOption, ParameterizedJob, RunKind, Schedule, ScheduledBatch } from '../../src';
+import { BatchValidationError } from '../../src/errors';
 import { validateManifest } from '../support/kube-schema';
 
 const greet: kplus.ContainerProps = {
@@ -76,9 +77,26 @@ describe('ParameterizedJob', () => {
       options: [JobOption.select({ name: 'region', values: ['eu', 'us'], default: 'eu' })],
       containers: [{ image: 'x', args: ['${option.region}'] }],
     });
-    expect(() => job.addRun('bad', { values: { region: 'ap' } })).toThrow(/^test\/r\/bad: option "region"/);
+    expect(() => job.addRun('bad', { values: { region: 'ap' } })).toThrow(/^test\/r\/bad: values: a value is not valid:\n  option "region"/);
     expect(() => job.addRun('unknown', { values: { zone: 'a' } })).toThrow(/^test\/r\/unknown: /);
     expect(() => job.addRun('unknown2', { values: { zone: 'a' } })).toThrow(/zone/);
+  });
+
+  test('addRun reports every bad value at once, as the CLI does', () => {
+    const chart = Testing.chart();
+    const job = new ParameterizedJob(chart, 'r', {
+      metadata: { name: 'r' },
+      options: [JobOption.select({ name: 'region', values: ['eu', 'us'], default: 'eu' }), JobOption.int({ name: 'top', max: 5 })],
+      containers: [{ image: 'x', args: ['${option.region}'] }],
+    });
+    expect(() => job.addRun('bad', { values: { region: 'ap', top: '9', zone: 'a' } })).toThrow(BatchValidationError);
+    let caught: unknown;
+    try { job.addRun('bad3', { values: { top: '9' } }); } catch (e) { caught = e; }
+    expect(BatchErrors.isBatchValidationError(caught)).toBe(true);
+    expect(() => job.addRun('bad2', { values: { region: 'ap', top: '9', zone: 'a' } })).toThrow(`test/r/bad2: values: 3 values are not valid:
+  option "zone": is not a defined option (got "a"). Use one of the defined options "region", "top" (names are case-sensitive).
+  option "region": must be one of "eu", "us" (got "ap"). Pick one of the listed values; this option does not allow custom values.
+  option "top": is greater than the maximum 5 (got "9"). Write a number of at most 5.`);
   });
 
   test('an unknown ${option.x} reference fails at synth instead of becoming empty', () => {

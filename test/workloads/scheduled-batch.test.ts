@@ -380,3 +380,14 @@ test('a container changed between two synths is rendered as changed', async () =
   const rendered = Testing.synth(chart)[0].spec.jobTemplate.spec.template.spec.containers[0];
   expect(rendered.env).toEqual([{ name: 'LATE', value: 'yes' }]);
 });
+
+describe('value objects report their errors at the construct they are passed to', () => {
+  test('a bad Schedule.cron and a bad TimeZone.of name the ScheduledBatch\'s path', () => {
+    const chart = Testing.chart();
+    const bad = Schedule.cron('0 0 * * * *'); // no error yet: there is no construct to name
+    expect(() => new ScheduledBatch(chart, 'nightly', { schedule: bad, containers: [{ image: 'x' }] })).toThrow(
+      'test/nightly: schedule: has 6 fields; seconds and year fields are not supported (got "0 0 * * * *"). Write exactly 5 fields: minute hour day-of-month month day-of-week (Kubernetes schedules to the minute).');
+    expect(() => new ScheduledBatch(chart, 'tz', { schedule: Schedule.daily(), timeZone: TimeZone.of('europe/berlin'), containers: [{ image: 'x' }] })).toThrow(
+      'test/tz: timeZone: is not a time zone that Kubernetes can load (got "europe/berlin"). Names are case-sensitive: use "Europe/Berlin".');
+  });
+});

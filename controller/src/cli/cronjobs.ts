@@ -102,7 +102,7 @@ function explanationOf(resolved: string): string {
   return explanation;
 }
 
-/** Schedule.cron, once per distinct expression; throws what it throws. */
+/** Schedule.cron, once per distinct expression; an invalid one throws when used. */
 function scheduleOf(expression: string): Schedule {
   let schedule = schedules.get(expression);
   if (schedule === undefined) {

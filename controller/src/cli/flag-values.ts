@@ -15,7 +15,9 @@ export type OutputFormat = typeof OUTPUT_FORMATS[number];
 
 /** `data` as JSON (two-space indent) or YAML (lines never folded), with a final newline. */
 export function formatData(format: 'json' | 'yaml', data: unknown): string {
-  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data, { lineWidth: 0 });
+  // YAML 1.1 rules: a string that a 1.1 reader would take for a date, yes/no or a number is quoted,
+  // as cdk8s synth quotes it.
+  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data, { lineWidth: 0, version: '1.1' });
 }
 
 /** A whole number from `min` to `max`. */

@@ -8,6 +8,7 @@
  *
  * Exit codes: 0 ok, 1 runtime failure, 2 usage or validation error.
  */
+import './color-env'; // first: before any import asks Node about colours
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors';

@@ -105,7 +105,8 @@ function objectsInFile(file: string, cwd: string): ManifestObject[] {
     if (value === null || value === undefined) {
       return; // an empty document, e.g. after a trailing "---"
     }
-    if (typeof value !== 'object' || Array.isArray(value)) {
+    // A mapping without apiVersion and kind (a values file, a config) is no more an object than a scalar is.
+    if (typeof value !== 'object' || Array.isArray(value) || !hasTypeFields(value)) {
       throw new RuntimeError(`${file}: document ${i + 1} is not a Kubernetes object (got ${describeValue(value)}). `
         + 'Pass YAML manifests (mappings with apiVersion and kind), such as the files cdk8s synth writes.');
     }
@@ -160,8 +161,17 @@ function firstLine(text: string): string {
   return text.split('\n')[0].replace(/:$/, '');
 }
 
+function hasTypeFields(value: object): boolean {
+  const object = value as KubernetesObject;
+  return typeof object.apiVersion === 'string' && typeof object.kind === 'string';
+}
+
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? 'an empty mapping' : `a mapping without apiVersion and kind, with keys ${keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')}${keys.length > 3 ? ', ...' : ''}`;
+  }
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
 }

@@ -56,7 +56,7 @@ export function renderSpreadSvg(report: SpreadReport): string {
       ];
     }),
     text(LEFT + GRID_W / 2, gridBottom + 22, 'minute of the hour', 12, 'middle', MUTED),
-    `<text x="16" y="${(TOP + gridBottom) / 2}" ${FONT} font-size="12" fill="${MUTED}" text-anchor="middle" transform="rotate(-90 16 ${(TOP + gridBottom) / 2})">hour (local time)</text>`,
+    `<text x="16" y="${(TOP + gridBottom) / 2}" ${FONT} font-size="12" fill="${MUTED}" text-anchor="middle" transform="rotate(-90 16 ${(TOP + gridBottom) / 2})">${escape(`hour (${report.spread.zone})`)}</text>`,
     ...legend(gridBottom + 50),
     '</svg>',
   ];

@@ -126,6 +126,19 @@ spec:
     assert.deepEqual(job.spec.template.spec.containers[0].args, ['sh', '-c', 'echo ${HOME}']);
   });
 
+  test('YAML: a value a YAML 1.1 reader would take for a date, a boolean or a number is quoted', () => {
+    const r = runCli(['run', 'sales-report', '-f', RUNS, '--dry-run', '--name', 'q', '--set', 'since=2026-03-08T01:30:00+09:00',
+      '--set', 'region=emea', '--set', 'channels=web', '--set', 'dry-run=true', '--set', 'top=10'], { env: NOW });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.split('values:\n')[1], `    channels: web
+    dry-run: "true"
+    region: emea
+    since: "2026-03-08T01:30:00+09:00"
+    top: "10"
+`);
+  });
+
   test('bad values: exit 2 with every message of the options core, nothing printed on stdout', () => {
     const r = runCli(['run', 'sales-report', '-f', RUNS, '--dry-run', '--set', 'top=500', '--set', 'region=mars', '--set', 'colour=red']);
     assert.equal(r.code, 2);
@@ -144,7 +157,7 @@ spec:
       [['run', 'greet', '-f', RUNS, '--job'],
         'error: --job: only applies with --dry-run. Creating a Job directly would bypass the workload\'s concurrency policy; drop --job to create a JobRun, or add --dry-run to print the Job.\n'],
       [['run', 'greet', '-f', RUNS, '--dry-run', '--name', 'Greet_Alice'],
-        'error: name: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Greet_Alice"). Use a name such as "nightly-report".\n'],
+        'error: --name: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Greet_Alice"). Use a name such as "nightly-report".\n'],
       [['run', 'greet', '-f', RUNS, '--dry-run', '-o', 'xml'],
         'error: option \'-o, --output <format>\' argument \'xml\' is invalid. Allowed choices are yaml, json.\n(run with --help for usage)\n'],
     ];

@@ -284,7 +284,7 @@ reports/weekly-digest  (ScheduledBatch in dist/reports.k8s.yaml)
   effectiveTimeZone: Asia/Tokyo
   suspended: false
   nextRuns:
-    - 2026-03-09T09:00:00+09:00
+    - "2026-03-09T09:00:00+09:00"
 - namespace: ops
   name: nightly-backup
   file: dist/legacy/ops.yml
@@ -298,7 +298,7 @@ reports/weekly-digest  (ScheduledBatch in dist/reports.k8s.yaml)
   effectiveTimeZone: Europe/Berlin
   suspended: false
   nextRuns:
-    - 2026-03-08T00:00:00+01:00
+    - "2026-03-08T00:00:00+01:00"
 `);
   });
 
@@ -415,6 +415,13 @@ ops/hourly-ping  (plain CronJob in edited/cronjobs.yaml)
         args: ['schedule', 'prose/notes.yaml'],
         code: 1,
         stderr: 'error: prose/notes.yaml: document 1 is not a Kubernetes object (got "This file is prose, not a Kubernetes..."). '
+          + 'Pass YAML manifests (mappings with apiVersion and kind), such as the files cdk8s synth writes.\n',
+      },
+      {
+        name: 'a mapping without apiVersion and kind (a values file) is no object either',
+        args: ['schedule', 'values-not-manifest'],
+        code: 1,
+        stderr: 'error: values-not-manifest/values.yaml: document 1 is not a Kubernetes object (got a mapping without apiVersion and kind, with keys "username", "region"). '
           + 'Pass YAML manifests (mappings with apiVersion and kind), such as the files cdk8s synth writes.\n',
       },
       {
@@ -551,6 +558,7 @@ ops/hourly-ping  (plain CronJob in edited/cronjobs.yaml)
     test('NO_COLOR gives none, even with FORCE_COLOR', () => {
       for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: '1', FORCE_COLOR: '1' }]) {
         const result = runCli(['schedule', 'dist/us', '--from', FROM], { env });
+        assert.equal(result.stderr, '', 'and Node does not warn that one of them is ignored');
         assert.equal(result.code, 0);
         assert.doesNotMatch(result.stdout, /\x1b/);
       }

@@ -358,6 +358,7 @@ Verdict: well spread, peak 1 run/minute; 1 run in 1 of 1440 minutes, none shared
       assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="1040" height="554" viewBox="0 0 1040 554">\n/);
       assert.ok(svg.includes('>Runs per minute on Mon 2026-03-09 in UTC</text>'));
       assert.ok(svg.includes('>minute of the hour</text>'));
+      assert.ok(svg.includes('>hour (UTC)</text>'), 'the y-axis names the zone of the title');
       assert.ok(svg.includes('<title>00:00: 4 runs: default/cleanup, default/metrics-rollup, ops/mail-digest, ops/nightly-backup</title>'));
       assert.equal(image.width, WIDTH);
       assert.equal(image.height, heightFor(24));

@@ -9,6 +9,7 @@
  * or with `--job` the Job the controller would create (both from `src/runs`).
  */
 import { Command, Option } from 'commander';
+import { BatchValidationError } from '../../../../src/errors';
 import { jobRunManifest, planRun, RunSource } from '../../../../src/runs';
 import { Cluster, ClusterFlags, connect, withClusterFlags } from '../cluster';
 import { RuntimeError, UsageError } from '../errors';
@@ -94,7 +95,7 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
   // The Job is built now in any case: a bad name or template fails before anything is created.
   // The CLI does not read the workload's active runs: the plan is the controller's for a
   // workload with none (Forbid and Replace start, Enqueue queues).
-  const { job } = planRun(source, { name, values, force: flags.force }, []).job!;
+  const { job } = namingTheFlag(() => planRun(source, { name, values, force: flags.force }, []).job!);
   const jobRun = jobRunManifest({
     name,
     namespace: source.namespace,
@@ -140,6 +141,18 @@ function checkFlags(flags: RunFlags): void {
   }
   if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) {
     throw new UsageError(`--timeout: must be a whole number of seconds, at least 1 (got "${flags.timeout}"). Write e.g. --timeout 600.`);
+  }
+}
+
+/** The core names the run's `name`; from the command line the user wrote `--name`. */
+function namingTheFlag<T>(plan: () => T): T {
+  try {
+    return plan();
+  } catch (e) {
+    if (e instanceof BatchValidationError && e.field === 'name') {
+      throw new BatchValidationError('--name', e.value, e.problem, e.fix);
+    }
+    throw e;
   }
 }
 
