@@ -129,7 +129,10 @@ export class Manager {
     this.events = options.eventRecorder ?? new ApiEventRecorder(options.api, {
       instance: options.identity, clock: this.clock, log: this.log, metrics: this.metrics,
     });
-    const deps: ControllerDeps = { stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics };
+    const deps: ControllerDeps = {
+      stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics,
+      retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs,
+    };
     const specs = builtinControllers(deps);
     this.controllers = specs.map((spec) => {
       const controller = new Controller(spec.reconciler, {

@@ -336,4 +336,75 @@ describe('JobRun', () => {
     assert.deepEqual(createdJobs(api), ['before', 'during']);
     assert.equal(run(api, 'during').status?.phase, 'Running');
   });
+
+  test('a Job the API server rejects (422) fails only its run, with the server\'s message; the younger run starts', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('bad', { created: '2026-01-05T09:00:00Z', values: { username: 'x' } }));
+    api.seed(JOB_RUNS, jobRun('good', { created: '2026-01-05T09:00:01Z' }));
+    const message = 'Job.batch "bad" is invalid: spec.template.spec.containers[0].args[1]: Invalid value: "--region=amer": denied by policy';
+    api.intercept = (call) => {
+      if (call.verb === 'create' && call.resource === 'jobs' && call.name === 'bad') {
+        throw new ApiError(422, `POST /apis/batch/v1/namespaces/${NS}/jobs: 422 ${message}`, 'Invalid', { kind: 'Status', code: 422, reason: 'Invalid', message });
+      }
+    };
+    h = await startHarness({ api, clock });
+    assert.equal(run(api, 'good').status?.phase, 'Running');
+    const bad = run(api, 'bad');
+    assert.equal(bad.status?.phase, 'Failed');
+    const expected = `The API server rejected Job ${NS}/bad: ${message}`;
+    assert.deepEqual(conditionsOf(bad), {
+      Accepted: { status: 'False', reason: 'JobRejected', message: expected },
+      Failed: { status: 'True', reason: 'JobRejected', message: expected },
+    });
+    assert.equal(api.events('JobRejected')[0].note, expected);
+    // Tried once: a permanent answer is not asked again.
+    assert.deepEqual(createdJobs(api), ['bad', 'good']);
+    await clock.advance(60_000);
+    await h.settle();
+    assert.deepEqual(createdJobs(api), ['bad', 'good']);
+  });
+
+  test('a quota denial (403 exceeded quota) or a 5xx retries that run alone with back-off; the younger run starts at once', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('quota', { created: '2026-01-05T09:00:00Z' }));
+    api.seed(JOB_RUNS, jobRun('flaky', { created: '2026-01-05T09:00:01Z' }));
+    api.seed(JOB_RUNS, jobRun('fine', { created: '2026-01-05T09:00:02Z' }));
+    let quotaLeft = 3;
+    let flakyLeft = 1;
+    const attempts: Record<string, number[]> = { quota: [], flaky: [] };
+    api.intercept = (call) => {
+      if (call.verb !== 'create' || call.resource !== 'jobs') return;
+      if (call.name === 'quota') {
+        attempts.quota.push(clock.now());
+        if (quotaLeft-- > 0) {
+          const message = 'jobs.batch "quota" is forbidden: exceeded quota: team-a, requested: count/jobs.batch=1, used: count/jobs.batch=5, limited: count/jobs.batch=5';
+          throw new ApiError(403, `403 ${message}`, 'Forbidden', { kind: 'Status', code: 403, reason: 'Forbidden', message });
+        }
+      }
+      if (call.name === 'flaky') {
+        attempts.flaky.push(clock.now());
+        if (flakyLeft-- > 0) throw new ApiError(503, 'etcdserver: leader changed');
+      }
+    };
+    h = await startHarness({ api, clock, retryBaseMs: 1000, retryMaxMs: 60_000 });
+    assert.equal(run(api, 'fine').status?.phase, 'Running');
+    assert.equal(run(api, 'quota').status?.phase, undefined);
+    assert.equal(run(api, 'flaky').status?.phase, undefined);
+    for (let i = 0; i < 30 && run(api, 'quota').status?.phase !== 'Running'; i++) {
+      await clock.advance(500);
+      await h.settle();
+    }
+    assert.equal(run(api, 'quota').status?.phase, 'Running');
+    assert.equal(run(api, 'flaky').status?.phase, 'Running');
+    // Back-off per run: 1 s, 2 s, 4 s (±10 %) between the quota run's attempts; one retry of the flaky run.
+    const gaps = attempts.quota.slice(1).map((t, i) => t - attempts.quota[i]);
+    assert.equal(gaps.length, 3);
+    [1000, 2000, 4000].forEach((want, i) => assert.ok(gaps[i] >= want * 0.9 && gaps[i] <= want * 1.1 + 500, `gap ${i}: ${gaps[i]} ms`));
+    assert.equal(attempts.flaky.length, 2);
+    assert.deepEqual(createdJobs(api).filter((n) => n === 'quota'), ['quota', 'quota', 'quota', 'quota']);
+  });
 });

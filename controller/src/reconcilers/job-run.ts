@@ -27,13 +27,15 @@ import {
   runSourceFromCronJob, runSourceFromJobTemplate,
 } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore, rfc3339, trueCondition } from './util';
-import { isAlreadyExists } from '../kube/api';
+import { isAlreadyExists, isConflict, isNotFound, isPermanentRejection, serverMessage } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder, EventType } from '../kube/events';
 import {
   apiVersionOf, Condition, CronJob, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobRunStatus, JOBS, JobTemplate, KubeObject, splitKey,
 } from '../kube/types';
-import { ReconcileContext, Reconciler } from '../runtime/controller';
+import { backoffDelay } from '../runtime/clock';
+import { ReconcileContext, ReconcileResult, Reconciler } from '../runtime/controller';
+import { errorFields } from '../runtime/log';
 import { Metrics } from '../runtime/metrics';
 
 export interface JobRunDeps {
@@ -44,6 +46,16 @@ export interface JobRunDeps {
   readonly writer: Writer;
   readonly events: EventRecorder;
   readonly metrics?: Metrics;
+  /** Back-off of one run after a transient failure (quota, 429, 5xx): first delay, default 1 s. */
+  readonly retryBaseMs?: number;
+  /** Longest back-off of one run, default 5 minutes. */
+  readonly retryMaxMs?: number;
+}
+
+/** A run that failed transiently: when it may be tried again, and how often it failed. */
+interface RunBackoff {
+  readonly failures: number;
+  readonly at: number;
 }
 
 /** Condition types of a JobRun. */
@@ -66,15 +78,49 @@ export class JobRunReconciler implements Reconciler {
 
   constructor(private readonly deps: JobRunDeps) {}
 
-  async reconcile(key: string, ctx: ReconcileContext): Promise<void> {
+  /** Per workload key, per JobRun uid: runs waiting out a transient failure. */
+  private readonly backoffs = new Map<string, Map<string, RunBackoff>>();
+
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const { namespace, name: sourceName } = splitKey(key);
     const runs = this.deps.jobRuns.list(namespace)
       .filter((r) => r.spec?.templateRef?.name === sourceName && !r.metadata.deletionTimestamp)
       .sort(byCreation);
+    const before = this.backoffs.get(key) ?? new Map<string, RunBackoff>();
+    const backoffs = new Map<string, RunBackoff>();
+    let stale: unknown;
+    let retryAt: number | undefined;
+    // Each run on its own: one run's failure must not hold back the runs behind it.
     for (const run of runs) {
       if (FINAL_PHASES.has(run.status?.phase ?? '')) continue;
-      await this.reconcileRun(run, ctx);
+      const uid = run.metadata.uid ?? run.metadata.name!;
+      const waiting = before.get(uid);
+      if (waiting && waiting.at > ctx.now) {
+        backoffs.set(uid, waiting);
+        retryAt = Math.min(retryAt ?? Infinity, waiting.at);
+        continue;
+      }
+      try {
+        await this.reconcileRun(run, ctx);
+      } catch (e) {
+        if (isNotFound(e) && !this.deps.jobRuns.get(namespace, run.metadata.name!)) continue; // the run itself is gone
+        if (isConflict(e)) {
+          // A stale cache: the whole key is retried at once (quietly), after the other runs.
+          stale ??= e;
+          continue;
+        }
+        const failures = (waiting?.failures ?? 0) + 1;
+        const delay = backoffDelay(failures - 1, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 5 * 60_000, 0.1);
+        backoffs.set(uid, { failures, at: ctx.now + delay });
+        retryAt = Math.min(retryAt ?? Infinity, ctx.now + delay);
+        this.deps.metrics?.jobRuns.inc({ namespace, result: 'retry' });
+        ctx.log.warn('JobRun failed transiently; retrying it alone', { jobRun: run.metadata.name, failures, retryInMs: delay, ...errorFields(e) });
+      }
     }
+    if (backoffs.size > 0) this.backoffs.set(key, backoffs);
+    else this.backoffs.delete(key);
+    if (stale) throw stale;
+    return retryAt === undefined ? undefined : { requeueAfterMs: Math.max(0, retryAt - ctx.now) };
   }
 
   private async reconcileRun(run: JobRun, ctx: ReconcileContext): Promise<void> {
@@ -163,6 +209,12 @@ export class JobRunReconciler implements Reconciler {
     try {
       created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
     } catch (e) {
+      if (isPermanentRejection(e)) {
+        // Asking again gets the same answer (422 of a substituted value, a policy's denial):
+        // the run fails with the server's words, and the runs behind it go on.
+        await this.fail(run, ctx, 'JobRejected', `The API server rejected Job ${namespace}/${name}: ${serverMessage(e)}`);
+        return;
+      }
       if (!isAlreadyExists(e)) throw e;
       // A Job of that name that the cache does not hold: not a workload's (no label), or just
       // created by us and not seen yet. Ask the API server whose it is.
@@ -217,7 +269,7 @@ export class JobRunReconciler implements Reconciler {
   private async fail(run: JobRun, ctx: ReconcileContext, reason: string, message: string): Promise<void> {
     const namespace = run.metadata.namespace!;
     const lost = reason === 'JobExists' || reason === 'JobDeleted';
-    this.deps.metrics?.jobRuns.inc({ namespace, result: lost ? 'lost' : 'invalid' });
+    this.deps.metrics?.jobRuns.inc({ namespace, result: lost ? 'lost' : reason === 'JobRejected' ? 'rejected' : 'invalid' });
     ctx.log.info('JobRun failed', { jobRun: run.metadata.name, reason, message });
     await this.event(run, 'Warning', reason, 'Validate', message);
     await this.setStatus(run, {
