@@ -192,10 +192,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const api = new RestClient(kc);
-  const listWatch: ListWatchFactory = (rt, sel) => new k8s.ListWatch(
+  const listWatch: ListWatchFactory = (rt, sel, list) => new k8s.ListWatch(
     resourcePath(rt, sel.namespace),
     new k8s.Watch(kc),
-    () => api.list(rt, sel) as any,
+    (list ?? (() => api.list(rt, sel))) as any,
     false,
     sel.labelSelector,
     sel.fieldSelector,

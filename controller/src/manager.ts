@@ -21,7 +21,9 @@ import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
 import { Informer, ListWatchLike } from './kube/informer';
 import { LeaderElector } from './kube/leader';
-import { CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeObject, Pod, PODS, ResourceType } from './kube/types';
+import {
+  CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
+} from './kube/types';
 import { builtinControllers, Caches, ControllerDeps, Stores } from './reconcilers';
 import { Clock, systemClock } from './runtime/clock';
 import { Controller } from './runtime/controller';
@@ -35,8 +37,13 @@ export interface ListWatchSelectors {
   readonly fieldSelector?: string;
 }
 
-/** Builds a client-node `ListWatch` (or a test fake) for one resource and selection. */
-export type ListWatchFactory = <T extends KubeObject>(rt: ResourceType, selectors: ListWatchSelectors) => ListWatchLike<T>;
+/**
+ * Builds a client-node `ListWatch` (or a test fake) for one resource and selection. `list` is
+ * the LIST it must use: the manager's, which tells the write tracker what every LIST holds.
+ */
+export type ListWatchFactory = <T extends KubeObject>(
+  rt: ResourceType, selectors: ListWatchSelectors, list?: () => Promise<KubeList<T>>,
+) => ListWatchLike<T>;
 
 export interface LeaderElectionConfig {
   readonly namespace: string;
@@ -105,10 +112,19 @@ export class Manager {
       restartMaxMs: options.informerRestartMaxMs,
     };
     const ns = options.namespace;
+    const tracker = new WriteTracker();
     // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
-    const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) =>
-      new Informer<T>(() => options.listWatch<T>(rt, { namespace: ns, labelSelector, fieldSelector }),
-        { ...informerOptions, name: rt.plural });
+    const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) => {
+      const selectors = { namespace: ns, labelSelector, fieldSelector };
+      // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
+      const list = async (): Promise<KubeList<T>> => {
+        const token = tracker.listStarted();
+        const answer = await options.api.list<T>(rt, selectors);
+        tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
+        return answer;
+      };
+      return new Informer<T>(() => options.listWatch<T>(rt, selectors, list), { ...informerOptions, name: rt.plural });
+    };
     this.caches = {
       jobs: make<Job>(JOBS, LABEL_WORKLOAD),
       cronJobs: make<CronJob>(CRONJOBS, LABEL_WORKLOAD),
@@ -117,7 +133,6 @@ export class Manager {
       jobTemplates: make<JobTemplate>(JOB_TEMPLATES, undefined),
     };
     this.informers = Object.values(this.caches);
-    const tracker = new WriteTracker();
     this.stores = {
       jobs: new Store(this.caches.jobs, tracker, JOBS.plural),
       cronJobs: new Store(this.caches.cronJobs, tracker),

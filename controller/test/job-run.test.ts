@@ -407,4 +407,45 @@ describe('JobRun', () => {
     assert.equal(attempts.flaky.length, 2);
     assert.deepEqual(createdJobs(api).filter((n) => n === 'quota'), ['quota', 'quota', 'quota', 'quota']);
   });
+
+  test('a queued Job created while the Jobs watch was down and deleted before it resumed (410, in-place relist) does not stall the queue', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue', maxConcurrency: 1 }));
+    api.seed(JOB_RUNS, jobRun('one', { created: '2026-01-05T09:00:00Z' }));
+    h = await startHarness({ api, clock, informerRestartBaseMs: 100, informerRestartMaxMs: 100 });
+    assert.equal(api.object<Job>(JOBS, NS, 'one')!.spec?.suspend, false);
+
+    // The Jobs watch breaks and cannot come back; the JobRuns watch can.
+    let jobsWatchDown = true;
+    api.intercept = (call) => {
+      if (jobsWatchDown && call.resource === 'jobs' && call.name === 'watch') throw new ApiError(503, 'watch: service unavailable');
+    };
+    api.breakWatches();
+    api.seed(JOB_RUNS, jobRun('two', { created: '2026-01-05T09:00:01Z' }));
+    api.seed(JOB_RUNS, jobRun('three', { created: '2026-01-05T09:00:02Z' }));
+    for (let i = 0; i < 20 && !api.object(JOBS, NS, 'three'); i++) {
+      await clock.advance(200);
+      await h.settle();
+    }
+    assert.deepEqual(createdJobs(api), ['one', 'two', 'three']);
+    // Someone deletes the queued Job 'two' while the watch is down, and etcd compacts.
+    api.remove(JOBS, NS, 'two');
+    api.compact();
+    jobsWatchDown = false;
+    await clock.advance(1000);
+    await h.settle();
+
+    api.update<Job>(JOBS, NS, 'one', (j) => finish(j));
+    for (let i = 0; i < 20 && api.object<Job>(JOBS, NS, 'three')!.spec?.suspend !== false; i++) {
+      await clock.advance(200);
+      await h.settle();
+    }
+    assert.equal(api.object<Job>(JOBS, NS, 'three')!.spec?.suspend, false);
+    assert.ok(api.object<Job>(JOBS, NS, 'three')!.metadata.annotations?.[ANNOTATION_ADMITTED_AT]);
+    // No patch was ever sent to the deleted Job: the LIST told the controller it was gone.
+    assert.deepEqual(api.writes('patch', 'jobs').map((c) => c.name), ['one', 'three']);
+    assert.equal(run(api, 'two').status?.phase, 'Failed');
+    assert.equal(conditionsOf(run(api, 'two')).Failed.reason, 'JobDeleted');
+  });
 });

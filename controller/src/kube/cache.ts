@@ -28,12 +28,34 @@ interface Overlay {
 
 export class WriteTracker {
   private readonly overlays = new Map<string, Overlay>();
-  /** Objects we created that the informer of `plural` has not shown yet, by uid. */
-  private readonly created = new Map<string, { readonly plural: string; readonly obj: KubeObject }>();
+  /** Objects we created that the informer of `plural` has not shown yet, by uid, with the order of creation. */
+  private readonly created = new Map<string, { readonly plural: string; readonly obj: KubeObject; readonly seq: number }>();
+  private seq = 0;
 
   /** Records that we created `obj` (the API server's answer) in the collection `plural`. */
   recordCreate(plural: string, obj: KubeObject): void {
-    if (obj.metadata.uid) this.created.set(obj.metadata.uid, { plural, obj });
+    if (obj.metadata.uid) this.created.set(obj.metadata.uid, { plural, obj, seq: this.seq++ });
+  }
+
+  /** A LIST of `plural` starts: returns the token to pass to `listed` with its answer. */
+  listStarted(): number {
+    return this.seq;
+  }
+
+  /**
+   * A LIST of `plural` that started at `token` answered `items`: a creation made before it
+   * that it does not hold no longer exists (deleted while the watch was down, e.g. behind
+   * client-node's in-place relist after 410 Gone, which reports no delete for an object it
+   * never cached). Creations it holds are dropped once the informer shows them.
+   */
+  listed(plural: string, token: number, items: ReadonlyArray<KubeObject>, inScope: (obj: KubeObject) => boolean = () => true): void {
+    const present = new Set(items.map((o) => o.metadata.uid));
+    for (const [uid, entry] of this.created) {
+      if (entry.plural === plural && entry.seq < token && !present.has(uid) && inScope(entry.obj)) {
+        this.created.delete(uid);
+        this.overlays.delete(uid);
+      }
+    }
   }
 
   forgetCreatedUid(uid: string): void {
@@ -211,7 +233,17 @@ export class Writer {
   async patch<T extends KubeObject>(rt: ResourceType, obj: T, patch: Record<string, unknown>, subresource?: 'status'): Promise<T> {
     const meta = (patch.metadata ?? {}) as Record<string, unknown>;
     const body = { ...patch, metadata: { ...meta, resourceVersion: obj.metadata.resourceVersion } };
-    const result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
+    let result: T;
+    try {
+      result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
+    } catch (e) {
+      if (isNotFound(e)) {
+        // Gone: readers stop seeing it now, not when (or if) the informer reports it.
+        this.tracker.record(obj, undefined);
+        if (obj.metadata.uid) this.tracker.forgetCreatedUid(obj.metadata.uid);
+      }
+      throw e;
+    }
     this.tracker.record(obj, result);
     return result;
   }

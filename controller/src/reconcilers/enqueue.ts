@@ -22,6 +22,7 @@
 import { admittedAnnotation, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
 import { concurrencyKey, isQueued } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
+import { isNotFound } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { CRONJOBS, CronJob, Job, JOBS, KubeObject, splitKey } from '../kube/types';
@@ -101,10 +102,18 @@ export class EnqueueReconciler implements Reconciler {
       // One at a time, oldest first: if this one fails (409: the cache was stale), younger
       // ones must not overtake it; the whole key is retried.
       const admittedAt = new Date(ctx.now).toISOString();
-      await this.deps.writer.patch<Job>(JOBS, job, {
-        metadata: { annotations: admittedAnnotation(admittedAt) },
-        spec: { suspend: false },
-      });
+      try {
+        await this.deps.writer.patch<Job>(JOBS, job, {
+          metadata: { annotations: admittedAnnotation(admittedAt) },
+          spec: { suspend: false },
+        });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        // Deleted since the cache saw it: gone, not blocking. The key runs again at once,
+        // with the Writer's view already without it, to give the slot to the next in line.
+        ctx.log.info('queued Job is gone; moving on', { job: job.metadata.name, workload });
+        return { requeueAfterMs: 0 };
+      }
       running++;
       metrics?.admissions.inc({ namespace });
       const waiting = queued.length - (toAdmit.indexOf(job) + 1);

@@ -22,8 +22,8 @@ export async function loadClientNode(): Promise<ClientNode> {
 export async function fakeListWatch(api: FakeApi): Promise<ListWatchFactory> {
   const k8s = await loadClientNode();
   const watch = api.watcher();
-  return (rt, sel) => new k8s.ListWatch(
-    resourcePath(rt, sel.namespace), watch as any, () => api.list(rt, sel) as any, false, sel.labelSelector, sel.fieldSelector,
+  return (rt, sel, list) => new k8s.ListWatch(
+    resourcePath(rt, sel.namespace), watch as any, (list ?? (() => api.list(rt, sel))) as any, false, sel.labelSelector, sel.fieldSelector,
   ) as unknown as ListWatchLike<any>;
 }
 
