@@ -392,8 +392,9 @@ describe('JobRun', () => {
     };
     h = await startHarness({ api, clock, retryBaseMs: 1000, retryMaxMs: 60_000 });
     assert.equal(run(api, 'fine').status?.phase, 'Running');
-    assert.equal(run(api, 'quota').status?.phase, undefined);
-    assert.equal(run(api, 'flaky').status?.phase, undefined);
+    // Their names are recorded; their Jobs wait for the retry.
+    assert.equal(conditionsOf(run(api, 'quota')).Accepted.reason, 'Creating');
+    assert.equal(conditionsOf(run(api, 'flaky')).Accepted.reason, 'Creating');
     for (let i = 0; i < 30 && run(api, 'quota').status?.phase !== 'Running'; i++) {
       await clock.advance(500);
       await h.settle();
@@ -447,5 +448,58 @@ describe('JobRun', () => {
     assert.deepEqual(api.writes('patch', 'jobs').map((c) => c.name), ['one', 'three']);
     assert.equal(run(api, 'two').status?.phase, 'Failed');
     assert.equal(conditionsOf(run(api, 'two')).Failed.reason, 'JobDeleted');
+  });
+
+  test('the Job name is recorded before the create: a Job created, then deleted before the status write got through, is not created again', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('once'));
+    let failing = true;
+    api.intercept = (call) => {
+      if (failing && call.resource === 'jobruns' && call.subresource === 'status' && call.body?.status?.phase === 'Running') {
+        // The Job ran and its TTL deleted it while our status write failed.
+        failing = false;
+        api.remove(JOBS, NS, 'once');
+        throw new ApiError(500, 'etcdserver: request timed out');
+      }
+    };
+    h = await startHarness({ api, clock });
+    for (let i = 0; i < 20 && run(api, 'once').status?.phase !== 'Failed'; i++) {
+      await clock.advance(1000);
+      await h.settle();
+    }
+    assert.deepEqual(createdJobs(api), ['once']);
+    const r = run(api, 'once');
+    assert.equal(r.status?.phase, 'Failed');
+    assert.equal(r.status?.jobName, 'once');
+    assert.equal(conditionsOf(r).Failed.reason, 'JobDeleted');
+    // The first status write was the name, before the Job existed.
+    const statusWrites = api.writes('patch', 'jobruns').map((c) => c.body.status);
+    assert.deepEqual([statusWrites[0].phase, statusWrites[0].jobName, statusWrites[0].conditions[0].reason], ['Pending', 'once', 'Creating']);
+    const firstCreate = api.calls.findIndex((c) => c.verb === 'create' && c.resource === 'jobs');
+    const firstStatus = api.calls.findIndex((c) => c.verb === 'patch' && c.resource === 'jobruns');
+    assert.ok(firstStatus < firstCreate);
+  });
+
+  test('a run whose create failed transiently is created once it may be (its recorded name does not count as started)', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('later'));
+    let left = 2;
+    api.intercept = (call) => {
+      if (call.verb === 'create' && call.resource === 'jobs' && left-- > 0) throw new ApiError(500, 'etcdserver: leader changed');
+    };
+    h = await startHarness({ api, clock });
+    assert.deepEqual(conditionsOf(run(api, 'later')).Accepted, { status: 'Unknown', reason: 'Creating', message: 'Creating Job later.' });
+    for (let i = 0; i < 20 && run(api, 'later').status?.phase !== 'Running'; i++) {
+      await clock.advance(1000);
+      await h.settle();
+    }
+    assert.equal(run(api, 'later').status?.phase, 'Running');
+    assert.deepEqual(conditionsOf(run(api, 'later')), { Accepted: { status: 'True', reason: 'Started', message: 'Created Job later.' } });
+    assert.deepEqual(createdJobs(api), ['later', 'later', 'later']);
+    assert.equal(api.objects(JOBS, NS).length, 1);
   });
 });

@@ -62,6 +62,8 @@ interface RunBackoff {
 export const CONDITION_ACCEPTED = 'Accepted';
 export const CONDITION_COMPLETE = 'Complete';
 export const CONDITION_FAILED = 'Failed';
+/** `Accepted` Unknown while the Job's name is recorded and the Job not created yet. */
+export const REASON_CREATING = 'Creating';
 
 /** The work-queue key of a JobRun: its workload's concurrency key, `namespace/templateRef.name`. */
 export function jobRunKey(run: JobRun): string | undefined {
@@ -80,6 +82,8 @@ export class JobRunReconciler implements Reconciler {
 
   /** Per workload key, per JobRun uid: runs waiting out a transient failure. */
   private readonly backoffs = new Map<string, Map<string, RunBackoff>>();
+  /** JobRun uids whose last Job create failed (not created): their recorded jobName may be created again. */
+  private readonly createFailed = new Set<string>();
 
   async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const { namespace, name: sourceName } = splitKey(key);
@@ -136,8 +140,15 @@ export class JobRunReconciler implements Reconciler {
       return;
     }
     if (run.status?.jobName) {
-      await this.fail(run, ctx, 'JobDeleted',
-        `Job ${run.status.jobName} was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).`);
+      const creating = run.status.conditions?.find((c) => c.type === CONDITION_ACCEPTED)?.reason === REASON_CREATING;
+      if (creating && this.createFailed.has(run.metadata.uid!)) {
+        await this.start(run, ctx); // our create failed: nothing ran yet
+        return;
+      }
+      await this.fail(run, ctx, 'JobDeleted', creating
+        ? `Job ${run.status.jobName} does not exist, and this run may have created it before (the controller restarted between ` +
+          'recording its name and creating it). It is not started again, so that it never runs twice. Create a new JobRun to run it.'
+        : `Job ${run.status.jobName} was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).`);
       return;
     }
     await this.start(run, ctx);
@@ -205,10 +216,21 @@ export class JobRunReconciler implements Reconciler {
     }
 
     const built = plan.job!;
+    if (run.status?.jobName !== name) {
+      // The name first: once it is recorded, a run whose Job is gone is never started again
+      // (a Job created, then TTL-deleted before our status write got through, ran already).
+      run = await this.setStatus(run, {
+        phase: RunPhase.PENDING,
+        jobName: name,
+        conditions: [condition(CONDITION_ACCEPTED, 'Unknown', REASON_CREATING, `Creating Job ${name}.`)],
+      }, ctx);
+    }
     let created: Job;
     try {
       created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
+      this.createFailed.delete(run.metadata.uid!);
     } catch (e) {
+      if (!isAlreadyExists(e)) this.createFailed.add(run.metadata.uid!);
       if (isPermanentRejection(e)) {
         // Asking again gets the same answer (422 of a substituted value, a policy's denial):
         // the run fails with the server's words, and the runs behind it go on.
@@ -244,7 +266,7 @@ export class JobRunReconciler implements Reconciler {
   /** A JobRun with its Job: mirror the Job's progress. */
   private async follow(run: JobRun, job: Job, ctx: ReconcileContext): Promise<void> {
     const phase = phaseOfJob(job);
-    const conditions: Condition[] = [...(run.status?.conditions ?? []).filter((c) => c.type === CONDITION_ACCEPTED)];
+    const conditions: Condition[] = [...(run.status?.conditions ?? []).filter((c) => c.type === CONDITION_ACCEPTED && c.status === 'True')];
     if (conditions.length === 0) {
       conditions.push(condition(CONDITION_ACCEPTED, 'True', 'Started', `Created Job ${job.metadata.name}.`));
     }
@@ -304,7 +326,8 @@ export class JobRunReconciler implements Reconciler {
     }
   }
 
-  private async setStatus(run: JobRun, desired: JobRunStatus & { phase: RunPhase; conditions: Condition[] }, ctx: ReconcileContext): Promise<void> {
+  /** Writes the status if it changed; returns the JobRun as it now is. */
+  private async setStatus(run: JobRun, desired: JobRunStatus & { phase: RunPhase; conditions: Condition[] }, ctx: ReconcileContext): Promise<JobRun> {
     const current = run.status ?? {};
     const now = rfc3339(ctx.now);
     const conditions = desired.conditions.map((c) => {
@@ -321,11 +344,12 @@ export class JobRunReconciler implements Reconciler {
       observedGeneration: run.metadata.generation,
       conditions,
     };
-    if (sameStatus(current, status)) return;
-    await this.deps.writer.patch<JobRun>(JOB_RUNS, run, { status: withoutUndefined(status) }, 'status');
+    if (sameStatus(current, status)) return run;
+    const updated = await this.deps.writer.patch<JobRun>(JOB_RUNS, run, { status: withoutUndefined(status) }, 'status');
     if (current.phase !== status.phase) {
       ctx.log.info('JobRun phase', { jobRun: run.metadata.name, from: current.phase ?? '(none)', to: status.phase });
     }
+    return updated;
   }
 
   private async event(run: JobRun, type: EventType, reason: string, action: string, note: string): Promise<void> {
