@@ -140,7 +140,8 @@ export class Manager {
       jobRuns: new Store(this.caches.jobRuns, tracker),
       jobTemplates: new Store(this.caches.jobTemplates, tracker),
     };
-    this.writer = new Writer(options.api, tracker);
+    // With election, only a leader within its renew deadline writes (a reconcile in flight included).
+    this.writer = new Writer(options.api, tracker, () => !options.leaderElection || (this.elector?.isLeader ?? false));
     this.events = options.eventRecorder ?? new ApiEventRecorder(options.api, {
       instance: options.identity, clock: this.clock, log: this.log, metrics: this.metrics,
     });

@@ -222,9 +222,28 @@ export class Store<T extends KubeObject> {
   }
 }
 
+/** A write refused because leadership lapsed (the renew deadline passed). */
+export class NotLeaderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotLeaderError';
+  }
+}
+
 /** Conditional writes: every write is preconditioned on the version the decision was based on. */
 export class Writer {
-  constructor(readonly api: KubeApi, private readonly tracker: WriteTracker) {}
+  /**
+   * @param mayWrite whether this instance may still write (the leader within its renew
+   * deadline): checked before every write, so a reconcile in flight when leadership lapses
+   * writes nothing more
+   */
+  constructor(readonly api: KubeApi, private readonly tracker: WriteTracker, private readonly mayWrite: () => boolean = () => true) {}
+
+  private guard(verb: string, obj: KubeObject): void {
+    if (!this.mayWrite()) {
+      throw new NotLeaderError(`not writing (${verb} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}): this instance is no longer the leader`);
+    }
+  }
 
   /**
    * Merge-patches `obj`, carrying its resourceVersion: if the object changed since it was
@@ -233,6 +252,7 @@ export class Writer {
   async patch<T extends KubeObject>(rt: ResourceType, obj: T, patch: Record<string, unknown>, subresource?: 'status'): Promise<T> {
     const meta = (patch.metadata ?? {}) as Record<string, unknown>;
     const body = { ...patch, metadata: { ...meta, resourceVersion: obj.metadata.resourceVersion } };
+    this.guard('patch', obj);
     let result: T;
     try {
       result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
@@ -253,6 +273,7 @@ export class Writer {
    * "expectations"), so a reconcile that runs before the watch event never creates it twice.
    */
   async create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    this.guard('create', obj);
     const result = await this.api.create<T>(rt, obj.metadata.namespace, obj);
     this.tracker.recordCreate(rt.plural, result);
     return result;
@@ -260,6 +281,7 @@ export class Writer {
 
   /** Deletes `obj` if it still has the uid and resourceVersion read; absent counts as done. */
   async delete(rt: ResourceType, obj: KubeObject, options: Omit<DeleteOptions, 'preconditions'> = {}): Promise<void> {
+    this.guard('delete', obj);
     try {
       await this.api.delete(rt, obj.metadata.namespace, obj.metadata.name!, {
         ...options,
