@@ -19,7 +19,7 @@ import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { Informer, ListWatchLike } from './kube/informer';
+import { Informer, ListWatchLike, stripManagedFields } from './kube/informer';
 import { LeaderElector } from './kube/leader';
 import {
   CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
@@ -42,7 +42,7 @@ export interface ListWatchSelectors {
  * the LIST it must use: the manager's, which tells the write tracker what every LIST holds.
  */
 export type ListWatchFactory = <T extends KubeObject>(
-  rt: ResourceType, selectors: ListWatchSelectors, list?: () => Promise<KubeList<T>>,
+  rt: ResourceType, selectors: ListWatchSelectors, list?: () => Promise<KubeList<T>>, onBookmark?: () => void,
 ) => ListWatchLike<T>;
 
 export interface LeaderElectionConfig {
@@ -120,10 +120,13 @@ export class Manager {
       const list = async (): Promise<KubeList<T>> => {
         const token = tracker.listStarted();
         const answer = await options.api.list<T>(rt, selectors);
+        answer.items.forEach(stripManagedFields);
         tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
         return answer;
       };
-      return new Informer<T>(() => options.listWatch<T>(rt, selectors, list), { ...informerOptions, name: rt.plural });
+      return new Informer<T>((onActivity) => options.listWatch<T>(rt, selectors, list, onActivity), {
+        ...informerOptions, name: rt.plural, transform: stripManagedFields,
+      });
     };
     this.caches = {
       jobs: make<Job>(JOBS, LABEL_WORKLOAD),
