@@ -502,4 +502,17 @@ describe('JobRun', () => {
     assert.deepEqual(createdJobs(api), ['later', 'later', 'later']);
     assert.equal(api.objects(JOBS, NS).length, 1);
   });
+
+  test('Events are sent without holding up the reconcile: a recorder that never answers does not stop a run', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('quick'));
+    const sent: string[] = [];
+    h = await startHarness({
+      api, clock, eventRecorder: { record: (e) => { sent.push(e.reason); return new Promise<void>(() => undefined); } },
+    });
+    assert.equal(run(api, 'quick').status?.phase, 'Running');
+    assert.deepEqual(sent, ['JobCreated']);
+  });
 });

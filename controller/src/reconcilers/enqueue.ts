@@ -71,7 +71,7 @@ export class EnqueueReconciler implements Reconciler {
       const source = cronJobs.find(isEnqueue) ?? jobs.filter(isEnqueue).sort(byCreation).pop();
       ctx.log.warn('invalid Enqueue settings; not admitting', errorFields(e));
       if (source) {
-        await this.deps.events.record({
+        void this.deps.events.record({
           regarding: source,
           regardingType: cronJobs.includes(source as CronJob) ? CRONJOBS : JOBS,
           type: 'Warning',
@@ -118,7 +118,7 @@ export class EnqueueReconciler implements Reconciler {
       metrics?.admissions.inc({ namespace });
       const waiting = queued.length - (toAdmit.indexOf(job) + 1);
       ctx.log.info('admitted Job', { job: job.metadata.name, workload, running, maxConcurrency: policy.maxConcurrency, queued: waiting });
-      await this.deps.events.record({
+      void this.deps.events.record({
         regarding: job,
         regardingType: JOBS,
         type: 'Normal',
@@ -138,7 +138,7 @@ export class EnqueueReconciler implements Reconciler {
         const note = `Deleted queued Job ${job.metadata.name}: ${waitingBefore} Jobs of workload ${workload} were waiting, ` +
           `more than max-queued ${policy.maxQueued} (max-concurrency ${policy.maxConcurrency}, ${running} running).`;
         ctx.log.info('queue full; deleted the newest queued Job', { job: job.metadata.name, workload, maxQueued: policy.maxQueued });
-        await this.deps.events.record({ ...this.ownerOf(job), type: 'Warning', reason: 'QueueFull', action: 'Drop', note });
+        void this.deps.events.record({ ...this.ownerOf(job), type: 'Warning', reason: 'QueueFull', action: 'Drop', note });
         stillQueued = stillQueued.filter((j) => j !== job);
       }
     }

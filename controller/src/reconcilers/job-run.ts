@@ -197,7 +197,7 @@ export class JobRunReconciler implements Reconciler {
       const message = `Workload ${source.workload} has the Forbid concurrency policy and ${active.length === 1 ? 'a run is' : 'runs are'} ` +
         `active (${names}). Create a new JobRun once it finishes, or set spec.force: true to start anyway.`;
       this.deps.metrics?.jobRuns.inc({ namespace, result: 'refused' });
-      await this.event(run, 'Warning', 'Refused', 'Refuse', message);
+      this.event(run, 'Warning', 'Refused', 'Refuse', message);
       await this.setStatus(run, {
         phase: RunPhase.REFUSED,
         conditions: [condition(CONDITION_ACCEPTED, 'False', 'Forbidden', message)],
@@ -210,7 +210,7 @@ export class JobRunReconciler implements Reconciler {
         ctx.log.info('replaced an active Job', { jobRun: name, job: old.metadata.name, workload: source.workload });
       }
       this.deps.metrics?.jobRuns.inc({ namespace, result: 'replaced' });
-      await this.event(run, 'Normal', 'Replaced', 'Replace',
+      this.event(run, 'Normal', 'Replaced', 'Replace',
         `Deleted the active Jobs of workload ${source.workload} (${plan.replaced.map((j) => j.metadata.name).sort().join(', ')}) ` +
         'before starting this run (Replace concurrency policy).');
     }
@@ -254,7 +254,7 @@ export class JobRunReconciler implements Reconciler {
     const message = queued
       ? `Created Job ${name}, suspended: it waits in the queue of workload ${source.workload} (Enqueue, at most ${source.concurrency.maxConcurrency} running).`
       : `Created Job ${name}.`;
-    await this.event(run, 'Normal', 'JobCreated', 'Create', message);
+    this.event(run, 'Normal', 'JobCreated', 'Create', message);
     await this.setStatus(run, {
       phase: phaseOfJob(created),
       jobName: name,
@@ -293,7 +293,7 @@ export class JobRunReconciler implements Reconciler {
     const lost = reason === 'JobExists' || reason === 'JobDeleted';
     this.deps.metrics?.jobRuns.inc({ namespace, result: lost ? 'lost' : reason === 'JobRejected' ? 'rejected' : 'invalid' });
     ctx.log.info('JobRun failed', { jobRun: run.metadata.name, reason, message });
-    await this.event(run, 'Warning', reason, 'Validate', message);
+    this.event(run, 'Warning', reason, 'Validate', message);
     await this.setStatus(run, {
       phase: RunPhase.FAILED,
       conditions: [condition(CONDITION_ACCEPTED, 'False', reason, message), condition(CONDITION_FAILED, 'True', reason, message)],
@@ -352,8 +352,9 @@ export class JobRunReconciler implements Reconciler {
     return updated;
   }
 
-  private async event(run: JobRun, type: EventType, reason: string, action: string, note: string): Promise<void> {
-    await this.deps.events.record({ regarding: run as KubeObject, regardingType: JOB_RUNS, type, reason, action, note });
+  /** Sent, not awaited: a slow or failing Event never holds up a reconcile (the recorder never rejects). */
+  private event(run: JobRun, type: EventType, reason: string, action: string, note: string): void {
+    void this.deps.events.record({ regarding: run as KubeObject, regardingType: JOB_RUNS, type, reason, action, note });
   }
 }
 
