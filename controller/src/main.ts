@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { contextNamespace, KubeConfig, loadClientNode, loadKubeConfig } from './kube/config';
-import { ListWatchLike } from './kube/informer';
+import { ListWatchLike, withBookmarks } from './kube/informer';
 import { RestClient } from './kube/rest';
 import { resourcePath } from './kube/types';
 import { ListWatchFactory, Manager } from './manager';
@@ -192,10 +192,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const api = new RestClient(kc);
-  const listWatch: ListWatchFactory = (rt, sel) => new k8s.ListWatch(
+  const listWatch: ListWatchFactory = (rt, sel, list, onBookmark) => new k8s.ListWatch(
     resourcePath(rt, sel.namespace),
-    new k8s.Watch(kc),
-    () => api.list(rt, sel) as any,
+    withBookmarks(new k8s.Watch(kc), onBookmark ?? (() => undefined)) as any,
+    (list ?? (() => api.list(rt, sel))) as any,
     false,
     sel.labelSelector,
     sel.fieldSelector,

@@ -19,9 +19,11 @@ import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { Informer, ListWatchLike } from './kube/informer';
+import { Informer, ListWatchLike, stripManagedFields } from './kube/informer';
 import { LeaderElector } from './kube/leader';
-import { CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeObject, Pod, PODS, ResourceType } from './kube/types';
+import {
+  CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
+} from './kube/types';
 import { builtinControllers, Caches, ControllerDeps, Stores } from './reconcilers';
 import { Clock, systemClock } from './runtime/clock';
 import { Controller } from './runtime/controller';
@@ -35,8 +37,13 @@ export interface ListWatchSelectors {
   readonly fieldSelector?: string;
 }
 
-/** Builds a client-node `ListWatch` (or a test fake) for one resource and selection. */
-export type ListWatchFactory = <T extends KubeObject>(rt: ResourceType, selectors: ListWatchSelectors) => ListWatchLike<T>;
+/**
+ * Builds a client-node `ListWatch` (or a test fake) for one resource and selection. `list` is
+ * the LIST it must use: the manager's, which tells the write tracker what every LIST holds.
+ */
+export type ListWatchFactory = <T extends KubeObject>(
+  rt: ResourceType, selectors: ListWatchSelectors, list?: () => Promise<KubeList<T>>, onBookmark?: () => void,
+) => ListWatchLike<T>;
 
 export interface LeaderElectionConfig {
   readonly namespace: string;
@@ -105,10 +112,22 @@ export class Manager {
       restartMaxMs: options.informerRestartMaxMs,
     };
     const ns = options.namespace;
+    const tracker = new WriteTracker();
     // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
-    const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) =>
-      new Informer<T>(() => options.listWatch<T>(rt, { namespace: ns, labelSelector, fieldSelector }),
-        { ...informerOptions, name: rt.plural });
+    const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) => {
+      const selectors = { namespace: ns, labelSelector, fieldSelector };
+      // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
+      const list = async (): Promise<KubeList<T>> => {
+        const token = tracker.listStarted();
+        const answer = await options.api.list<T>(rt, selectors);
+        answer.items.forEach(stripManagedFields);
+        tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
+        return answer;
+      };
+      return new Informer<T>((onActivity) => options.listWatch<T>(rt, selectors, list, onActivity), {
+        ...informerOptions, name: rt.plural, transform: stripManagedFields,
+      });
+    };
     this.caches = {
       jobs: make<Job>(JOBS, LABEL_WORKLOAD),
       cronJobs: make<CronJob>(CRONJOBS, LABEL_WORKLOAD),
@@ -117,7 +136,6 @@ export class Manager {
       jobTemplates: make<JobTemplate>(JOB_TEMPLATES, undefined),
     };
     this.informers = Object.values(this.caches);
-    const tracker = new WriteTracker();
     this.stores = {
       jobs: new Store(this.caches.jobs, tracker, JOBS.plural),
       cronJobs: new Store(this.caches.cronJobs, tracker),
@@ -125,11 +143,15 @@ export class Manager {
       jobRuns: new Store(this.caches.jobRuns, tracker),
       jobTemplates: new Store(this.caches.jobTemplates, tracker),
     };
-    this.writer = new Writer(options.api, tracker);
+    // With election, only a leader within its renew deadline writes (a reconcile in flight included).
+    this.writer = new Writer(options.api, tracker, () => !options.leaderElection || (this.elector?.isLeader ?? false));
     this.events = options.eventRecorder ?? new ApiEventRecorder(options.api, {
       instance: options.identity, clock: this.clock, log: this.log, metrics: this.metrics,
     });
-    const deps: ControllerDeps = { stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics };
+    const deps: ControllerDeps = {
+      stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics,
+      retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs,
+    };
     const specs = builtinControllers(deps);
     this.controllers = specs.map((spec) => {
       const controller = new Controller(spec.reconciler, {

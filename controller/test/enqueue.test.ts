@@ -285,4 +285,26 @@ describe('Enqueue', () => {
     assert.deepEqual(admittedOrder(api), ['j0', 'j1', 'j2']);
     h = b;
   });
+
+  test('a queued Job the API server no longer has (404 on admission) is passed over: the next one is admitted', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(CRONJOBS, cronJob({ enqueue: true, maxConcurrency: 1 }));
+    api.seed(JOBS, job({ name: 'a-run', created: '2026-01-05T09:00:00Z', suspend: false }));
+    api.seed(JOBS, job({ name: 'b-run', created: '2026-01-05T09:00:01Z' }));
+    api.seed(JOBS, job({ name: 'c-run', created: '2026-01-05T09:00:02Z' }));
+    // b-run is gone on the server but its delete never reached the cache.
+    api.intercept = (call) => {
+      if (call.verb === 'patch' && call.name === 'b-run') throw new ApiError(404, 'jobs.batch "b-run" not found', 'NotFound');
+    };
+    h = await startHarness({ api, clock });
+    api.update<Job>(JOBS, NS, 'a-run', (j) => finish(j));
+    await h.settle();
+    assert.deepEqual(running(api), ['c-run']);
+    assert.deepEqual(api.writes('patch', 'jobs').map((c) => c.name), ['b-run', 'c-run']);
+    // Asked once: the Writer's view no longer shows b-run.
+    await clock.advance(60_000);
+    await h.settle();
+    assert.deepEqual(api.writes('patch', 'jobs').map((c) => c.name), ['b-run', 'c-run']);
+  });
 });

@@ -336,4 +336,183 @@ describe('JobRun', () => {
     assert.deepEqual(createdJobs(api), ['before', 'during']);
     assert.equal(run(api, 'during').status?.phase, 'Running');
   });
+
+  test('a Job the API server rejects (422) fails only its run, with the server\'s message; the younger run starts', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('bad', { created: '2026-01-05T09:00:00Z', values: { username: 'x' } }));
+    api.seed(JOB_RUNS, jobRun('good', { created: '2026-01-05T09:00:01Z' }));
+    const message = 'Job.batch "bad" is invalid: spec.template.spec.containers[0].args[1]: Invalid value: "--region=amer": denied by policy';
+    api.intercept = (call) => {
+      if (call.verb === 'create' && call.resource === 'jobs' && call.name === 'bad') {
+        throw new ApiError(422, `POST /apis/batch/v1/namespaces/${NS}/jobs: 422 ${message}`, 'Invalid', { kind: 'Status', code: 422, reason: 'Invalid', message });
+      }
+    };
+    h = await startHarness({ api, clock });
+    assert.equal(run(api, 'good').status?.phase, 'Running');
+    const bad = run(api, 'bad');
+    assert.equal(bad.status?.phase, 'Failed');
+    const expected = `The API server rejected Job ${NS}/bad: ${message}`;
+    assert.deepEqual(conditionsOf(bad), {
+      Accepted: { status: 'False', reason: 'JobRejected', message: expected },
+      Failed: { status: 'True', reason: 'JobRejected', message: expected },
+    });
+    assert.equal(api.events('JobRejected')[0].note, expected);
+    // Tried once: a permanent answer is not asked again.
+    assert.deepEqual(createdJobs(api), ['bad', 'good']);
+    await clock.advance(60_000);
+    await h.settle();
+    assert.deepEqual(createdJobs(api), ['bad', 'good']);
+  });
+
+  test('a quota denial (403 exceeded quota) or a 5xx retries that run alone with back-off; the younger run starts at once', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('quota', { created: '2026-01-05T09:00:00Z' }));
+    api.seed(JOB_RUNS, jobRun('flaky', { created: '2026-01-05T09:00:01Z' }));
+    api.seed(JOB_RUNS, jobRun('fine', { created: '2026-01-05T09:00:02Z' }));
+    let quotaLeft = 3;
+    let flakyLeft = 1;
+    const attempts: Record<string, number[]> = { quota: [], flaky: [] };
+    api.intercept = (call) => {
+      if (call.verb !== 'create' || call.resource !== 'jobs') return;
+      if (call.name === 'quota') {
+        attempts.quota.push(clock.now());
+        if (quotaLeft-- > 0) {
+          const message = 'jobs.batch "quota" is forbidden: exceeded quota: team-a, requested: count/jobs.batch=1, used: count/jobs.batch=5, limited: count/jobs.batch=5';
+          throw new ApiError(403, `403 ${message}`, 'Forbidden', { kind: 'Status', code: 403, reason: 'Forbidden', message });
+        }
+      }
+      if (call.name === 'flaky') {
+        attempts.flaky.push(clock.now());
+        if (flakyLeft-- > 0) throw new ApiError(503, 'etcdserver: leader changed');
+      }
+    };
+    h = await startHarness({ api, clock, retryBaseMs: 1000, retryMaxMs: 60_000 });
+    assert.equal(run(api, 'fine').status?.phase, 'Running');
+    // Their names are recorded; their Jobs wait for the retry.
+    assert.equal(conditionsOf(run(api, 'quota')).Accepted.reason, 'Creating');
+    assert.equal(conditionsOf(run(api, 'flaky')).Accepted.reason, 'Creating');
+    for (let i = 0; i < 30 && run(api, 'quota').status?.phase !== 'Running'; i++) {
+      await clock.advance(500);
+      await h.settle();
+    }
+    assert.equal(run(api, 'quota').status?.phase, 'Running');
+    assert.equal(run(api, 'flaky').status?.phase, 'Running');
+    // Back-off per run: 1 s, 2 s, 4 s (±10 %) between the quota run's attempts; one retry of the flaky run.
+    const gaps = attempts.quota.slice(1).map((t, i) => t - attempts.quota[i]);
+    assert.equal(gaps.length, 3);
+    [1000, 2000, 4000].forEach((want, i) => assert.ok(gaps[i] >= want * 0.9 && gaps[i] <= want * 1.1 + 500, `gap ${i}: ${gaps[i]} ms`));
+    assert.equal(attempts.flaky.length, 2);
+    assert.deepEqual(createdJobs(api).filter((n) => n === 'quota'), ['quota', 'quota', 'quota', 'quota']);
+  });
+
+  test('a queued Job created while the Jobs watch was down and deleted before it resumed (410, in-place relist) does not stall the queue', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue', maxConcurrency: 1 }));
+    api.seed(JOB_RUNS, jobRun('one', { created: '2026-01-05T09:00:00Z' }));
+    h = await startHarness({ api, clock, informerRestartBaseMs: 100, informerRestartMaxMs: 100 });
+    assert.equal(api.object<Job>(JOBS, NS, 'one')!.spec?.suspend, false);
+
+    // The Jobs watch breaks and cannot come back; the JobRuns watch can.
+    let jobsWatchDown = true;
+    api.intercept = (call) => {
+      if (jobsWatchDown && call.resource === 'jobs' && call.name === 'watch') throw new ApiError(503, 'watch: service unavailable');
+    };
+    api.breakWatches();
+    api.seed(JOB_RUNS, jobRun('two', { created: '2026-01-05T09:00:01Z' }));
+    api.seed(JOB_RUNS, jobRun('three', { created: '2026-01-05T09:00:02Z' }));
+    for (let i = 0; i < 20 && !api.object(JOBS, NS, 'three'); i++) {
+      await clock.advance(200);
+      await h.settle();
+    }
+    assert.deepEqual(createdJobs(api), ['one', 'two', 'three']);
+    // Someone deletes the queued Job 'two' while the watch is down, and etcd compacts.
+    api.remove(JOBS, NS, 'two');
+    api.compact();
+    jobsWatchDown = false;
+    await clock.advance(1000);
+    await h.settle();
+
+    api.update<Job>(JOBS, NS, 'one', (j) => finish(j));
+    for (let i = 0; i < 20 && api.object<Job>(JOBS, NS, 'three')!.spec?.suspend !== false; i++) {
+      await clock.advance(200);
+      await h.settle();
+    }
+    assert.equal(api.object<Job>(JOBS, NS, 'three')!.spec?.suspend, false);
+    assert.ok(api.object<Job>(JOBS, NS, 'three')!.metadata.annotations?.[ANNOTATION_ADMITTED_AT]);
+    // No patch was ever sent to the deleted Job: the LIST told the controller it was gone.
+    assert.deepEqual(api.writes('patch', 'jobs').map((c) => c.name), ['one', 'three']);
+    assert.equal(run(api, 'two').status?.phase, 'Failed');
+    assert.equal(conditionsOf(run(api, 'two')).Failed.reason, 'JobDeleted');
+  });
+
+  test('the Job name is recorded before the create: a Job created, then deleted before the status write got through, is not created again', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('once'));
+    let failing = true;
+    api.intercept = (call) => {
+      if (failing && call.resource === 'jobruns' && call.subresource === 'status' && call.body?.status?.phase === 'Running') {
+        // The Job ran and its TTL deleted it while our status write failed.
+        failing = false;
+        api.remove(JOBS, NS, 'once');
+        throw new ApiError(500, 'etcdserver: request timed out');
+      }
+    };
+    h = await startHarness({ api, clock });
+    for (let i = 0; i < 20 && run(api, 'once').status?.phase !== 'Failed'; i++) {
+      await clock.advance(1000);
+      await h.settle();
+    }
+    assert.deepEqual(createdJobs(api), ['once']);
+    const r = run(api, 'once');
+    assert.equal(r.status?.phase, 'Failed');
+    assert.equal(r.status?.jobName, 'once');
+    assert.equal(conditionsOf(r).Failed.reason, 'JobDeleted');
+    // The first status write was the name, before the Job existed.
+    const statusWrites = api.writes('patch', 'jobruns').map((c) => c.body.status);
+    assert.deepEqual([statusWrites[0].phase, statusWrites[0].jobName, statusWrites[0].conditions[0].reason], ['Pending', 'once', 'Creating']);
+    const firstCreate = api.calls.findIndex((c) => c.verb === 'create' && c.resource === 'jobs');
+    const firstStatus = api.calls.findIndex((c) => c.verb === 'patch' && c.resource === 'jobruns');
+    assert.ok(firstStatus < firstCreate);
+  });
+
+  test('a run whose create failed transiently is created once it may be (its recorded name does not count as started)', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('later'));
+    let left = 2;
+    api.intercept = (call) => {
+      if (call.verb === 'create' && call.resource === 'jobs' && left-- > 0) throw new ApiError(500, 'etcdserver: leader changed');
+    };
+    h = await startHarness({ api, clock });
+    assert.deepEqual(conditionsOf(run(api, 'later')).Accepted, { status: 'Unknown', reason: 'Creating', message: 'Creating Job later.' });
+    for (let i = 0; i < 20 && run(api, 'later').status?.phase !== 'Running'; i++) {
+      await clock.advance(1000);
+      await h.settle();
+    }
+    assert.equal(run(api, 'later').status?.phase, 'Running');
+    assert.deepEqual(conditionsOf(run(api, 'later')), { Accepted: { status: 'True', reason: 'Started', message: 'Created Job later.' } });
+    assert.deepEqual(createdJobs(api), ['later', 'later', 'later']);
+    assert.equal(api.objects(JOBS, NS).length, 1);
+  });
+
+  test('Events are sent without holding up the reconcile: a recorder that never answers does not stop a run', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOB_TEMPLATES, jobTemplate());
+    api.seed(JOB_RUNS, jobRun('quick'));
+    const sent: string[] = [];
+    h = await startHarness({
+      api, clock, eventRecorder: { record: (e) => { sent.push(e.reason); return new Promise<void>(() => undefined); } },
+    });
+    assert.equal(run(api, 'quick').status?.phase, 'Running');
+    assert.deepEqual(sent, ['JobCreated']);
+  });
 });

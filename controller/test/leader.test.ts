@@ -135,4 +135,43 @@ describe('LeaderElector', () => {
     await a.done;
     b.abort.abort();
   });
+
+  test('a leader whose wall clock steps back 30 s while cut off still stops within the renew deadline (monotonic clock)', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const aApi = flaky(api);
+    // a's own clock: the shared timers and monotonic time, its own wall clock.
+    let aWallOffset = 0;
+    const aClock = {
+      now: () => clock.now() + aWallOffset,
+      monotonicNow: () => clock.monotonicNow(),
+      setTimer: (ms: number, fn: () => void) => clock.setTimer(ms, fn),
+    };
+    const a = candidate(aApi, aClock as unknown as FakeClock, 'a');
+    await flush();
+    const b = candidate(api, clock, 'b');
+    await clock.advance(4_000);
+    assert.equal(a.elector.isLeader, true);
+    const lastRenew = clock.now();
+
+    aApi.down = true;
+    aWallOffset = -30_000;
+    let lostAt: number | undefined;
+    let notLeaderAt: number | undefined;
+    let wonAt: number | undefined;
+    for (let t = 0; t < 30_000; t += 100) {
+      await clock.advance(100);
+      if (notLeaderAt === undefined && !a.elector.isLeader) notLeaderAt = clock.now();
+      if (lostAt === undefined && a.state.stopped > 0) lostAt = clock.now();
+      if (wonAt === undefined && b.elector.isLeader) wonAt = clock.now();
+      assert.notEqual(a.elector.isLeader && b.elector.isLeader, true, 'never two leaders');
+    }
+    assert.ok(lostAt !== undefined && wonAt !== undefined && notLeaderAt !== undefined);
+    // Exactly the renew deadline after the last renewal was sent, to the 100 ms step.
+    assert.equal(notLeaderAt - lastRenew, 10_000);
+    assert.equal(lostAt - lastRenew, 10_000);
+    assert.ok(wonAt - lastRenew >= 15_000, `won after ${wonAt - lastRenew} ms`);
+    await a.done;
+    b.abort.abort();
+  });
 });

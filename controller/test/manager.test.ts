@@ -70,4 +70,48 @@ describe('Manager', () => {
     assert.deepEqual(Object.keys(h.manager.status().informers as object), ['jobs', 'cronjobs', 'pods', 'jobruns', 'jobtemplates']);
     await h.stop();
   });
+
+  test('cached objects hold no managedFields, listed or watched', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const managedFields = [{ manager: 'kube-controller-manager', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } }];
+    const seeded = job({ name: 'listed', suspend: false, enqueue: false });
+    (seeded.metadata as any).managedFields = managedFields;
+    api.seed(JOBS, seeded);
+    const h = await startHarness({ api, clock });
+    try {
+      assert.equal((h.manager.caches.jobs.get(NS, 'listed')!.metadata as any).managedFields, undefined);
+      const watched = job({ name: 'watched', suspend: false, enqueue: false });
+      (watched.metadata as any).managedFields = managedFields;
+      api.seed(JOBS, watched);
+      api.update<Job>(JOBS, NS, 'listed', (j) => { (j.metadata as any).managedFields = managedFields; j.metadata.labels!.touched = 'yes'; });
+      await h.settle();
+      assert.equal(h.manager.caches.jobs.get(NS, 'listed')!.metadata.labels!.touched, 'yes');
+      for (const name of ['listed', 'watched']) {
+        assert.equal((h.manager.caches.jobs.get(NS, name)!.metadata as any).managedFields, undefined, name);
+      }
+    } finally {
+      await h.stop();
+    }
+  });
+
+  test('watches ask for bookmarks, and bookmarks keep a quiet watch from being relisted by the watchdog', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const h = await startHarness({ api, clock, watchdogMs: 10 * 60_000 });
+    try {
+      assert.ok(api.watchQueries.length >= 5);
+      assert.ok(api.watchQueries.every((q) => q.allowWatchBookmarks === true));
+      for (let minute = 0; minute < 30; minute++) {
+        api.bookmark();
+        await clock.advance(60_000);
+      }
+      assert.deepEqual(Object.values(h.manager.caches).map((i) => i.relists), [0, 0, 0, 0, 0]);
+      // Without bookmarks, the same quiet watches are relisted once silent for 10 minutes.
+      await clock.advance(11 * 60_000);
+      assert.ok(Object.values(h.manager.caches).every((i) => i.relists === 1));
+    } finally {
+      await h.stop();
+    }
+  });
 });

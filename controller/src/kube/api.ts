@@ -69,3 +69,31 @@ export function isNotFound(err: unknown): boolean {
 export function isAlreadyExists(err: unknown): boolean {
   return codeOf(err) === 409 && (err as ApiError).reason === 'AlreadyExists';
 }
+
+/**
+ * Whether the API server refused a request for good: a 4xx that asking again will not
+ * change (422 Invalid, 400, a policy's 403, 404 of a namespace). Retried instead: 409 (stale
+ * read), 408 and 429 (load), 401 (the controller's own credentials), a quota's 403 (frees up
+ * when other work ends), 5xx and transport failures (code 0).
+ */
+export function isPermanentRejection(err: unknown): boolean {
+  const code = codeOf(err);
+  if (code === undefined || code < 400 || code >= 500) return false;
+  if (code === 401 || code === 408 || code === 409 || code === 429) return false;
+  if (code === 403 && isQuotaDenial(err)) return false;
+  return true;
+}
+
+/** ResourceQuota's admission denial: `403 Forbidden ... exceeded quota: ...` (or quota status unknown). */
+export function isQuotaDenial(err: unknown): boolean {
+  return codeOf(err) === 403 && /exceeded quota|status unknown for quota/.test(serverMessage(err));
+}
+
+/** The API server's own message (the Status' `message`), without our method and path prefix. */
+export function serverMessage(err: unknown): string {
+  const body = (err as ApiError | undefined)?.body;
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

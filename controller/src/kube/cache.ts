@@ -28,12 +28,34 @@ interface Overlay {
 
 export class WriteTracker {
   private readonly overlays = new Map<string, Overlay>();
-  /** Objects we created that the informer of `plural` has not shown yet, by uid. */
-  private readonly created = new Map<string, { readonly plural: string; readonly obj: KubeObject }>();
+  /** Objects we created that the informer of `plural` has not shown yet, by uid, with the order of creation. */
+  private readonly created = new Map<string, { readonly plural: string; readonly obj: KubeObject; readonly seq: number }>();
+  private seq = 0;
 
   /** Records that we created `obj` (the API server's answer) in the collection `plural`. */
   recordCreate(plural: string, obj: KubeObject): void {
-    if (obj.metadata.uid) this.created.set(obj.metadata.uid, { plural, obj });
+    if (obj.metadata.uid) this.created.set(obj.metadata.uid, { plural, obj, seq: this.seq++ });
+  }
+
+  /** A LIST of `plural` starts: returns the token to pass to `listed` with its answer. */
+  listStarted(): number {
+    return this.seq;
+  }
+
+  /**
+   * A LIST of `plural` that started at `token` answered `items`: a creation made before it
+   * that it does not hold no longer exists (deleted while the watch was down, e.g. behind
+   * client-node's in-place relist after 410 Gone, which reports no delete for an object it
+   * never cached). Creations it holds are dropped once the informer shows them.
+   */
+  listed(plural: string, token: number, items: ReadonlyArray<KubeObject>, inScope: (obj: KubeObject) => boolean = () => true): void {
+    const present = new Set(items.map((o) => o.metadata.uid));
+    for (const [uid, entry] of this.created) {
+      if (entry.plural === plural && entry.seq < token && !present.has(uid) && inScope(entry.obj)) {
+        this.created.delete(uid);
+        this.overlays.delete(uid);
+      }
+    }
   }
 
   forgetCreatedUid(uid: string): void {
@@ -200,9 +222,28 @@ export class Store<T extends KubeObject> {
   }
 }
 
+/** A write refused because leadership lapsed (the renew deadline passed). */
+export class NotLeaderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotLeaderError';
+  }
+}
+
 /** Conditional writes: every write is preconditioned on the version the decision was based on. */
 export class Writer {
-  constructor(readonly api: KubeApi, private readonly tracker: WriteTracker) {}
+  /**
+   * @param mayWrite whether this instance may still write (the leader within its renew
+   * deadline): checked before every write, so a reconcile in flight when leadership lapses
+   * writes nothing more
+   */
+  constructor(readonly api: KubeApi, private readonly tracker: WriteTracker, private readonly mayWrite: () => boolean = () => true) {}
+
+  private guard(verb: string, obj: KubeObject): void {
+    if (!this.mayWrite()) {
+      throw new NotLeaderError(`not writing (${verb} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}): this instance is no longer the leader`);
+    }
+  }
 
   /**
    * Merge-patches `obj`, carrying its resourceVersion: if the object changed since it was
@@ -211,7 +252,18 @@ export class Writer {
   async patch<T extends KubeObject>(rt: ResourceType, obj: T, patch: Record<string, unknown>, subresource?: 'status'): Promise<T> {
     const meta = (patch.metadata ?? {}) as Record<string, unknown>;
     const body = { ...patch, metadata: { ...meta, resourceVersion: obj.metadata.resourceVersion } };
-    const result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
+    this.guard('patch', obj);
+    let result: T;
+    try {
+      result = await this.api.mergePatch<T>(rt, obj.metadata.namespace, obj.metadata.name!, body, subresource);
+    } catch (e) {
+      if (isNotFound(e)) {
+        // Gone: readers stop seeing it now, not when (or if) the informer reports it.
+        this.tracker.record(obj, undefined);
+        if (obj.metadata.uid) this.tracker.forgetCreatedUid(obj.metadata.uid);
+      }
+      throw e;
+    }
     this.tracker.record(obj, result);
     return result;
   }
@@ -221,6 +273,7 @@ export class Writer {
    * "expectations"), so a reconcile that runs before the watch event never creates it twice.
    */
   async create<T extends KubeObject>(rt: ResourceType, obj: T): Promise<T> {
+    this.guard('create', obj);
     const result = await this.api.create<T>(rt, obj.metadata.namespace, obj);
     this.tracker.recordCreate(rt.plural, result);
     return result;
@@ -228,6 +281,7 @@ export class Writer {
 
   /** Deletes `obj` if it still has the uid and resourceVersion read; absent counts as done. */
   async delete(rt: ResourceType, obj: KubeObject, options: Omit<DeleteOptions, 'preconditions'> = {}): Promise<void> {
+    this.guard('delete', obj);
     try {
       await this.api.delete(rt, obj.metadata.namespace, obj.metadata.name!, {
         ...options,

@@ -70,7 +70,7 @@ export class ApiEventRecorder implements EventRecorder {
 
     // client-go names Events `<object>.<unix nanos in hex>`; a sequence number keeps two
     // Events of one millisecond apart.
-    const suffix = (BigInt(now) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16);
+    const suffix = (BigInt(Math.floor(now)) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16);
     const body = {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',

@@ -59,7 +59,9 @@ export class LeaderElector {
   private readonly renewDeadlineMs: number;
   private readonly retryPeriodMs: number;
   private observed?: Lease;
+  /** When the observed record last changed, on the monotonic clock. */
   private observedAt = 0;
+  private lastRenewAt = 0;
   private leading = false;
   private lastLeader?: string;
 
@@ -78,8 +80,12 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * Whether this instance may act as leader now: it won, and its last successful renewal
+   * (sent) is less than the renew deadline ago on the monotonic clock.
+   */
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && this.clock.monotonicNow() - this.lastRenewAt < this.renewDeadlineMs;
   }
 
   /**
@@ -94,28 +100,43 @@ export class LeaderElector {
     }
     if (signal.aborted) return;
     this.leading = true;
+    this.lastRenewAt = this.clock.monotonicNow();
     this.options.metrics?.leader.set(1);
     this.log.info('became leader');
     callbacks.onStartedLeading();
 
-    let lastRenew = this.clock.now();
-    while (!signal.aborted) {
+    // Durations on the monotonic clock: a wall-clock step must not stretch the renew
+    // deadline. A timer ends leadership the moment the deadline passes, not at the next
+    // loop turn (client-go's renew loop runs under a context with that deadline).
+    let lost = false;
+    const lose = () => {
+      if (lost) return;
+      lost = true;
+      this.leading = false;
+      this.options.metrics?.leader.set(0);
+      this.log.error('failed to renew the lease within the renew deadline; leadership lost', {
+        renewDeadlineMs: this.renewDeadlineMs,
+      });
+      callbacks.onStoppedLeading();
+    };
+    let deadline = this.clock.setTimer(this.renewDeadlineMs, lose);
+    while (!signal.aborted && !lost) {
       await sleep(this.clock, this.retryPeriodMs, signal);
-      if (signal.aborted) break;
-      const remaining = this.renewDeadlineMs - (this.clock.now() - lastRenew);
+      if (signal.aborted || lost) break;
+      // Counted from when the request was sent: the standby counts from later still.
+      const sentAt = this.clock.monotonicNow();
+      const remaining = this.renewDeadlineMs - (sentAt - this.lastRenewAt);
       const renewed = remaining > 0 && await this.withTimeout(this.tryAcquireOrRenew(callbacks), remaining);
+      if (lost) break;
       if (renewed) {
-        lastRenew = this.clock.now();
-      } else if (this.clock.now() - lastRenew >= this.renewDeadlineMs) {
-        this.leading = false;
-        this.options.metrics?.leader.set(0);
-        this.log.error('failed to renew the lease within the renew deadline; leadership lost', {
-          renewDeadlineMs: this.renewDeadlineMs,
-        });
-        callbacks.onStoppedLeading();
-        return;
+        this.lastRenewAt = sentAt;
+        deadline.cancel();
+        deadline = this.clock.setTimer(Math.max(0, this.renewDeadlineMs - (this.clock.monotonicNow() - sentAt)), lose);
+      } else if (this.clock.monotonicNow() - this.lastRenewAt >= this.renewDeadlineMs) {
+        lose();
       }
     }
+    deadline.cancel();
   }
 
   /** Gives the Lease up if this instance holds it, so a standby takes over at once. */
@@ -174,7 +195,7 @@ export class LeaderElector {
     const holder = spec.holderIdentity ?? '';
     const iHold = holder === this.identity;
     const durationMs = (spec.leaseDurationSeconds ?? leaseSeconds) * 1000;
-    if (holder && !iHold && this.observedAt + durationMs > this.clock.now()) {
+    if (holder && !iHold && this.observedAt + durationMs > this.clock.monotonicNow()) {
       return false; // held by another candidate that renewed within its lease duration
     }
 
@@ -201,7 +222,7 @@ export class LeaderElector {
 
   private observe(lease: Lease, callbacks: LeaderCallbacks): void {
     this.observed = lease;
-    this.observedAt = this.clock.now();
+    this.observedAt = this.clock.monotonicNow();
     const holder = lease.spec?.holderIdentity ?? '';
     if (holder && holder !== this.lastLeader) {
       this.lastLeader = holder;

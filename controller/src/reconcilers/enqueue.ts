@@ -22,6 +22,7 @@
 import { admittedAnnotation, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
 import { concurrencyKey, isQueued } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
+import { isNotFound } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { CRONJOBS, CronJob, Job, JOBS, KubeObject, splitKey } from '../kube/types';
@@ -70,7 +71,7 @@ export class EnqueueReconciler implements Reconciler {
       const source = cronJobs.find(isEnqueue) ?? jobs.filter(isEnqueue).sort(byCreation).pop();
       ctx.log.warn('invalid Enqueue settings; not admitting', errorFields(e));
       if (source) {
-        await this.deps.events.record({
+        void this.deps.events.record({
           regarding: source,
           regardingType: cronJobs.includes(source as CronJob) ? CRONJOBS : JOBS,
           type: 'Warning',
@@ -101,15 +102,23 @@ export class EnqueueReconciler implements Reconciler {
       // One at a time, oldest first: if this one fails (409: the cache was stale), younger
       // ones must not overtake it; the whole key is retried.
       const admittedAt = new Date(ctx.now).toISOString();
-      await this.deps.writer.patch<Job>(JOBS, job, {
-        metadata: { annotations: admittedAnnotation(admittedAt) },
-        spec: { suspend: false },
-      });
+      try {
+        await this.deps.writer.patch<Job>(JOBS, job, {
+          metadata: { annotations: admittedAnnotation(admittedAt) },
+          spec: { suspend: false },
+        });
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        // Deleted since the cache saw it: gone, not blocking. The key runs again at once,
+        // with the Writer's view already without it, to give the slot to the next in line.
+        ctx.log.info('queued Job is gone; moving on', { job: job.metadata.name, workload });
+        return { requeueAfterMs: 0 };
+      }
       running++;
       metrics?.admissions.inc({ namespace });
       const waiting = queued.length - (toAdmit.indexOf(job) + 1);
       ctx.log.info('admitted Job', { job: job.metadata.name, workload, running, maxConcurrency: policy.maxConcurrency, queued: waiting });
-      await this.deps.events.record({
+      void this.deps.events.record({
         regarding: job,
         regardingType: JOBS,
         type: 'Normal',
@@ -129,7 +138,7 @@ export class EnqueueReconciler implements Reconciler {
         const note = `Deleted queued Job ${job.metadata.name}: ${waitingBefore} Jobs of workload ${workload} were waiting, ` +
           `more than max-queued ${policy.maxQueued} (max-concurrency ${policy.maxConcurrency}, ${running} running).`;
         ctx.log.info('queue full; deleted the newest queued Job', { job: job.metadata.name, workload, maxQueued: policy.maxQueued });
-        await this.deps.events.record({ ...this.ownerOf(job), type: 'Warning', reason: 'QueueFull', action: 'Drop', note });
+        void this.deps.events.record({ ...this.ownerOf(job), type: 'Warning', reason: 'QueueFull', action: 'Drop', note });
         stillQueued = stillQueued.filter((j) => j !== job);
       }
     }

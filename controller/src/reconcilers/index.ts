@@ -43,6 +43,9 @@ export interface ControllerDeps {
   readonly events: EventRecorder;
   readonly api: KubeApi;
   readonly metrics?: Metrics;
+  /** Back-off of one JobRun after a transient failure (defaults 1 s .. 5 min). */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
 }
 
 export interface ControllerSpec {
@@ -88,6 +91,7 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
     {
       reconciler: new JobRunReconciler({
         jobRuns: stores.jobRuns, jobTemplates: stores.jobTemplates, cronJobs: stores.cronJobs, jobs: stores.jobs, writer, events, metrics,
+        retryBaseMs: deps.retryBaseMs, retryMaxMs: deps.retryMaxMs,
       }),
       watch(caches, enqueue) {
         caches.jobRuns.onEvent((type, run) => {

@@ -27,13 +27,15 @@ import {
   runSourceFromCronJob, runSourceFromJobTemplate,
 } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore, rfc3339, trueCondition } from './util';
-import { isAlreadyExists } from '../kube/api';
+import { isAlreadyExists, isConflict, isNotFound, isPermanentRejection, serverMessage } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder, EventType } from '../kube/events';
 import {
   apiVersionOf, Condition, CronJob, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobRunStatus, JOBS, JobTemplate, KubeObject, splitKey,
 } from '../kube/types';
-import { ReconcileContext, Reconciler } from '../runtime/controller';
+import { backoffDelay } from '../runtime/clock';
+import { ReconcileContext, ReconcileResult, Reconciler } from '../runtime/controller';
+import { errorFields } from '../runtime/log';
 import { Metrics } from '../runtime/metrics';
 
 export interface JobRunDeps {
@@ -44,12 +46,24 @@ export interface JobRunDeps {
   readonly writer: Writer;
   readonly events: EventRecorder;
   readonly metrics?: Metrics;
+  /** Back-off of one run after a transient failure (quota, 429, 5xx): first delay, default 1 s. */
+  readonly retryBaseMs?: number;
+  /** Longest back-off of one run, default 5 minutes. */
+  readonly retryMaxMs?: number;
+}
+
+/** A run that failed transiently: when it may be tried again, and how often it failed. */
+interface RunBackoff {
+  readonly failures: number;
+  readonly at: number;
 }
 
 /** Condition types of a JobRun. */
 export const CONDITION_ACCEPTED = 'Accepted';
 export const CONDITION_COMPLETE = 'Complete';
 export const CONDITION_FAILED = 'Failed';
+/** `Accepted` Unknown while the Job's name is recorded and the Job not created yet. */
+export const REASON_CREATING = 'Creating';
 
 /** The work-queue key of a JobRun: its workload's concurrency key, `namespace/templateRef.name`. */
 export function jobRunKey(run: JobRun): string | undefined {
@@ -66,15 +80,51 @@ export class JobRunReconciler implements Reconciler {
 
   constructor(private readonly deps: JobRunDeps) {}
 
-  async reconcile(key: string, ctx: ReconcileContext): Promise<void> {
+  /** Per workload key, per JobRun uid: runs waiting out a transient failure. */
+  private readonly backoffs = new Map<string, Map<string, RunBackoff>>();
+  /** JobRun uids whose last Job create failed (not created): their recorded jobName may be created again. */
+  private readonly createFailed = new Set<string>();
+
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const { namespace, name: sourceName } = splitKey(key);
     const runs = this.deps.jobRuns.list(namespace)
       .filter((r) => r.spec?.templateRef?.name === sourceName && !r.metadata.deletionTimestamp)
       .sort(byCreation);
+    const before = this.backoffs.get(key) ?? new Map<string, RunBackoff>();
+    const backoffs = new Map<string, RunBackoff>();
+    let stale: unknown;
+    let retryAt: number | undefined;
+    // Each run on its own: one run's failure must not hold back the runs behind it.
     for (const run of runs) {
       if (FINAL_PHASES.has(run.status?.phase ?? '')) continue;
-      await this.reconcileRun(run, ctx);
+      const uid = run.metadata.uid ?? run.metadata.name!;
+      const waiting = before.get(uid);
+      if (waiting && waiting.at > ctx.now) {
+        backoffs.set(uid, waiting);
+        retryAt = Math.min(retryAt ?? Infinity, waiting.at);
+        continue;
+      }
+      try {
+        await this.reconcileRun(run, ctx);
+      } catch (e) {
+        if (isNotFound(e) && !this.deps.jobRuns.get(namespace, run.metadata.name!)) continue; // the run itself is gone
+        if (isConflict(e)) {
+          // A stale cache: the whole key is retried at once (quietly), after the other runs.
+          stale ??= e;
+          continue;
+        }
+        const failures = (waiting?.failures ?? 0) + 1;
+        const delay = backoffDelay(failures - 1, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 5 * 60_000, 0.1);
+        backoffs.set(uid, { failures, at: ctx.now + delay });
+        retryAt = Math.min(retryAt ?? Infinity, ctx.now + delay);
+        this.deps.metrics?.jobRuns.inc({ namespace, result: 'retry' });
+        ctx.log.warn('JobRun failed transiently; retrying it alone', { jobRun: run.metadata.name, failures, retryInMs: delay, ...errorFields(e) });
+      }
     }
+    if (backoffs.size > 0) this.backoffs.set(key, backoffs);
+    else this.backoffs.delete(key);
+    if (stale) throw stale;
+    return retryAt === undefined ? undefined : { requeueAfterMs: Math.max(0, retryAt - ctx.now) };
   }
 
   private async reconcileRun(run: JobRun, ctx: ReconcileContext): Promise<void> {
@@ -90,8 +140,15 @@ export class JobRunReconciler implements Reconciler {
       return;
     }
     if (run.status?.jobName) {
-      await this.fail(run, ctx, 'JobDeleted',
-        `Job ${run.status.jobName} was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).`);
+      const creating = run.status.conditions?.find((c) => c.type === CONDITION_ACCEPTED)?.reason === REASON_CREATING;
+      if (creating && this.createFailed.has(run.metadata.uid!)) {
+        await this.start(run, ctx); // our create failed: nothing ran yet
+        return;
+      }
+      await this.fail(run, ctx, 'JobDeleted', creating
+        ? `Job ${run.status.jobName} does not exist, and this run may have created it before (the controller restarted between ` +
+          'recording its name and creating it). It is not started again, so that it never runs twice. Create a new JobRun to run it.'
+        : `Job ${run.status.jobName} was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).`);
       return;
     }
     await this.start(run, ctx);
@@ -140,7 +197,7 @@ export class JobRunReconciler implements Reconciler {
       const message = `Workload ${source.workload} has the Forbid concurrency policy and ${active.length === 1 ? 'a run is' : 'runs are'} ` +
         `active (${names}). Create a new JobRun once it finishes, or set spec.force: true to start anyway.`;
       this.deps.metrics?.jobRuns.inc({ namespace, result: 'refused' });
-      await this.event(run, 'Warning', 'Refused', 'Refuse', message);
+      this.event(run, 'Warning', 'Refused', 'Refuse', message);
       await this.setStatus(run, {
         phase: RunPhase.REFUSED,
         conditions: [condition(CONDITION_ACCEPTED, 'False', 'Forbidden', message)],
@@ -153,16 +210,33 @@ export class JobRunReconciler implements Reconciler {
         ctx.log.info('replaced an active Job', { jobRun: name, job: old.metadata.name, workload: source.workload });
       }
       this.deps.metrics?.jobRuns.inc({ namespace, result: 'replaced' });
-      await this.event(run, 'Normal', 'Replaced', 'Replace',
+      this.event(run, 'Normal', 'Replaced', 'Replace',
         `Deleted the active Jobs of workload ${source.workload} (${plan.replaced.map((j) => j.metadata.name).sort().join(', ')}) ` +
         'before starting this run (Replace concurrency policy).');
     }
 
     const built = plan.job!;
+    if (run.status?.jobName !== name) {
+      // The name first: once it is recorded, a run whose Job is gone is never started again
+      // (a Job created, then TTL-deleted before our status write got through, ran already).
+      run = await this.setStatus(run, {
+        phase: RunPhase.PENDING,
+        jobName: name,
+        conditions: [condition(CONDITION_ACCEPTED, 'Unknown', REASON_CREATING, `Creating Job ${name}.`)],
+      }, ctx);
+    }
     let created: Job;
     try {
       created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
+      this.createFailed.delete(run.metadata.uid!);
     } catch (e) {
+      if (!isAlreadyExists(e)) this.createFailed.add(run.metadata.uid!);
+      if (isPermanentRejection(e)) {
+        // Asking again gets the same answer (422 of a substituted value, a policy's denial):
+        // the run fails with the server's words, and the runs behind it go on.
+        await this.fail(run, ctx, 'JobRejected', `The API server rejected Job ${namespace}/${name}: ${serverMessage(e)}`);
+        return;
+      }
       if (!isAlreadyExists(e)) throw e;
       // A Job of that name that the cache does not hold: not a workload's (no label), or just
       // created by us and not seen yet. Ask the API server whose it is.
@@ -180,7 +254,7 @@ export class JobRunReconciler implements Reconciler {
     const message = queued
       ? `Created Job ${name}, suspended: it waits in the queue of workload ${source.workload} (Enqueue, at most ${source.concurrency.maxConcurrency} running).`
       : `Created Job ${name}.`;
-    await this.event(run, 'Normal', 'JobCreated', 'Create', message);
+    this.event(run, 'Normal', 'JobCreated', 'Create', message);
     await this.setStatus(run, {
       phase: phaseOfJob(created),
       jobName: name,
@@ -192,7 +266,7 @@ export class JobRunReconciler implements Reconciler {
   /** A JobRun with its Job: mirror the Job's progress. */
   private async follow(run: JobRun, job: Job, ctx: ReconcileContext): Promise<void> {
     const phase = phaseOfJob(job);
-    const conditions: Condition[] = [...(run.status?.conditions ?? []).filter((c) => c.type === CONDITION_ACCEPTED)];
+    const conditions: Condition[] = [...(run.status?.conditions ?? []).filter((c) => c.type === CONDITION_ACCEPTED && c.status === 'True')];
     if (conditions.length === 0) {
       conditions.push(condition(CONDITION_ACCEPTED, 'True', 'Started', `Created Job ${job.metadata.name}.`));
     }
@@ -217,9 +291,9 @@ export class JobRunReconciler implements Reconciler {
   private async fail(run: JobRun, ctx: ReconcileContext, reason: string, message: string): Promise<void> {
     const namespace = run.metadata.namespace!;
     const lost = reason === 'JobExists' || reason === 'JobDeleted';
-    this.deps.metrics?.jobRuns.inc({ namespace, result: lost ? 'lost' : 'invalid' });
+    this.deps.metrics?.jobRuns.inc({ namespace, result: lost ? 'lost' : reason === 'JobRejected' ? 'rejected' : 'invalid' });
     ctx.log.info('JobRun failed', { jobRun: run.metadata.name, reason, message });
-    await this.event(run, 'Warning', reason, 'Validate', message);
+    this.event(run, 'Warning', reason, 'Validate', message);
     await this.setStatus(run, {
       phase: RunPhase.FAILED,
       conditions: [condition(CONDITION_ACCEPTED, 'False', reason, message), condition(CONDITION_FAILED, 'True', reason, message)],
@@ -252,7 +326,8 @@ export class JobRunReconciler implements Reconciler {
     }
   }
 
-  private async setStatus(run: JobRun, desired: JobRunStatus & { phase: RunPhase; conditions: Condition[] }, ctx: ReconcileContext): Promise<void> {
+  /** Writes the status if it changed; returns the JobRun as it now is. */
+  private async setStatus(run: JobRun, desired: JobRunStatus & { phase: RunPhase; conditions: Condition[] }, ctx: ReconcileContext): Promise<JobRun> {
     const current = run.status ?? {};
     const now = rfc3339(ctx.now);
     const conditions = desired.conditions.map((c) => {
@@ -269,15 +344,17 @@ export class JobRunReconciler implements Reconciler {
       observedGeneration: run.metadata.generation,
       conditions,
     };
-    if (sameStatus(current, status)) return;
-    await this.deps.writer.patch<JobRun>(JOB_RUNS, run, { status: withoutUndefined(status) }, 'status');
+    if (sameStatus(current, status)) return run;
+    const updated = await this.deps.writer.patch<JobRun>(JOB_RUNS, run, { status: withoutUndefined(status) }, 'status');
     if (current.phase !== status.phase) {
       ctx.log.info('JobRun phase', { jobRun: run.metadata.name, from: current.phase ?? '(none)', to: status.phase });
     }
+    return updated;
   }
 
-  private async event(run: JobRun, type: EventType, reason: string, action: string, note: string): Promise<void> {
-    await this.deps.events.record({ regarding: run as KubeObject, regardingType: JOB_RUNS, type, reason, action, note });
+  /** Sent, not awaited: a slow or failing Event never holds up a reconcile (the recorder never rejects). */
+  private event(run: JobRun, type: EventType, reason: string, action: string, note: string): void {
+    void this.deps.events.record({ regarding: run as KubeObject, regardingType: JOB_RUNS, type, reason, action, note });
   }
 }
 

@@ -61,7 +61,7 @@ export class PendingTimeoutReconciler implements Reconciler {
       timeoutSeconds = readPendingTimeout(job.metadata.annotations);
     } catch (e) {
       ctx.log.warn('invalid pending timeout; not enforced', { job: job.metadata.name, ...errorFields(e) });
-      await this.deps.events.record({
+      void this.deps.events.record({
         regarding: job,
         regardingType: JOBS,
         type: 'Warning',
@@ -98,7 +98,7 @@ export class PendingTimeoutReconciler implements Reconciler {
     this.deps.metrics?.pendingTimeouts.inc({ namespace });
     ctx.log.info('pod stayed Pending too long; marked it Failed', { pod: name, job: job.metadata.name, pendingSeconds: pendingFor, timeoutSeconds });
     const backoffLimit = job.spec?.backoffLimit;
-    await this.deps.events.record({
+    void this.deps.events.record({
       regarding: job,
       regardingType: JOBS,
       type: 'Warning',

@@ -57,7 +57,7 @@ export class WindowReconciler implements Reconciler {
       notAfter = parseTime(a[ANNOTATION_NOT_AFTER], ANNOTATION_NOT_AFTER);
     } catch (e) {
       ctx.log.warn('invalid run window; leaving the CronJob as it is', errorFields(e));
-      await this.event(cron, 'Warning', 'InvalidWindow', 'Validate', `${(e as Error).message}. The run window is not enforced until it is fixed.`);
+      this.event(cron, 'Warning', 'InvalidWindow', 'Validate', `${(e as Error).message}. The run window is not enforced until it is fixed.`);
       return;
     }
 
@@ -70,7 +70,7 @@ export class WindowReconciler implements Reconciler {
         if (suspended) {
           this.deps.metrics?.windowResumptions.inc({ namespace });
           ctx.log.info('run window removed; resumed the CronJob the controller had suspended', { cronJob: name });
-          await this.event(cron, 'Normal', 'WindowRemoved', 'Resume',
+          this.event(cron, 'Normal', 'WindowRemoved', 'Resume',
             'Resumed: the run window annotations were removed, and the CronJob was suspended only for the window.');
         }
       }
@@ -90,7 +90,7 @@ export class WindowReconciler implements Reconciler {
         });
         this.deps.metrics?.windowSuspensions.inc({ namespace });
         ctx.log.info('outside the run window; suspended the CronJob', { cronJob: name, side, window });
-        await this.event(cron, 'Normal', 'SuspendedOutsideWindow', 'Suspend', before
+        this.event(cron, 'Normal', 'SuspendedOutsideWindow', 'Suspend', before
           ? `Suspended: the run window ${window} has not started yet.`
           : `Suspended: the run window ${window} has ended.`);
       }
@@ -106,9 +106,9 @@ export class WindowReconciler implements Reconciler {
       });
       this.deps.metrics?.windowResumptions.inc({ namespace });
       ctx.log.info('inside the run window; resumed the CronJob', { cronJob: name, window });
-      await this.event(cron, 'Normal', 'ResumedInsideWindow', 'Resume', `Resumed: inside the run window ${window}.`);
+      this.event(cron, 'Normal', 'ResumedInsideWindow', 'Resume', `Resumed: inside the run window ${window}.`);
       if (cron.spec?.startingDeadlineSeconds === undefined || cron.spec.startingDeadlineSeconds === null) {
-        await this.event(cron, 'Warning', 'NoStartingDeadline', 'Resume',
+        this.event(cron, 'Warning', 'NoStartingDeadline', 'Resume',
           'spec.startingDeadlineSeconds is not set, so a run missed while the CronJob was suspended may start now. ' +
           'Set a starting deadline (ScheduledBatch does: 60 s with a run window).');
       }
@@ -121,8 +121,9 @@ export class WindowReconciler implements Reconciler {
     return notAfter !== undefined ? { requeueAfterMs: notAfter - now } : undefined;
   }
 
-  private event(cron: CronJob, type: 'Normal' | 'Warning', reason: string, action: string, note: string): Promise<void> {
-    return this.deps.events.record({ regarding: cron, regardingType: CRONJOBS, type, reason, action, note });
+  /** Sent, not awaited: an Event never holds up a reconcile. */
+  private event(cron: CronJob, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void {
+    void this.deps.events.record({ regarding: cron, regardingType: CRONJOBS, type, reason, action, note });
   }
 }
 

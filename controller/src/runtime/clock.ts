@@ -9,8 +9,13 @@ export interface Timer {
 }
 
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch (wall clock: can step, e.g. when NTP corrects it). */
   now(): number;
+  /**
+   * Milliseconds from an arbitrary origin that never step: for durations (lease expiry,
+   * renew deadline), which a wall-clock step must not stretch or shrink.
+   */
+  monotonicNow(): number;
   /** Runs `fn` once after `ms` milliseconds unless cancelled. */
   setTimer(ms: number, fn: () => void): Timer;
 }
@@ -24,6 +29,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonicNow: () => performance.now(),
   setTimer(ms: number, fn: () => void): Timer {
     const due = Date.now() + Math.max(0, ms);
     let handle: NodeJS.Timeout;

@@ -83,7 +83,7 @@ export class Metrics {
   });
   readonly jobRuns = new Counter({
     name: 'cdk8s_batch_job_runs_total',
-    help: 'JobRuns decided, by result: started, queued, replaced, refused, invalid, lost',
+    help: 'JobRuns decided, by result: started, queued, replaced, refused, invalid, rejected (a permanent 4xx), lost, retry (a transient failure)',
     labelNames: ['namespace', 'result'],
     registers: [this.registry],
   });

@@ -42,6 +42,7 @@ interface Subscription {
   readonly fieldSelector?: string;
   readonly callback: (type: string, obj: any, raw: any) => void;
   readonly done: (err: any) => void;
+  readonly bookmarks: boolean;
   finished: boolean;
 }
 
@@ -285,6 +286,18 @@ export class FakeApi implements KubeApi {
     this.held = [];
   }
 
+  /** Sends a BOOKMARK (the current resourceVersion, no object change) on every open watch that asked for them. */
+  bookmark(): void {
+    for (const sub of this.subs) {
+      if (sub.finished || !sub.bookmarks) continue;
+      const obj = { kind: sub.rt.kind, apiVersion: sub.rt.group ? `${sub.rt.group}/${sub.rt.version}` : sub.rt.version, metadata: { resourceVersion: String(this.rv) } };
+      sub.callback('BOOKMARK', obj, { type: 'BOOKMARK', object: obj });
+    }
+  }
+
+  /** The query of every watch opened so far. */
+  readonly watchQueries: Array<Record<string, any>> = [];
+
   get openWatches(): number {
     return this.subs.filter((s) => !s.finished).length;
   }
@@ -294,8 +307,10 @@ export class FakeApi implements KubeApi {
     return {
       watch: async (path, query, callback, done) => {
         const { rt, namespace } = this.parsePath(path);
+        this.watchQueries.push({ ...query });
         const sub: Subscription = {
           rt, namespace, labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, callback, done, finished: false,
+          bookmarks: query.allowWatchBookmarks === true,
         };
         const abort = {
           abort: () => {

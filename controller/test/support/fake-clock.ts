@@ -22,13 +22,24 @@ export class FakeClock implements Clock {
   private t: number;
   private seq = 0;
   private timers: Pending[] = [];
+  private wallOffset = 0;
 
   constructor(start: number | string = '2026-01-05T10:00:00Z') {
     this.t = typeof start === 'string' ? Date.parse(start) : start;
   }
 
   now(): number {
+    return this.t + this.wallOffset;
+  }
+
+  /** Fake time only moves forward: it is its own monotonic clock. */
+  monotonicNow(): number {
     return this.t;
+  }
+
+  /** Steps the wall clock (`now()`) by `ms` without moving timers or `monotonicNow()` (an NTP step). */
+  stepWall(ms: number): void {
+    this.wallOffset += ms;
   }
 
   setTimer(ms: number, fn: () => void): Timer {

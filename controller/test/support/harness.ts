@@ -7,7 +7,7 @@ import { FakeApi } from './fake-api';
 import { FakeClock, flush } from './fake-clock';
 import { KubeObject, resourcePath } from '../../src/kube/types';
 import { ListWatchFactory, Manager, ManagerOptions } from '../../src/manager';
-import { ListWatchLike } from '../../src/kube/informer';
+import { ListWatchLike, withBookmarks } from '../../src/kube/informer';
 import { jsonLogger, Logger, nullLogger } from '../../src/runtime/log';
 
 type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
@@ -22,8 +22,8 @@ export async function loadClientNode(): Promise<ClientNode> {
 export async function fakeListWatch(api: FakeApi): Promise<ListWatchFactory> {
   const k8s = await loadClientNode();
   const watch = api.watcher();
-  return (rt, sel) => new k8s.ListWatch(
-    resourcePath(rt, sel.namespace), watch as any, () => api.list(rt, sel) as any, false, sel.labelSelector, sel.fieldSelector,
+  return (rt, sel, list, onBookmark) => new k8s.ListWatch(
+    resourcePath(rt, sel.namespace), withBookmarks(watch, onBookmark ?? (() => undefined)) as any, (list ?? (() => api.list(rt, sel))) as any, false, sel.labelSelector, sel.fieldSelector,
   ) as unknown as ListWatchLike<any>;
 }
 
