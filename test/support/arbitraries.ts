@@ -807,112 +807,112 @@ export const DEFECTS: readonly Defect[] = [
     kind: 'ScheduledBatch',
     apply: sched('L * * * *'),
     message:
-      'schedule (minute field): L (last day) is not supported by Kubernetes (got "L"). Kubernetes cron has no "last day" syntax; use a fixed day (e.g. 28) or run daily and let the job check the date.',
+      'test/x: schedule (minute field): L (last day) is not supported by Kubernetes (got "L"). Kubernetes cron has no "last day" syntax; use a fixed day (e.g. 28) or run daily and let the job check the date.',
   },
   {
     name: 'schedule 0 0 * * 5#3',
     kind: 'ScheduledBatch',
     apply: sched('0 0 * * 5#3'),
     message:
-      'schedule (day-of-week field): # (nth weekday of the month) is not supported by Kubernetes (got "5#3"). Run on that weekday and let the job skip the other weeks; "1-7" in day-of-month would not help, because Kubernetes ORs day-of-month and day-of-week.',
+      'test/x: schedule (day-of-week field): # (nth weekday of the month) is not supported by Kubernetes (got "5#3"). Run on that weekday and let the job skip the other weeks; "1-7" in day-of-month would not help, because Kubernetes ORs day-of-month and day-of-week.',
   },
   {
     name: 'schedule @reboot',
     kind: 'ScheduledBatch',
     apply: sched('@reboot'),
     message:
-      'schedule: @reboot is not supported: a CronJob has no boot to run at (got "@reboot"). Use a time-based schedule such as @daily, or create a one-off Job.',
+      'test/x: schedule: @reboot is not supported: a CronJob has no boot to run at (got "@reboot"). Use a time-based schedule such as @daily, or create a one-off Job.',
   },
   {
     name: 'schedule with 6 fields',
     kind: 'ScheduledBatch',
     apply: sched('0 0 0 * * *'),
     message:
-      'schedule: has 6 fields; seconds and year fields are not supported (got "0 0 0 * * *"). Write exactly 5 fields: minute hour day-of-month month day-of-week (Kubernetes schedules to the minute).',
+      'test/x: schedule: has 6 fields; seconds and year fields are not supported (got "0 0 0 * * *"). Write exactly 5 fields: minute hour day-of-month month day-of-week (Kubernetes schedules to the minute).',
   },
   {
     name: 'schedule 0 0 30 2 * (never fires)',
     kind: 'ScheduledBatch',
     apply: sched('0 0 30 2 *'),
     message:
-      'schedule: can never fire: there is no day-of-month 30 in February (got "0 0 30 2 *"). Pick a day-of-month that exists in those months (February has 29 days at most; April, June, September and November have 30).',
+      'test/x: schedule: can never fire: there is no day-of-month 30 in February (got "0 0 30 2 *"). Pick a day-of-month that exists in those months (February has 29 days at most; April, June, September and November have 30).',
   },
   {
     name: 'schedule 0 0 * * FRI-MON (wraps)',
     kind: 'ScheduledBatch',
     apply: sched('0 0 * * FRI-MON'),
     message:
-      'schedule (day-of-week field): range FRI-MON wraps around (5 comes after 1) (got "FRI-MON"). Kubernetes does not wrap ranges; write two ranges instead, e.g. "FRI-SAT,SUN-MON".',
+      'test/x: schedule (day-of-week field): range FRI-MON wraps around (5 comes after 1) (got "FRI-MON"). Kubernetes does not wrap ranges; write two ranges instead, e.g. "FRI-SAT,SUN-MON".',
   },
   {
     name: 'schedule 60 * * * *',
     kind: 'ScheduledBatch',
     apply: sched('60 * * * *'),
     message:
-      'schedule (minute field): 60 is above the maximum 59 (got "60"). Use a minute from 0 to 59.',
+      'test/x: schedule (minute field): 60 is above the maximum 59 (got "60"). Use a minute from 0 to 59.',
   },
   {
     name: 'schedule H(50-10) * * * *',
     kind: 'ScheduledBatch',
     apply: sched('H(50-10) * * * *'),
     message:
-      'schedule (minute field): H range 50-10 is reversed (got "H(50-10)"). H ranges cannot wrap around; write the lower bound first ("H(10-50)" picks from 10 to 50), or narrow the range so it does not wrap.',
+      'test/x: schedule (minute field): H range 50-10 is reversed (got "H(50-10)"). H ranges cannot wrap around; write the lower bound first ("H(10-50)" picks from 10 to 50), or narrow the range so it does not wrap.',
   },
   {
     name: 'schedule H(0-9)/20 * * * *',
     kind: 'ScheduledBatch',
     apply: sched('H(0-9)/20 * * * *'),
     message:
-      'schedule (minute field): step 20 is larger than the H range 0-9 (10 values) (got "H(0-9)/20"). Use a step from 1 to 10, or widen the range.',
+      'test/x: schedule (minute field): step 20 is larger than the H range 0-9 (10 values) (got "H(0-9)/20"). Use a step from 1 to 10, or widen the range.',
   },
   {
     name: 'schedule H(0-60) * * * *',
     kind: 'ScheduledBatch',
     apply: sched('H(0-60) * * * *'),
     message:
-      'schedule (minute field): H range 0-60 reaches outside 0-59 (got "H(0-60)"). Keep both bounds within 0-59.',
+      'test/x: schedule (minute field): H range 0-60 reaches outside 0-59 (got "H(0-60)"). Keep both bounds within 0-59.',
   },
   {
     name: 'schedule @every 5m',
     kind: 'ScheduledBatch',
     apply: sched('@every 5m'),
     message:
-      'schedule: @every intervals are not supported (got "@every 5m"). Write the interval as a cron step, e.g. "*/15 * * * *" for every 15 minutes.',
+      'test/x: schedule: @every intervals are not supported (got "@every 5m"). Write the interval as a cron step, e.g. "*/15 * * * *" for every 15 minutes.',
   },
   {
     name: 'schedule with TZ=',
     kind: 'ScheduledBatch',
     apply: sched('TZ=UTC 0 0 * * *'),
     message:
-      'schedule: sets the time zone inside the schedule (got "TZ=UTC"). Remove the TZ= prefix and set the timeZone prop instead (e.g. TimeZone.of(\'Europe/Berlin\')); Kubernetes rejects TZ in spec.schedule.',
+      'test/x: schedule: sets the time zone inside the schedule (got "TZ=UTC"). Remove the TZ= prefix and set the timeZone prop instead (e.g. TimeZone.of(\'Europe/Berlin\')); Kubernetes rejects TZ in spec.schedule.',
   },
   {
     name: 'schedule 0 0 * * 7-1',
     kind: 'ScheduledBatch',
     apply: sched('0 0 * * 7-1'),
     message:
-      'schedule (day-of-week field): 7 (Sunday) can only end a range (got "7-1"). Use 0 for Sunday at the start of a range, e.g. "0-1".',
+      'test/x: schedule (day-of-week field): 7 (Sunday) can only end a range (got "7-1"). Use 0 for Sunday at the start of a range, e.g. "0-1".',
   },
   {
     name: 'schedule with an empty list item',
     kind: 'ScheduledBatch',
     apply: sched('0,,5 * * * *'),
     message:
-      'schedule (minute field): has an empty list item (got "0,,5"). Remove the extra comma.',
+      'test/x: schedule (minute field): has an empty list item (got "0,,5"). Remove the extra comma.',
   },
   {
     name: 'Schedule.hashed without H',
     kind: 'ScheduledBatch',
     apply: sched('0 0 * * *', 'hashed'),
     message:
-      'schedule: contains no H token, so hashing would not change it (got "0 0 * * *"). Write H where the value may be spread (e.g. "H 3 * * *"), or use Schedule.cron() for a fixed schedule.',
+      'test/x: schedule: contains no H token, so hashing would not change it (got "0 0 * * *"). Write H where the value may be spread (e.g. "H 3 * * *"), or use Schedule.cron() for a fixed schedule.',
   },
   {
     name: 'empty schedule',
     kind: 'ScheduledBatch',
     apply: sched(''),
     message:
-      'schedule: is empty (got ""). Write 5 fields (minute hour day-of-month month day-of-week), e.g. "0 3 * * *", or a macro such as @daily.',
+      'test/x: schedule: is empty (got ""). Write 5 fields (minute hour day-of-month month day-of-week), e.g. "0 3 * * *", or a macro such as @daily.',
   },
   // Time zones
   {
@@ -920,28 +920,28 @@ export const DEFECTS: readonly Defect[] = [
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, timeZone: 'Mars/Base' }),
     message:
-      'timeZone: is not a time zone that Kubernetes can load (got "Mars/Base"). Use an IANA name such as "Europe/Berlin" or a whole-hour offset such as "UTC+9".',
+      'test/x: timeZone: is not a time zone that Kubernetes can load (got "Mars/Base"). Use an IANA name such as "Europe/Berlin" or a whole-hour offset such as "UTC+9".',
   },
   {
     name: 'time zone UTC+15',
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, timeZone: 'UTC+15' }),
     message:
-      'timeZone: is beyond the fixed-offset zones that exist (got "UTC+15"). Whole-hour offsets exist from UTC-12 to UTC+14.',
+      'test/x: timeZone: is beyond the fixed-offset zones that exist (got "UTC+15"). Whole-hour offsets exist from UTC-12 to UTC+14.',
   },
   {
     name: 'time zone UTC+5:30',
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, timeZone: 'UTC+5:30' }),
     message:
-      'timeZone: is not a whole-hour offset (got "UTC+5:30"). Only whole-hour offsets have a fixed zone (Etc/GMT-14 to Etc/GMT+12); use the IANA zone of the place instead, e.g. "Asia/Kolkata" for UTC+05:30.',
+      'test/x: timeZone: is not a whole-hour offset (got "UTC+5:30"). Only whole-hour offsets have a fixed zone (Etc/GMT-14 to Etc/GMT+12); use the IANA zone of the place instead, e.g. "Asia/Kolkata" for UTC+05:30.',
   },
   {
     name: 'time zone PST (ICU only)',
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, timeZone: 'PST' }),
     message:
-      'timeZone: is not a time zone that Kubernetes can load (got "PST"). "PST" is an ICU alias, not an IANA name; use "America/Los_Angeles" (or the IANA name of the place).',
+      'test/x: timeZone: is not a time zone that Kubernetes can load (got "PST"). "PST" is an ICU alias, not an IANA name; use "America/Los_Angeles" (or the IANA name of the place).',
   },
   // Pod failure rules
   {
@@ -1086,11 +1086,13 @@ function runDefects(): Defect[] {
     ['an unknown option', region, { zone: 'a' }, 'JobRun',
       'test/x/bad: option "zone": is not a defined option (got "a"). Use one of the defined options "region" (names are case-sensitive).'],
   ];
+  // addRun reports every bad value at once, as a list under `values:` (one here).
+  const PATH = 'test/x/bad: ';
   return cases.map(([name, opt1, values, kind, message]): Defect => ({
     name: `addRun: ${name}`,
     kind: 'ParameterizedJob',
     apply: (b) => ({ ...b, options: [opt1], runs: [{ id: 'bad', kind, values }] }),
-    message,
+    message: `${PATH}values: a value is not valid:\n  ${message.slice(PATH.length)}`,
   }));
 }
 
