@@ -42,6 +42,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      // One fixed fast-check seed for every property test (deterministic runs).
+      setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-seed.ts'],
       coverageProvider: 'v8',
     },
   },

@@ -51,7 +51,10 @@ const seed = fc.oneof(
 /** Builds the schedule, or discards the case when it can never fire for some seed (a valid rejection). */
 function scheduleOf(expression: string): Schedule {
   try {
-    return Schedule.cron(expression);
+    const schedule = Schedule.cron(expression);
+    // A schedule reports its problem when used (so a construct can locate it): use it now.
+    void schedule.isHashed;
+    return schedule;
   } catch (e) {
     if (e instanceof BatchValidationError && /can never fire/.test(e.message)) {
       fc.pre(false);
