@@ -47,19 +47,6 @@ export class Schedule {
     });
   }
 
-  /**
-   * Validated now, reported later: a bad expression throws when the construct it is passed
-   * to uses it, so the message carries that construct's path.
-   */
-  private static checked(expression: string, parse: () => ParsedCron): Schedule {
-    const { value, problem } = deferred(() => {
-      const parsed = parse();
-      assertCanFire(parsed);
-      return parsed;
-    });
-    return new Schedule(expression, value, problem);
-  }
-
   /** Every minute: `* * * * *`. */
   public static everyMinute(): Schedule {
     return Schedule.cron('* * * * *');
@@ -103,6 +90,19 @@ export class Schedule {
   /** Once a month at a hashed day (1-28) and time: `H H H * *`. */
   public static hashedMonthly(): Schedule {
     return Schedule.hashed('H H H * *');
+  }
+
+  /**
+   * Validated now, reported later: a bad expression throws when the construct it is passed
+   * to uses it, so the message carries that construct's path.
+   */
+  private static checked(expression: string, parse: () => ParsedCron): Schedule {
+    const { value, problem } = deferred(() => {
+      const parsed = parse();
+      assertCanFire(parsed);
+      return parsed;
+    });
+    return new Schedule(expression, value, problem);
   }
 
   /** The expression exactly as written. */

@@ -4,23 +4,13 @@
  * should: the CRDs install, their CEL rules reject what the options core rejects, and a
  * ScheduledBatch runs a Job to completion through the real CronJob and Job controllers.
  */
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { EXAMPLES } from '../../examples/main';
 import { Schedule, ScheduledBatch } from '../../src';
 import { installBatchCrds } from './support/crds';
+import { synthExample, intoNamespace } from './support/examples';
 import { apply, applyServerDryRun, createNamespace, deleteNamespace, getObject, kubectl, listObjects, waitFor } from './support/rig';
 
-function synthExample(name: string): any[] {
-  const app = Testing.app();
-  EXAMPLES[name](app);
-  return app.charts.flatMap((c) => c.toJson());
-}
-
-
-/** Objects without a namespace of their own go into the test namespace. */
-function intoNamespace(objects: any[], ns: string): any[] {
-  return objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: ns } }));
-}
 
 beforeAll(async () => {
   await installBatchCrds();

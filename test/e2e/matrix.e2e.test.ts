@@ -7,11 +7,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { MatrixChart } from '../../examples/matrix';
 import { Completion, Matrix, ParallelMatrixJob, ParallelMatrixJobProps } from '../../src';
+import { intoNamespace } from './support/examples';
 import { apply, applyServerDryRun, createNamespace, deleteNamespace, getObject, listObjects, waitFor } from './support/rig';
-
-function intoNamespace(objects: any[], ns: string): any[] {
-  return objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: ns } }));
-}
 
 function condition(job: any, type: string): boolean {
   return (job?.status?.conditions ?? []).some((c: any) => c.type === type && c.status === 'True');

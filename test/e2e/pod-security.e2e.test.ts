@@ -9,6 +9,7 @@ import { Chart, Testing } from 'cdk8s';
 import { EXAMPLES } from '../../examples/main';
 import { PodSecurity, ScheduledBatch, Schedule } from '../../src';
 import { installBatchCrds } from './support/crds';
+import { synthExample, intoNamespace } from './support/examples';
 import { applyServerDryRun, createNamespace, deleteNamespace, KubectlError, kubectlWithWarnings, rigKubeconfig } from './support/rig';
 
 const RESTRICTED = {
@@ -17,16 +18,6 @@ const RESTRICTED = {
   'pod-security.kubernetes.io/warn': 'restricted',
   'pod-security.kubernetes.io/warn-version': 'latest',
 };
-
-function synthExample(name: string): any[] {
-  const app = Testing.app();
-  EXAMPLES[name](app);
-  return app.charts.flatMap((c) => c.toJson());
-}
-
-function intoNamespace(objects: any[], ns: string): any[] {
-  return objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: ns } }));
-}
 
 /** The pod templates an object holds, by the path of the template. */
 function podTemplates(o: any): Array<[string, any]> {
