@@ -197,8 +197,10 @@ describe('a parameterized run on the real node', () => {
       { env: { ...process.env, NO_COLOR: '1', KUBECONFIG: rigKubeconfig() } });
     expect(stdout).toMatch(/greet-zoe: Succeeded\n$/);
     const pod = jobPods(ns, 'greet-zoe')[0];
-    // trimSpaces: the option trims; the rest arrives untouched ($HOME is not expanded: no shell).
-    expect(pod.spec.containers[0].args).toEqual(['echo', 'Hello world, Zoë "the #1" = $HOME!']);
+    // trimSpaces: the option trims. Run-time values are data: the controller writes each `$` of a
+    // value as `$$`, which the kubelet turns back into `$` without expanding anything, so the
+    // pod prints the value as given ($HOME is not expanded: no shell, no kubelet expansion).
+    expect(pod.spec.containers[0].args).toEqual(['echo', 'Hello world, Zoë "the #1" = $$HOME!']);
     expect(podLogs(ns, pod.metadata.name)).toBe('Hello world, Zoë "the #1" = $HOME!\n');
   }, 300_000);
 });
