@@ -30,7 +30,8 @@ export function withClusterFlags(command: Command): Command {
     .option('-n, --namespace <namespace>', 'namespace of the workload (default: the kubeconfig context\'s, else "default")');
 }
 
-export async function connect(io: CliIo, flags: ClusterFlags): Promise<Cluster> {
+/** The kubeconfig's cluster; `hint` is added to the error when there is none. */
+export async function connect(io: CliIo, flags: ClusterFlags, hint?: string): Promise<Cluster> {
   const k8s = await loadClientNode();
   try {
     const { kc } = loadKubeConfig(k8s, flags.kubeconfig, io.env);
@@ -39,7 +40,7 @@ export async function connect(io: CliIo, flags: ClusterFlags): Promise<Cluster> 
       namespace: flags.namespace ?? contextNamespace(kc) ?? 'default',
     };
   } catch (e) {
-    if (e instanceof NoClusterConfigError) throw new UsageError(e.message);
+    if (e instanceof NoClusterConfigError) throw new UsageError(hint ? `${e.message}. ${hint}` : e.message);
     throw e;
   }
 }

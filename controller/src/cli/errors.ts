@@ -8,6 +8,8 @@ import { BatchValidationError } from '../../../src/errors';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** Ctrl-C at a prompt: 128 + SIGINT, as shells report a process ended by it. */
+export const EXIT_INTERRUPTED = 130;
 
 /** Bad flags, arguments or values: the user must change the command line (exit 2). */
 export class UsageError extends Error {
@@ -28,4 +30,9 @@ export class RuntimeError extends Error {
 /** The exit code an error thrown by a command stands for. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof UsageError || error instanceof BatchValidationError ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+/** @inquirer/prompts rejects with an `ExitPromptError` when the user presses Ctrl-C. */
+export function isPromptInterrupted(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ExitPromptError';
 }

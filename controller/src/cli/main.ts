@@ -6,13 +6,14 @@
  * the library's pure core in ../../../src, the same code the constructs and the controller use.
  * Each command lives in ./commands and registers itself on the program.
  *
- * Exit codes: 0 ok, 1 runtime failure, 2 usage or validation error.
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage or validation error, 130 interrupted (Ctrl-C).
  */
 import './color-env'; // first: before any import asks Node about colours
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
-import { EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeOf, isPromptInterrupted } from './errors';
 import { CliIo, paint, processIo } from './io';
+import { cliVersion } from './version';
 
 /** The program with every command, writing to `io`. */
 export function buildProgram(io: CliIo): Command {
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(paint({ color: io.color && !!process.stderr.isTTY }, 'red', s)),
     })
+    .version(cliVersion(), '-V, --version', 'print the version of the CLI (and of the library it was released with)')
     .exitOverride()
     .allowExcessArguments(false);
   for (const register of COMMANDS) {
@@ -47,6 +49,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version end with exit code 0; bad flags and arguments with 2.
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (isPromptInterrupted(e)) {
+      // Ctrl-C at a prompt: the user knows; end the prompt's line and exit as a shell does.
+      io.stderr.write('\n');
+      return EXIT_INTERRUPTED;
     }
     io.stderr.write(`${paint({ color: io.color && !!process.stderr.isTTY }, 'red', 'error:')} ${(e as Error)?.message ?? e}\n`);
     return exitCodeOf(e);

@@ -5,7 +5,7 @@
  * queue order from the Enqueue rule's own ordering, so the CLI says what the controller does.
  */
 import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
-import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase } from '../../../src/runs';
+import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase, WorkloadMember, workloadOf } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, trueCondition } from '../reconcilers/util';
 import { RuntimeError } from './errors';
 import { CliIo } from './io';
@@ -40,7 +40,7 @@ export interface RunView {
 
 /** The runs of `workload`, oldest first. */
 export function runsOfWorkload(workload: string, jobs: readonly Job[], jobRuns: readonly JobRun[], now: Date): RunView[] {
-  const ownJobs = jobs.filter((j) => j.metadata.labels?.[LABEL_WORKLOAD] === workload);
+  const ownJobs = jobs.filter((j) => workloadOf(j as WorkloadMember) === workload);
   const queue = ownJobs.filter((j) => isQueued(j) && !isJobFinished(j) && !j.metadata.deletionTimestamp).sort(byCreation);
   const runsByName = new Map(jobRuns.map((r) => [r.metadata.name!, r]));
   const views: Array<{ obj: KubeObject; view: RunView }> = ownJobs.map((job) => {
@@ -49,8 +49,7 @@ export function runsOfWorkload(workload: string, jobs: readonly Job[], jobRuns: 
   });
   const jobNames = new Set(ownJobs.map((j) => j.metadata.name));
   for (const run of jobRuns) {
-    const belongs = run.metadata.labels?.[LABEL_WORKLOAD] === workload || run.spec?.templateRef?.name === workload;
-    if (belongs && !jobNames.has(run.metadata.name)) views.push({ obj: run, view: viewOfJobRun(run, workload) });
+    if (workloadOf(run) === workload && !jobNames.has(run.metadata.name)) views.push({ obj: run, view: viewOfJobRun(run, workload) });
   }
   return views.sort((a, b) => byCreation(a.obj, b.obj)).map((v) => v.view);
 }

@@ -171,7 +171,8 @@ spec:
   test('runtime failures exit 1: an unknown workload, a missing values file', () => {
     const unknown = runCli(['run', 'nope', '-f', RUNS, '--dry-run']);
     assert.equal(unknown.code, 1);
-    assert.equal(unknown.stderr, 'error: runs: no JobTemplate or CronJob named "nope". Pass the name of a ParameterizedJob or ScheduledBatch as it appears in metadata.name.\n');
+    assert.equal(unknown.stderr, 'error: runs: no JobTemplate or CronJob matches "nope" (by name, cdk8s-batch.dev/workload label, construct id or name prefix). The workloads there:\n'
+      + '  batch/greet (JobTemplate)\n  batch/nightly (CronJob)\n  batch/sales-report (JobTemplate)\nPass one of the names above.\n');
     const missing = runCli(['run', 'greet', '-f', RUNS, '--dry-run', '--values', 'missing.yaml']);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'error: --values missing.yaml: cannot read it (ENOENT).\n');
@@ -180,7 +181,80 @@ spec:
   test('without --file and without a cluster configuration: exit 2 naming the ways to give one', () => {
     const r = runCli(['run', 'greet', '--set', 'username=Alice'], { env: { HOME: '/nonexistent', KUBECONFIG: undefined } });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'error: no cluster configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster\n');
+    assert.equal(r.stderr, 'error: no cluster configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster. '
+      + 'Or print the run without a cluster, from synthesized manifests: --dry-run -f dist/\n');
+    // --dry-run alone still needs the workload from somewhere: the same hint.
+    const dry = runCli(['run', 'greet', '--dry-run'], { env: { HOME: '/nonexistent', KUBECONFIG: undefined } });
+    assert.equal(dry.code, 2);
+    assert.equal(dry.stderr, r.stderr);
+  });
+});
+
+/** fixtures/runs with the names cdk8s generates (construct path and hash) and a required option. */
+function hashedManifests(dir: string): string {
+  const text = fs.readFileSync(path.join(FIXTURES, RUNS, 'batch.k8s.yaml'), 'utf8')
+    .replace(/\bgreet\b/g, 'batch-greet-5e6f7a8b')
+    .replace(/\bnightly\b/g, 'batch-nightly-report-c853095d')
+    .replace(/\bsales-report\b/g, 'batch-nightly-sales-0f0f0f0f')
+    .replace('required: false\n      string:\n        default: Example User\n', 'required: true\n      string:\n');
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'dist', 'batch.k8s.yaml'), text);
+  return dir;
+}
+
+describe('cdk8s-batch run: finding the workload the user means', () => {
+  let dir: string;
+  afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('by construct id: the generated name\'s middle; by unique prefix', () => {
+    dir = hashedManifests(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-lookup-')));
+    const byId = runCli(['run', 'nightly-report', '-f', 'dist/', '--dry-run', '--name', 'n1'], { cwd: dir });
+    assert.equal(byId.stderr, '');
+    assert.equal(byId.code, 0);
+    assert.deepEqual(parse(byId.stdout).spec, { templateRef: { kind: 'CronJob', name: 'batch-nightly-report-c853095d' } });
+    const byPrefix = runCli(['run', 'batch-gr', '-f', 'dist/', '--dry-run', '--name', 'g1', '--set', 'username=Ann'], { cwd: dir });
+    assert.equal(byPrefix.code, 0, byPrefix.stderr);
+    assert.equal(parse(byPrefix.stdout).spec.templateRef.name, 'batch-greet-5e6f7a8b');
+  });
+
+  test('several matches: exit 2 listing the candidates and the rule that matched them', () => {
+    dir = hashedManifests(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-lookup-')));
+    const r = runCli(['run', 'batch-nightly', '-f', 'dist/', '--dry-run'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'error: dist/: "batch-nightly" matches 2 workloads (by name prefix):\n'
+      + '  batch/batch-nightly-report-c853095d (CronJob)\n  batch/batch-nightly-sales-0f0f0f0f (JobTemplate)\nPass one of the names above.\n');
+  });
+
+  test('no terminal: a required option without a value names the --set that gives it, and says no prompt was shown', () => {
+    dir = hashedManifests(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-lookup-')));
+    const r = runCli(['run', 'greet', '-f', 'dist/', '--dry-run'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'error: JobTemplate batch/batch-greet-5e6f7a8b: option "username" is required and prompting was skipped '
+      + '(stdin or stderr is not a terminal). Pass --set username=... (or put it in --values FILE).\n');
+    const quiet = runCli(['run', 'greet', '-f', 'dist/', '--dry-run', '--no-prompt'], { cwd: dir });
+    assert.equal(quiet.code, 2);
+    assert.match(quiet.stderr, /prompting was skipped \(--no-prompt\)\. Pass --set username=\.\.\./);
+  });
+
+  test('-f without --dry-run checks the cluster before anything else: unreachable is exit 1, none is exit 2', () => {
+    dir = hashedManifests(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-lookup-')));
+    const none = runCli(['run', 'greet', '-f', 'dist/'], { cwd: dir, env: { HOME: '/nonexistent', KUBECONFIG: undefined } });
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr, 'error: no cluster configuration: pass --kubeconfig, set KUBECONFIG, or run in a cluster. '
+      + 'Or add --dry-run to print the run instead of creating it\n');
+    // A kubeconfig whose server refuses connections (port 1 on loopback).
+    fs.writeFileSync(path.join(dir, 'kubeconfig'), [
+      'apiVersion: v1', 'kind: Config', 'current-context: c',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+      'contexts: [{name: c, context: {cluster: c, user: u, namespace: batch}}]',
+      'users: [{name: u, user: {}}]', ''].join('\n'));
+    const down = runCli(['run', 'greet', '-f', 'dist/', '--kubeconfig', 'kubeconfig'], { cwd: dir });
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /^error: cannot reach the cluster to create the run in: .*ECONNREFUSED/);
+    // It failed on the cluster, not on the missing required value that comes after it.
+    assert.doesNotMatch(down.stderr, /username/);
   });
 });
 
@@ -231,12 +305,29 @@ describe('cdk8s-batch run against an API server', () => {
     assert.equal(second.stderr, 'error: JobRun again already exists in namespace batch. Pass another --name.\n');
   });
 
+  test('in the cluster too: found by construct id, and a miss lists the workloads there', async () => {
+    const api = new FakeApi(new FakeClock());
+    const greet = templateFromFixture('greet');
+    api.seed(JOB_TEMPLATES, { ...greet, metadata: { ...greet.metadata, name: 'batch-greet-5e6f7a8b', labels: { 'cdk8s-batch.dev/workload': 'batch-greet-5e6f7a8b' } },
+      spec: { ...greet.spec, workload: { ...greet.spec.workload, name: 'batch-greet-5e6f7a8b' } } });
+    served = await serveFakeApi(api, 'batch');
+    const r = await runCliAsync(['run', 'greet', '--kubeconfig', served.kubeconfig, '--name', 'g1']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.equal(api.object<JobRun>(JOB_RUNS, 'batch', 'g1')!.spec!.templateRef!.name, 'batch-greet-5e6f7a8b');
+    const miss = await runCliAsync(['run', 'backfill', '--kubeconfig', served.kubeconfig]);
+    assert.equal(miss.code, 1);
+    assert.equal(miss.stderr, 'error: namespace batch: no JobTemplate or CronJob matches "backfill" (by name, cdk8s-batch.dev/workload label, '
+      + 'construct id or name prefix). The workloads there:\n  batch/batch-greet-5e6f7a8b (JobTemplate)\n'
+      + 'Pass one of the names above, or another namespace with -n; --file reads synthesized manifests instead.\n');
+  });
+
   test('an unknown workload in the cluster: exit 1 naming the namespace', async () => {
     const api = new FakeApi(new FakeClock());
     served = await serveFakeApi(api, 'batch');
     const r = await runCliAsync(['run', 'nope', '--kubeconfig', served.kubeconfig, '-n', 'other']);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'error: no JobTemplate or CronJob named "nope" in namespace other. '
-      + 'Check the name and the namespace (-n), or pass --file to read synthesized manifests instead.\n');
+    assert.equal(r.stderr, 'error: namespace other: no JobTemplate or CronJob matches "nope" (by name, cdk8s-batch.dev/workload label, '
+      + 'construct id or name prefix); there is none to run. Check the namespace (-n), or pass --file to read synthesized manifests instead.\n');
   });
 });

@@ -3,10 +3,11 @@
  * duration and queue position.
  */
 import { Command, Option } from 'commander';
-import { connect, ClusterFlags, withClusterFlags } from '../cluster';
+import { Cluster, connect, ClusterFlags, withClusterFlags } from '../cluster';
 import { formatData, OUTPUT_FORMATS, OutputFormat } from '../flag-values';
 import { CliIo, paint } from '../io';
 import { formatDuration, listRuns, RunView, runsOfWorkload, table } from '../run-status';
+import { workloadNameInCluster } from '../run-source-lookup';
 
 interface GetFlags extends ClusterFlags {
   readonly output: OutputFormat;
@@ -15,7 +16,7 @@ interface GetFlags extends ClusterFlags {
 export function registerGet(program: Command, io: CliIo): Command {
   const command = program.command('get')
     .description('List the runs of a workload: phase, start, duration and queue position')
-    .argument('<workload>', 'the workload (its cdk8s-batch.dev/workload label)')
+    .argument('<workload>', 'the workload: its cdk8s-batch.dev/workload label, or its construct id or a unique prefix')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'));
   withClusterFlags(command)
     .addHelpText('after', `
@@ -28,11 +29,24 @@ Examples:
   $ cdk8s-batch get greet -o json`)
     .action(async (workload: string, flags: GetFlags) => {
       const cluster = await connect(io, flags);
-      const { jobs, jobRuns } = await listRuns(cluster.api, cluster.namespace, workload);
-      const runs = runsOfWorkload(workload, jobs, jobRuns, io.now());
-      writeRuns(io, cluster.namespace, workload, runs, flags.output);
+      let name = workload;
+      let runs = await runsIn(cluster, name, io.now());
+      if (runs.length === 0) {
+        // No run carries that workload label: maybe it is a construct id or a prefix.
+        const meant = await workloadNameInCluster(cluster.api, workload, cluster.namespace);
+        if (meant && meant !== name) {
+          name = meant;
+          runs = await runsIn(cluster, name, io.now());
+        }
+      }
+      writeRuns(io, cluster.namespace, name, runs, flags.output);
     });
   return command;
+}
+
+async function runsIn(cluster: Cluster, workload: string, now: Date): Promise<RunView[]> {
+  const { jobs, jobRuns } = await listRuns(cluster.api, cluster.namespace, workload);
+  return runsOfWorkload(workload, jobs, jobRuns, now);
 }
 
 function writeRuns(io: CliIo, namespace: string, workload: string, runs: RunView[], format: GetFlags['output']): void {

@@ -19,7 +19,7 @@ import { inquirerPrompter, Prompter, promptForValues } from '../prompts';
 import { runSourceFromCluster, runSourceFromFiles } from '../run-source-lookup';
 import { parseSetFlags, readValuesFile } from '../run-values';
 import { watchRun } from '../run-status';
-import { isAlreadyExists } from '../../kube/api';
+import { isAlreadyExists, isNotFound } from '../../kube/api';
 import { JOB_RUNS, JobRun } from '../../kube/types';
 
 interface RunFlags extends ClusterFlags {
@@ -44,7 +44,7 @@ export interface RunCommandOptions {
 export function registerRun(program: Command, io: CliIo, options: RunCommandOptions = {}): Command {
   const command = program.command('run')
     .description('Start an ad-hoc run of a ParameterizedJob or ScheduledBatch (creates a JobRun)')
-    .argument('<workload>', 'the workload: the name of its JobTemplate or CronJob')
+    .argument('<workload>', 'the workload: the name of its JobTemplate or CronJob, its cdk8s-batch.dev/workload label, its construct id or a unique prefix')
     .option('--set <name=value>', 'an option value (repeatable); Multi: a,b or ["a","b"]; Bool: true or false', collect, [])
     .option('--values <file>', 'option values from a YAML or JSON map (--set wins)')
     .option('--name <name>', 'name of the JobRun and its Job (default: WORKLOAD-<unix seconds>)')
@@ -75,18 +75,23 @@ Exit codes: 0 ok (with --wait: the run succeeded), 1 runtime failure or a failed
 
 async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter: Prompter): Promise<void> {
   checkFlags(flags);
+  const given = { ...(flags.values ? readValuesFile(flags.values, io.cwd) : {}), ...parseSetFlags(flags.set) };
   let cluster: Cluster | undefined;
   let source: RunSource;
   if (flags.file) {
     source = runSourceFromFiles(workload, flags.file, io.cwd, flags.namespace);
+    // The run will be created: make sure there is a cluster to create it in before asking
+    // anything (reading the workload from the cluster checks that on the way).
+    if (!flags.dryRun) cluster = await reachable(await connect(io, flags, 'Or add --dry-run to print the run instead of creating it'));
   } else {
-    cluster = await connect(io, flags);
+    cluster = await connect(io, flags, FILE_HINT);
     source = await runSourceFromCluster(cluster.api, workload, cluster.namespace);
   }
 
-  const given = { ...(flags.values ? readValuesFile(flags.values, io.cwd) : {}), ...parseSetFlags(flags.set) };
-  const answers = io.interactive && flags.prompt ? await promptForValues(source.options.options, given, prompter) : {};
+  const prompting = io.interactive && flags.prompt;
+  const answers = prompting ? await promptForValues(source.options.options, given, prompter) : {};
   const values = { ...given, ...answers };
+  if (!prompting) checkRequiredGiven(source, values, flags.prompt ? 'stdin or stderr is not a terminal' : '--no-prompt');
   const problems = source.options.validate(values);
   if (problems.length > 0) {
     throw new UsageError(`${source.kind} ${source.namespace}/${source.name}: ${problems.length === 1 ? 'a value is' : `${problems.length} values are`} not valid:\n  ${problems.join('\n  ')}`);
@@ -111,7 +116,7 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
     io.stdout.write(formatData(flags.output ?? 'yaml', out));
     return;
   }
-  cluster ??= await connect(io, flags);
+  cluster ??= await connect(io, flags, FILE_HINT);
   try {
     await cluster.api.create<JobRun>(JOB_RUNS, source.namespace, jobRun as JobRun);
   } catch (e) {
@@ -126,6 +131,29 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
     return;
   }
   await watchRun(io, cluster.api, source.namespace, name, Number(flags.timeout) * 1000);
+}
+
+/** How to run without a cluster, for the "no cluster configuration" error. */
+const FILE_HINT = 'Or print the run without a cluster, from synthesized manifests: --dry-run -f dist/';
+
+/** Required options without a value when nothing was asked: name the flags that give them. */
+function checkRequiredGiven(source: RunSource, values: Record<string, string>, why: string): void {
+  const missing = source.options.options.filter((o) => o.required && !Object.hasOwn(values, o.name));
+  if (missing.length === 0) return;
+  const what = missing.length === 1 ? `option "${missing[0].name}" is required` : `options ${missing.map((o) => `"${o.name}"`).join(', ')} are required`;
+  throw new UsageError(`${source.kind} ${source.namespace}/${source.name}: ${what} and prompting was skipped (${why}). `
+    + `Pass ${missing.map((o) => `--set ${o.name}=...`).join(' ')} (or put ${missing.length === 1 ? 'it' : 'them'} in --values FILE).`);
+}
+
+/** A cheap read that fails fast when the API server cannot be reached or refuses us. */
+async function reachable(cluster: Cluster): Promise<Cluster> {
+  try {
+    await cluster.api.list(JOB_RUNS, { namespace: cluster.namespace, limit: 1 });
+  } catch (e) {
+    if (!isNotFound(e)) throw new RuntimeError(`cannot reach the cluster to create the run in: ${(e as Error).message}`);
+    // 404: no JobRun CRD; the create says so with the server's own words.
+  }
+  return cluster;
 }
 
 function checkFlags(flags: RunFlags): void {
