@@ -9,7 +9,7 @@ import { FakeClock } from '../support/fake-clock';
 import { serveFakeApi, ServedApi } from '../support/http-api';
 import { enqueueAnnotations } from '../support/objects';
 import { ANNOTATION_ADMITTED_AT, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
-import { Condition, Job, JOB_RUNS, JobRun, JOBS } from '../../src/kube/types';
+import { Condition, CRONJOBS, Job, JOB_RUNS, JobRun, JOBS } from '../../src/kube/types';
 
 const NS = 'batch';
 const NOW = { CDK8S_BATCH_NOW: '2026-12-01T10:00:00Z' };
@@ -67,9 +67,20 @@ describe('cdk8s-batch get and status', () => {
         { type: 'Failed', status: 'True', reason: 'InvalidValues', message: 'option "top": is greater than the maximum 100 (got "500"). Write a number from 1 to 100.' },
       ],
     }));
+    // The workload's CronJob, by which `get` finds it from a prefix of its name.
+    api.seed(CRONJOBS, { apiVersion: 'batch/v1', kind: 'CronJob',
+      metadata: { name: 'sales-report', namespace: NS, labels: { [LABEL_WORKLOAD]: 'sales-report' } }, spec: { schedule: '0 8 * * *' } });
     served = await serveFakeApi(api, NS);
   });
   after(() => served.close());
+
+  test('get finds the workload by a unique prefix of its name (no run carries the label "sales")', async () => {
+    const prefix = await runCliAsync(['get', 'sales', '--kubeconfig', served.kubeconfig, '-o', 'json'], { env: NOW });
+    assert.equal(prefix.code, 0, prefix.stderr);
+    const runs = JSON.parse(prefix.stdout);
+    assert.equal(runs.length, 6);
+    assert.ok(runs.every((v: any) => v.workload === 'sales-report'));
+  });
 
   test('get: every run of the workload, oldest first, with trigger, phase, start, duration and queue position', async () => {
     const r = await runCliAsync(['get', 'sales-report', '--kubeconfig', served.kubeconfig], { env: NOW });

@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from './run-cli-subprocess';
 
 describe('cdk8s-batch (the program)', () => {
+  test('--version and -V print the version of the package the CLI runs from, exit 0', () => {
+    // In a checkout that is controller/package.json; in the published CLI, cdk8s-batch-cli's
+    // (test/cli/package.test.ts runs it from the packed tarball).
+    const version = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../package.json'), 'utf8')).version;
+    for (const flag of ['--version', '-V']) {
+      const r = runCli([flag]);
+      assert.deepEqual(r, { code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
   test('without a command: the list of commands on stdout, exit 2', () => {
     const r = runCli([]);
     assert.equal(r.code, 2);

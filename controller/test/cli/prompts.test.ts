@@ -108,4 +108,24 @@ describe('cdk8s-batch run: interactive prompts on a terminal', () => {
     await waitForScreen(quiet, /EXIT=0/);
     assert.equal(parse(fs.readFileSync(out2, 'utf8')).spec.values, undefined);
   });
+
+  test('Ctrl-C at a prompt exits 130 without a stack or Inquirer\'s message', async () => {
+    const session = 'interrupt';
+    const command = `NO_COLOR=1 ${process.execPath} ${CLI} run sales-report -f ${path.join(FIXTURES, 'runs')} --dry-run; echo "EXIT=$?"`;
+    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '20', command + '; sleep 30');
+    await type(session, /Report start \(RFC 3339/, 'C-c');
+    const end = await waitForScreen(session, /EXIT=\d+/);
+    assert.match(end, /EXIT=130/, end);
+    assert.doesNotMatch(end, /force closed|SIGINT|error|at /, end);
+  });
+
+  test('the cluster is checked before the first question: no configuration fails at once', async () => {
+    const session = 'nocluster';
+    const command = `NO_COLOR=1 HOME=/nonexistent KUBECONFIG= ${process.execPath} ${CLI} run sales-report -f ${path.join(FIXTURES, 'runs')}; echo "EXIT=$?"`;
+    tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '20', command + '; sleep 30');
+    const end = await waitForScreen(session, /EXIT=\d+/);
+    assert.match(end, /EXIT=2/, end);
+    assert.match(end, /error: no cluster configuration/);
+    assert.doesNotMatch(end, /Report start/, 'nothing was asked');
+  });
 });
