@@ -158,6 +158,12 @@ project.addTask('bench:controller', {
   receiveArgs: true,
 });
 
+// The CLI's runtime dependencies: commander for commands, flags and --help (v14 is the last line
+// on Node 20); @inquirer/prompts 7.x (Node >= 18, CommonJS build) for the interactive `run`
+// prompts; yaml to read synthesized manifests and print `--dry-run -o yaml`; client-node for
+// the kubeconfig (the REST client is the controller's own).
+const CLI_DEPS = ['@kubernetes/client-node@~1.4.0', 'commander@^14.0.3', '@inquirer/prompts@^7.10.1', 'yaml@^2.8.0'];
+
 // The companion controller and the `cdk8s-batch` CLI: a runtime package of its own (its
 // dependencies are not the construct library's), built against the library's pure core.
 new typescript.TypeScriptProject({
@@ -169,10 +175,7 @@ new typescript.TypeScriptProject({
   packageManager: javascript.NodePackageManager.NPM,
   typescriptVersion: '~5.9.0',
   minNodeVersion: '20.0.0',
-  // The CLI: commander for commands, flags and --help (v14 is the last line on Node 20);
-  // @inquirer/prompts 7.x (Node >= 18, CommonJS build) for the interactive `run` prompts;
-  // yaml to read synthesized manifests and print `--dry-run -o yaml`.
-  deps: ['@kubernetes/client-node@~1.4.0', 'prom-client@^15.1.3', 'commander@^14.0.3', '@inquirer/prompts@^7.10.1', 'yaml@^2.8.0'],
+  deps: [...CLI_DEPS, 'prom-client@^15.1.3'],
   // resvg renders the load-spread SVG to PNG in tests, pngjs decodes it to check the pixels.
   devDeps: ['@types/node@^20', '@resvg/resvg-js@^2.6.2', 'pngjs@^7.0.0', '@types/pngjs@^6.0.5'],
   bin: { 'cdk8s-batch': 'dist/controller/src/cli/main.js' },
@@ -200,5 +203,36 @@ new typescript.TypeScriptProject({
   },
   tsconfigDevFile: 'tsconfig.dev.json',
 });
+
+// The CLI as users install it (docs/cli.md "Install"): `cdk8s-batch-cli`, bin `cdk8s-batch`,
+// released with the library of the same version and depending on exactly that version for the
+// pure core. `npx projen package:cli` (scripts/pack-cli.js) stages the compiled CLI with this
+// package.json, the version stamped in, the core's modules re-exported from `cdk8s-batch/lib`
+// (no second copy of it), and packs it into dist/js/.
+new JsonFile(project, 'controller/cli-package/package.json', {
+  marker: true,
+  obj: {
+    'name': 'cdk8s-batch-cli',
+    'version': '0.0.0',
+    'description': 'The cdk8s-batch CLI: start typed ad-hoc runs, see a workload\'s runs, preview and explain hashed schedules.',
+    'keywords': ['cdk8s', 'kubernetes', 'cronjob', 'job', 'batch', 'cli'],
+    'license': 'Apache-2.0',
+    'author': { name: 'cdk8s-batch maintainers', email: 'maintainers@users.noreply.h-seed-76180458.example' },
+    'repository': { type: 'git', url: 'https://github.com/maintainers/cdk8s-batch.git', directory: 'controller' },
+    'bin': { 'cdk8s-batch': 'dist/controller/src/cli/main.js' },
+    'files': ['dist/'],
+    'engines': { node: '>= 20.0.0' },
+    'dependencies': {
+      // Stamped with the library's version at pack time: the CLI runs the core of its own release.
+      'cdk8s-batch': '0.0.0',
+      ...Object.fromEntries(CLI_DEPS.map((d) => [d.slice(0, d.lastIndexOf('@')), d.slice(d.lastIndexOf('@') + 1)])),
+    },
+  },
+});
+const packageCli = project.addTask('package:cli', {
+  description: 'Pack the CLI (cdk8s-batch-cli) into dist/js/, against the compiled library (after compile)',
+});
+packageCli.spawn(buildController);
+packageCli.exec('node scripts/pack-cli.js dist/js');
 
 project.synth();

@@ -35,6 +35,8 @@ interface ScheduleOptions {
   readonly date?: string;
   readonly svg?: string;
   readonly verbose?: boolean;
+  /** `-f`: paths as `run -f` takes them, for one habit across commands. */
+  readonly file?: string[];
 }
 
 export function registerSchedule(program: Command, io: CliIo): Command {
@@ -42,6 +44,7 @@ export function registerSchedule(program: Command, io: CliIo): Command {
     .description('List the CronJobs in synthesized manifests: schedule as written, hash seed, resolved schedule, '
       + 'meaning, time zone and next runs. With --spread, chart how one day\'s runs spread over its minutes.')
     .argument('[paths...]', `YAML files or directories, searched recursively for *.yaml and *.yml (default: ${DEFAULT_PATH})`)
+    .option('-f, --file <path...>', 'the same as PATHS (as run -f takes them)')
     .option('--count <n>', `how many next runs to show per CronJob (default: ${DEFAULT_COUNT})`)
     .option('--from <time>', 'show runs after this RFC 3339 time instead of now')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
@@ -55,7 +58,7 @@ export function registerSchedule(program: Command, io: CliIo): Command {
 Examples:
   $ cdk8s-batch schedule                        # every CronJob under dist/, next 3 runs
   $ cdk8s-batch schedule dist/reports.k8s.yaml --count 5 --from 2026-03-07T12:00:00Z
-  $ cdk8s-batch schedule dist -o json
+  $ cdk8s-batch schedule -f dist/ -o json
   $ cdk8s-batch schedule --spread               # today's runs per minute, in UTC
   $ cdk8s-batch schedule --spread --time-zone America/New_York --date 2026-03-08 --svg spread.svg
 
@@ -67,7 +70,8 @@ kube-controller-manager's local zone, which the manifests do not tell: pass it w
 
 Exit codes: 0 ok (also when no CronJob is found), 1 a path is missing, a file is not YAML or a
 CronJob's schedule cannot be read, 2 bad flags.`)
-    .action((paths: string[], options: ScheduleOptions) => {
+    .action((positional: string[], options: ScheduleOptions) => {
+      const paths = [...positional, ...options.file ?? []];
       const usingDefault = paths.length === 0;
       runSchedule(usingDefault ? [DEFAULT_PATH] : paths, options, io, usingDefault);
     });
