@@ -80,10 +80,10 @@ const lintCycles = project.addTask('eslint:controller-cycles', {
 });
 project.testTask.spawn(lintCycles);
 
-// Examples and benchmarks are not part of the published package; nor is controller/ (its own
+// Examples, benchmarks and release scripts are not part of the published package; nor is controller/ (its own
 // package: with its node_modules installed it made the tarball, and the Go binding that embeds
 // it, 12 MB).
-project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/', '/rosetta/', '/build/', '/controller/');
+project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/.ci/', '/test/', '/rosetta/', '/build/', '/controller/', '/scripts/');
 // Scratch output of the tests (the doc samples' compilation directory, generated Go bindings).
 project.gitignore.exclude('/build/');
 
