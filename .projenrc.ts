@@ -212,17 +212,17 @@ new typescript.TypeScriptProject({
 new JsonFile(project, 'controller/cli-package/package.json', {
   marker: true,
   obj: {
-    'name': 'cdk8s-batch-cli',
-    'version': '0.0.0',
-    'description': 'The cdk8s-batch CLI: start typed ad-hoc runs, see a workload\'s runs, preview and explain hashed schedules.',
-    'keywords': ['cdk8s', 'kubernetes', 'cronjob', 'job', 'batch', 'cli'],
-    'license': 'Apache-2.0',
-    'author': { name: 'cdk8s-batch maintainers', email: 'maintainers@users.noreply.h-seed-76180458.example' },
-    'repository': { type: 'git', url: 'https://github.com/maintainers/cdk8s-batch.git', directory: 'controller' },
-    'bin': { 'cdk8s-batch': 'dist/controller/src/cli/main.js' },
-    'files': ['dist/'],
-    'engines': { node: '>= 20.0.0' },
-    'dependencies': {
+    name: 'cdk8s-batch-cli',
+    version: '0.0.0',
+    description: 'The cdk8s-batch CLI: start typed ad-hoc runs, see a workload\'s runs, preview and explain hashed schedules.',
+    keywords: ['cdk8s', 'kubernetes', 'cronjob', 'job', 'batch', 'cli'],
+    license: 'Apache-2.0',
+    author: { name: 'cdk8s-batch maintainers', email: 'maintainers@users.noreply.h-seed-76180458.example' },
+    repository: { type: 'git', url: 'https://github.com/maintainers/cdk8s-batch.git', directory: 'controller' },
+    bin: { 'cdk8s-batch': 'dist/controller/src/cli/main.js' },
+    files: ['dist/'],
+    engines: { node: '>= 20.0.0' },
+    dependencies: {
       // Stamped with the library's version at pack time: the CLI runs the core of its own release.
       'cdk8s-batch': '0.0.0',
       ...Object.fromEntries(CLI_DEPS.map((d) => [d.slice(0, d.lastIndexOf('@')), d.slice(d.lastIndexOf('@') + 1)])),

@@ -23,7 +23,7 @@ describe('cdk8s-batch-cli from its packed tarball, installed into an empty folde
   let libraryFiles: string[];
 
   function npx(args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync('npx', ['--no', 'cdk8s-batch', ...args], {
+    const r = spawnSync('npx', ['cdk8s-batch', ...args], {
       cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', TZ: 'Pacific/Chatham' },
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
