@@ -102,6 +102,17 @@ billing/ledger-sync  (ScheduledBatch in dist/us/billing.k8s.yaml)
 `);
   });
 
+  test('-f PATH is PATH, as run -f takes it; both together are read as one list', () => {
+    const from = ['--from', '2026-03-07T12:00:00Z'];
+    const positional = runCli(['schedule', 'dist/us', ...from]);
+    assert.equal(positional.code, 0);
+    assert.deepEqual(runCli(['schedule', '-f', 'dist/us', ...from]), positional);
+    const both = runCli(['schedule', 'dist/us', '-f', 'dist/legacy', ...from]);
+    assert.equal(both.code, 0);
+    assert.deepEqual(both, runCli(['schedule', 'dist/us', 'dist/legacy', ...from]));
+    assert.match(both.stdout, /^4 CronJobs, next 3 runs/);
+  });
+
   test('reads dist/ by default, walks it recursively, and takes "now" from CDK8S_BATCH_NOW', () => {
     const result = runCli(['schedule', '--count', '1'], { env: { CDK8S_BATCH_NOW: FROM } });
     assert.equal(result.stderr, '');
