@@ -10,7 +10,8 @@ import { JobSpecJson } from './job-spec';
 import { MatrixDelivery } from './matrix-delivery';
 import { PodTemplate, PodTemplateJson } from './pod-template';
 import { pendingTimeoutAnnotation } from '../contract/annotations';
-import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
+import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL } from '../contract/keys';
+import { workloadLabel } from '../contract/labels';
 import { appHasBatchController } from '../controller/presence';
 import { locating } from '../errors';
 import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
@@ -165,7 +166,7 @@ export abstract class BatchWorkload extends Construct {
     // (rendering is most of a workload's synth time).
     const template = this._validatedPod ?? this._pod.render();
     this._validatedPod = undefined;
-    template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
+    template.metadata.labels = { ...template.metadata.labels, ...workloadLabel(workload.name) };
     const indexed = this._indexed;
     locating(this, () => {
       const scopes = {
@@ -236,7 +237,7 @@ export abstract class BatchWorkload extends Construct {
       ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
     };
     return {
-      labels: { ...meta?.labels, [LABEL_WORKLOAD]: workloadName },
+      labels: { ...meta?.labels, ...workloadLabel(workloadName) },
       annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
     };
   }

@@ -6,7 +6,7 @@ import { Concurrency } from './concurrency';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkNoFailIndex } from './job-spec';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { kindLabel, workloadLabel } from '../contract/labels';
 import { checkObjectName } from '../kube/validation';
 import { jobRunManifest } from '../runs/job-run-manifest';
 
@@ -123,7 +123,7 @@ export class ParameterizedJob extends BatchWorkload {
     locating(scope, () => {
       checkObjectName('name', name, 63, 'Job names become pod label values');
     });
-    const labels = { [LABEL_WORKLOAD]: this.workload.name, [LABEL_KIND]: 'ParameterizedJob' };
+    const labels = { ...workloadLabel(this.workload.name), ...kindLabel('ParameterizedJob') };
     if (kind === RunKind.JOB_RUN) {
       this._warnWithoutController('addRun() with RunKind.JOB_RUN');
       return new ApiObject(scope, 'Resource', jobRunManifest({

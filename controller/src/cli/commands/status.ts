@@ -8,7 +8,7 @@ import { RuntimeError } from '../errors';
 import { formatData, OUTPUT_FORMATS, OutputFormat } from '../flag-values';
 import { CliIo } from '../io';
 import { formatDuration, listRuns, RunView, runsOfWorkload, table } from '../run-status';
-import { LABEL_WORKLOAD } from '../../../../src/contract/keys';
+import { readWorkloadLabel } from '../../../../src/contract/labels';
 import { isNotFound, KubeApi } from '../../kube/api';
 import { Job, JOB_RUNS, JobRun, JOBS, KubeObject } from '../../kube/types';
 
@@ -38,7 +38,7 @@ async function findRun(api: KubeApi, namespace: string, name: string, now: Date)
   const run = await getOrUndefined<JobRun>(api, JOB_RUNS, namespace, name);
   const job = await getOrUndefined<Job>(api, JOBS, namespace, run?.status?.jobName ?? name);
   const subject: KubeObject | undefined = run ?? job;
-  const workload = subject?.metadata.labels?.[LABEL_WORKLOAD] ?? run?.spec?.templateRef?.name;
+  const workload = readWorkloadLabel(subject?.metadata.labels) ?? run?.spec?.templateRef?.name;
   if (!subject || !workload) {
     throw new RuntimeError(`no JobRun or workload Job named "${name}" in namespace ${namespace}. List the runs with: cdk8s-batch get WORKLOAD -n ${namespace}`);
   }
