@@ -76,7 +76,25 @@ export function deferred<T>(check: () => T): { value?: T; problem?: BatchValidat
  * Other errors pass through unchanged.
  */
 export function locate(scope: { node: { path: string } }, error: unknown): unknown {
-  return error instanceof BatchValidationError ? error.at(scope.node.path) : error;
+  if (!(error instanceof BatchValidationError)) return error;
+  const located = error.at(scope.node.path);
+  startStackAtCaller(located, scope.constructor);
+  return located;
+}
+
+/**
+ * While `construct` is being constructed, makes the stack start in the code that called
+ * `new construct(...)` (the user's), not in the library (as aws-cdk's errors do); otherwise,
+ * e.g. at synth, the stack is left as it is.
+ */
+function startStackAtCaller(error: Error, construct: Function): void {
+  const capture = (Error as { captureStackTrace?: (target: object, below: Function) => void }).captureStackTrace;
+  if (!capture) return;
+  const whole = error.stack;
+  capture(error, construct);
+  if (!/\n\s+at /.test(error.stack ?? '')) {
+    error.stack = whole; // not under construction: nothing above it to show
+  }
 }
 
 /**

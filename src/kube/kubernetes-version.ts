@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PREFIX } from '../contract/keys';
-import { BatchValidationError } from '../errors';
+import { BatchValidationError, deferred } from '../errors';
 
 /**
  * The cdk8s context key that sets the target Kubernetes version of an app or chart,
@@ -46,18 +46,9 @@ export class KubernetesVersion {
    * `v` are accepted and ignored).
    */
   public static of(version: string): KubernetesVersion {
-    const match = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
-    if (!match) {
-      throw new BatchValidationError('kubernetesVersion', version,
-        'is not a Kubernetes version', 'Write it as "1.<minor>", e.g. "1.31".');
-    }
-    const minor = Number(match[1]);
-    if (minor < OLDEST_MINOR) {
-      throw new BatchValidationError('kubernetesVersion', version,
-        `is older than Kubernetes 1.${OLDEST_MINOR}, the oldest cdk8s-batch supports (cdk8s-plus-27's)`,
-        `Target 1.${OLDEST_MINOR} or later.`);
-    }
-    return new KubernetesVersion(minor);
+    // A bad version is reported by the construct it is passed to, at its path.
+    const { value, problem } = deferred(() => parseMinor(version));
+    return new KubernetesVersion(value ?? OLDEST_MINOR, problem);
   }
 
   /**
@@ -69,17 +60,41 @@ export class KubernetesVersion {
     const context = scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT_KEY);
     if (context === undefined) return KubernetesVersion.DEFAULT;
     try {
-      return KubernetesVersion.of(String(context));
+      const version = KubernetesVersion.of(String(context));
+      version._check();
+      return version;
     } catch (e) {
       throw new BatchValidationError(`context "${KUBERNETES_VERSION_CONTEXT_KEY}"`, String(context),
         (e as BatchValidationError).problem, (e as BatchValidationError).fix);
     }
   }
 
-  private constructor(
-    /** The minor version, e.g. 31 for 1.31. */
-    public readonly minor: number,
-  ) {}
+  private readonly minorVersion: number;
+  private readonly problem?: BatchValidationError;
+
+  private constructor(minor: number, problem?: BatchValidationError) {
+    this.minorVersion = minor;
+    this.problem = problem;
+  }
+
+  /**
+   * The minor version, e.g. 31 for 1.31.
+   *
+   * @throws BatchValidationError if `of()` was given a version it cannot read
+   */
+  public get minor(): number {
+    this._check();
+    return this.minorVersion;
+  }
+
+  /**
+   * Throws the problem `of()` found, if any: a workload calls it where it locates errors.
+   *
+   * @internal
+   */
+  public _check(): void {
+    if (this.problem) throw this.problem;
+  }
 
   /** Whether this version is at least `other`. */
   public isAtLeast(other: KubernetesVersion): boolean {
@@ -150,4 +165,20 @@ export function kubernetesFeatureTable(): string {
   const rows = Object.values(KUBERNETES_FEATURES)
     .map((f) => `| ${f.feature} | ${f.fields} | ${f.minVersion} | ${f.alternative} |`);
   return ['| feature | emits | minimum Kubernetes | on an older target |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The minor version of `"1.<minor>"` (a patch part and a leading `v` ignored). */
+function parseMinor(version: string): number {
+  const match = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
+  if (!match) {
+    throw new BatchValidationError('kubernetesVersion', version,
+      'is not a Kubernetes version', 'Write it as "1.<minor>", e.g. "1.31".');
+  }
+  const minor = Number(match[1]);
+  if (minor < OLDEST_MINOR) {
+    throw new BatchValidationError('kubernetesVersion', version,
+      `is older than Kubernetes 1.${OLDEST_MINOR}, the oldest cdk8s-batch supports (cdk8s-plus-27's)`,
+      `Target 1.${OLDEST_MINOR} or later.`);
+  }
+  return minor;
 }

@@ -17,6 +17,7 @@ import { locating } from '../errors';
 import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
 import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
+import { Matrix } from '../matrix';
 import { JobOptionSet, Substitution } from '../options';
 import { jobTemplateHead, jobTemplateSpec } from '../runs/job-template-manifest';
 import { warnAtSynth } from '../warnings';
@@ -129,6 +130,19 @@ export abstract class BatchWorkload extends Construct {
       this.wireConfig(container);
     }
     return cm;
+  }
+
+  /**
+   * The matrix's cell count (undefined without a matrix); a problem its factory found is
+   * reported here, at this workload's path.
+   *
+   * @internal
+   */
+  protected _matrixCells(matrix: Matrix | undefined): number | undefined {
+    return locating(this, () => {
+      matrix?._check();
+      return matrix?.cellCount;
+    });
   }
 
   /**

@@ -101,7 +101,7 @@ export class ParallelMatrixJob extends BatchWorkload {
   constructor(scope: Construct, id: string, props: ParallelMatrixJobProps) {
     super(scope, id, props);
     this.matrix = props.matrix;
-    const cells = props.matrix?.cellCount ?? 1;
+    const cells = this._matrixCells(props.matrix) ?? 1;
     const maxLength = maxJobNameLength(cells);
     const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: maxLength });
     const { workload, namespace } = this._identify(name, props.metadata, maxLength,

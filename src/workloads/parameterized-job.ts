@@ -93,7 +93,10 @@ export class ParameterizedJob extends BatchWorkload {
     this.concurrency = props.concurrency ?? Concurrency.allow();
     this.metadata = props.metadata;
     const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: MAX_TEMPLATE_NAME_LENGTH });
-    locating(this, () => checkNoFailIndex(props.podFailureRules));
+    locating(this, () => {
+      checkNoFailIndex(props.podFailureRules);
+      props.concurrency?._check();
+    });
     const { workload, namespace } = this._identify(name, props.metadata, MAX_TEMPLATE_NAME_LENGTH,
       'Jobs created from the template are named after it, with a suffix');
     this.workload = workload;

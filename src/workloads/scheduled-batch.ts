@@ -198,6 +198,7 @@ export class ScheduledBatch extends BatchWorkload {
           'Remove the options, or make the values matrix keys.');
       }
       checkScheduleSettings(props);
+      props.concurrency?._check();
     });
     this.schedule = props.schedule;
     this.timeZone = props.timeZone ?? TimeZone.UTC;
@@ -210,7 +211,7 @@ export class ScheduledBatch extends BatchWorkload {
       spec: this._lazy(() => this.renderSpec()),
     });
     const name = this.apiObject.name;
-    const cells = props.matrix?.cellCount;
+    const cells = this._matrixCells(props.matrix);
     const { workload, namespace } = cells === undefined
       ? this._identify(name, props.metadata, MAX_CRONJOB_NAME_LENGTH, 'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob')
       : this._identify(name, props.metadata, maxCronJobNameLength(cells),
