@@ -58,16 +58,29 @@ export class BatchValidationErrors extends BatchValidationError {
 }
 
 /**
- * Runs `check` now and keeps a core error it throws for later: value objects (Schedule,
- * TimeZone, JobOption) are built before the construct they are passed to exists, so their
- * errors are thrown when that construct uses them, located at its path.
+ * A value checked now whose core error is kept for later: value objects (Schedule, TimeZone,
+ * JobOption, Matrix, Concurrency, PodFailureRule, KubernetesVersion) are built before the
+ * construct they are passed to exists, so their errors are thrown when that construct uses
+ * them, located at its path.
  */
-export function deferred<T>(check: () => T): { value?: T; problem?: BatchValidationError } {
-  try {
-    return { value: check() };
-  } catch (e) {
-    if (e instanceof BatchValidationError) return { problem: e };
-    throw e;
+export class Checked<T> {
+  /** The error `check` threw, if any. */
+  public readonly problem?: BatchValidationError;
+  private readonly checked?: T;
+
+  constructor(check: () => T) {
+    try {
+      this.checked = check();
+    } catch (e) {
+      if (!(e instanceof BatchValidationError)) throw e;
+      this.problem = e;
+    }
+  }
+
+  /** The value; throws the kept error instead when there is one. */
+  public get value(): T {
+    if (this.problem) throw this.problem;
+    return this.checked as T;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PREFIX } from '../contract/keys';
-import { BatchValidationError, deferred } from '../errors';
+import { BatchValidationError, Checked } from '../errors';
 
 /**
  * The cdk8s context key that sets the target Kubernetes version of an app or chart,
@@ -23,15 +23,15 @@ export class KubernetesVersion {
   public static readonly CONTEXT_KEY = KUBERNETES_VERSION_CONTEXT_KEY;
 
   /** Kubernetes 1.27, the oldest supported target (cdk8s-plus-27's). */
-  public static readonly V1_27 = new KubernetesVersion(27);
+  public static readonly V1_27 = new KubernetesVersion(new Checked(() => 27));
   /** Kubernetes 1.29. */
-  public static readonly V1_29 = new KubernetesVersion(29);
+  public static readonly V1_29 = new KubernetesVersion(new Checked(() => 29));
   /** Kubernetes 1.31: `podFailurePolicy` is GA. */
-  public static readonly V1_31 = new KubernetesVersion(31);
+  public static readonly V1_31 = new KubernetesVersion(new Checked(() => 31));
   /** Kubernetes 1.33: `backoffLimitPerIndex`, `maxFailedIndexes` and `successPolicy` are GA. */
-  public static readonly V1_33 = new KubernetesVersion(33);
+  public static readonly V1_33 = new KubernetesVersion(new Checked(() => 33));
   /** Kubernetes 1.35: EnvFiles (`fileKeyRef`) is on by default. */
-  public static readonly V1_35 = new KubernetesVersion(35);
+  public static readonly V1_35 = new KubernetesVersion(new Checked(() => 35));
 
   /**
    * The default target when neither the prop nor the context sets one: 1.35, the version the
@@ -47,8 +47,7 @@ export class KubernetesVersion {
    */
   public static of(version: string): KubernetesVersion {
     // A bad version is reported by the construct it is passed to, at its path.
-    const { value, problem } = deferred(() => parseMinor(version));
-    return new KubernetesVersion(value ?? OLDEST_MINOR, problem);
+    return new KubernetesVersion(new Checked(() => parseMinor(version)));
   }
 
   /**
@@ -69,13 +68,7 @@ export class KubernetesVersion {
     }
   }
 
-  private readonly minorVersion: number;
-  private readonly problem?: BatchValidationError;
-
-  private constructor(minor: number, problem?: BatchValidationError) {
-    this.minorVersion = minor;
-    this.problem = problem;
-  }
+  private constructor(private readonly minorVersion: Checked<number>) {}
 
   /**
    * The minor version, e.g. 31 for 1.31.
@@ -83,8 +76,7 @@ export class KubernetesVersion {
    * @throws BatchValidationError if `of()` was given a version it cannot read
    */
   public get minor(): number {
-    this._check();
-    return this.minorVersion;
+    return this.minorVersion.value;
   }
 
   /**
@@ -93,7 +85,7 @@ export class KubernetesVersion {
    * @internal
    */
   public _check(): void {
-    if (this.problem) throw this.problem;
+    void this.minorVersion.value;
   }
 
   /** Whether this version is at least `other`. */

@@ -1,4 +1,4 @@
-import { BatchValidationError, deferred } from '../errors';
+import { BatchValidationError, Checked } from '../errors';
 import { checkCellNamesDistinct, checkMaxCells, compareKeys, DEFAULT_MAX_CELLS, envNameOf, MAX_CELLS_LIMIT, sortedKeys } from './checks';
 import { checkMatrixFitsInConfigMap, matrixConfigMapLayout, matrixDataBytes, MatrixConfigMapLayout } from './config-map';
 import { Cell, COUNT_KEY, expandCount, expandKeys, expandMatrix, KEYS_KEY } from './expand';
@@ -145,25 +145,22 @@ export class Matrix {
    * it, so the message carries that workload's construct path.
    */
   private static checked(kind: MatrixKind, options: MatrixSizeOptions, expand: (maxCells: number) => readonly Cell[]): Matrix {
-    const { value, problem } = deferred(() => {
+    return new Matrix(kind, new Checked(() => {
       const maxCells = checkMaxCells(options.maxCells);
       const cells = expand(maxCells);
       return { cells, maxCells, keyNames: [...new Set(cells.flatMap(cell => Object.keys(cell)))].sort(compareKeys) };
-    });
-    return new Matrix(kind, value, problem);
+    }));
   }
 
   /** Which factory made the matrix. */
   public readonly kind: MatrixKind;
 
-  private readonly expanded?: Expanded;
-  private readonly problem?: BatchValidationError;
+  private readonly expanded: Checked<Expanded>;
   private names?: readonly string[];
 
-  private constructor(kind: MatrixKind, expanded: Expanded | undefined, problem: BatchValidationError | undefined) {
+  private constructor(kind: MatrixKind, expanded: Checked<Expanded>) {
     this.kind = kind;
     this.expanded = expanded;
-    this.problem = problem;
   }
 
   /**
@@ -208,15 +205,14 @@ export class Matrix {
    * @internal
    */
   public _check(): void {
-    if (this.problem) {
-      const { field, value, problem, fix } = this.problem;
+    if (this.expanded.problem) {
+      const { field, value, problem, fix } = this.expanded.problem;
       throw new BatchValidationError(field.startsWith('matrix') ? field : `matrix ${field}`, value, problem, fix);
     }
   }
 
   private get valid(): Expanded {
-    if (this.problem) throw this.problem;
-    return this.expanded!;
+    return this.expanded.value;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { BatchValidationError, deferred } from '../errors';
+import { Checked } from '../errors';
 import { normalizeOptionSchema } from './definition';
 import { renderOptionValue } from './render';
 import { JobOptionSchema } from './schema';
@@ -301,15 +301,12 @@ export class JobOption {
   /** Whether a run must end up with a non-empty value. */
   public readonly required: boolean;
 
-  private readonly normalized?: JobOptionSchema;
-  private readonly problem?: BatchValidationError;
+  private readonly normalized: Checked<JobOptionSchema>;
 
   private constructor(schema: JobOptionSchema) {
     // A bad definition is reported by the workload the option is passed to, at its path.
-    const { value, problem } = deferred(() => normalizeOptionSchema(schema));
-    this.normalized = value;
-    this.problem = problem;
-    const known = value ?? (typeof schema === 'object' && schema !== null ? schema : {} as Partial<JobOptionSchema>);
+    this.normalized = new Checked(() => normalizeOptionSchema(schema));
+    const known = !this.normalized.problem ? this.normalized.value : (typeof schema === 'object' && schema !== null ? schema : {} as Partial<JobOptionSchema>);
     this.name = typeof known.name === 'string' ? known.name : '';
     this.label = typeof known.label === 'string' ? known.label : this.name;
     this.type = known.type ?? OptionType.STRING;
@@ -317,8 +314,7 @@ export class JobOption {
   }
 
   private get schema(): JobOptionSchema {
-    if (this.problem) throw this.problem;
-    return this.normalized!;
+    return this.normalized.value;
   }
 
   /**
@@ -328,7 +324,7 @@ export class JobOption {
    * @internal
    */
   public _check(): void {
-    if (this.problem) throw this.problem;
+    void this.normalized.value;
   }
 
   /**

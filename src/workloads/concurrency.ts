@@ -1,6 +1,6 @@
 import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import { BatchValidationError, deferred } from '../errors';
+import { Checked } from '../errors';
 
 /**
  * Options for `Concurrency.enqueue()`.
@@ -52,8 +52,7 @@ export class Concurrency {
    */
   public static enqueue(options: EnqueueOptions = {}): Concurrency {
     // Bad caps are reported by the workload they are passed to, at its path.
-    const { problem } = deferred(() => checkEnqueueCaps(options));
-    return new Concurrency(ConcurrencyPolicy.ENQUEUE, options.maxConcurrency ?? 1, options.maxQueued, problem);
+    return new Concurrency(ConcurrencyPolicy.ENQUEUE, options.maxConcurrency ?? 1, options.maxQueued, new Checked(() => checkEnqueueCaps(options)));
   }
 
   private constructor(
@@ -63,7 +62,7 @@ export class Concurrency {
     public readonly maxConcurrency?: number,
     /** For `ENQUEUE`: the cap on queued runs. */
     public readonly maxQueued?: number,
-    private readonly problem?: BatchValidationError,
+    private readonly caps?: Checked<unknown>,
   ) {}
 
   /**
@@ -72,7 +71,7 @@ export class Concurrency {
    * @internal
    */
   public _check(): void {
-    if (this.problem) throw this.problem;
+    void this.caps?.value;
   }
 
   /** Whether this policy needs the companion controller. */

@@ -1,4 +1,4 @@
-import { BatchValidationError, deferred } from '../errors';
+import { BatchValidationError, Checked } from '../errors';
 
 /**
  * What the Job controller does when a pod failure matches a rule.
@@ -83,23 +83,20 @@ export class PodFailureRule {
   /** A rule matching a container's exit code. */
   public static onExitCodes(options: ExitCodeRuleOptions): PodFailureRule {
     // A bad rule is reported by the workload it is passed to, at its path.
-    const { value, problem } = deferred(() => exitCodesMatcher(options));
-    return new PodFailureRule(options.action, value ?? {}, options.containerName, problem);
+    return new PodFailureRule(options.action, new Checked(() => exitCodesMatcher(options)), options.containerName);
   }
 
   /** A rule matching a pod condition, such as `DisruptionTarget` for evicted or preempted pods. */
   public static onPodConditions(options: PodConditionRuleOptions): PodFailureRule {
-    const { value, problem } = deferred(() => podConditionsMatcher(options));
-    return new PodFailureRule(options.action, value ?? {}, undefined, problem);
+    return new PodFailureRule(options.action, new Checked(() => podConditionsMatcher(options)));
   }
 
   private constructor(
     /** What the rule does on a match. */
     public readonly action: PodFailureAction,
-    private readonly matcher: Record<string, unknown>,
+    private readonly matcher: Checked<Record<string, unknown>>,
     /** The container the rule is limited to, if any. */
     public readonly containerName?: string,
-    private readonly problem?: BatchValidationError,
   ) {}
 
   /**
@@ -108,7 +105,7 @@ export class PodFailureRule {
    * @internal
    */
   public _check(): void {
-    if (this.problem) throw this.problem;
+    void this.matcher.value;
   }
 
   /**
@@ -117,8 +114,7 @@ export class PodFailureRule {
    * @internal
    */
   public _toKube(): Record<string, unknown> {
-    this._check();
-    return { action: this.action, ...this.matcher };
+    return { action: this.action, ...this.matcher.value };
   }
 }
 
