@@ -1,13 +1,6 @@
 import { Construct } from 'constructs';
-import { PREFIX } from '../contract/keys';
+import { KUBERNETES_VERSION_CONTEXT_KEY } from '../contract/keys';
 import { BatchValidationError, Checked } from '../errors';
-
-/**
- * The cdk8s context key that sets the target Kubernetes version of an app or chart,
- * e.g. `"cdk8s-batch.dev/kubernetes-version": "1.31"` in cdk8s.yaml's `context`, or
- * `app.node.setContext(...)` / `chart.node.setContext(...)` before the workloads are added.
- */
-export const KUBERNETES_VERSION_CONTEXT_KEY = `${PREFIX}/kubernetes-version`;
 
 /** The oldest Kubernetes cdk8s-batch emits for: that of cdk8s-plus-27. */
 const OLDEST_MINOR = 27;
