@@ -58,16 +58,29 @@ export class BatchValidationErrors extends BatchValidationError {
 }
 
 /**
- * Runs `check` now and keeps a core error it throws for later: value objects (Schedule,
- * TimeZone, JobOption) are built before the construct they are passed to exists, so their
- * errors are thrown when that construct uses them, located at its path.
+ * A value checked now whose core error is kept for later: value objects (Schedule, TimeZone,
+ * JobOption, Matrix, Concurrency, PodFailureRule, KubernetesVersion) are built before the
+ * construct they are passed to exists, so their errors are thrown when that construct uses
+ * them, located at its path.
  */
-export function deferred<T>(check: () => T): { value?: T; problem?: BatchValidationError } {
-  try {
-    return { value: check() };
-  } catch (e) {
-    if (e instanceof BatchValidationError) return { problem: e };
-    throw e;
+export class Checked<T> {
+  /** The error `check` threw, if any. */
+  public readonly problem?: BatchValidationError;
+  private readonly checked?: T;
+
+  constructor(check: () => T) {
+    try {
+      this.checked = check();
+    } catch (e) {
+      if (!(e instanceof BatchValidationError)) throw e;
+      this.problem = e;
+    }
+  }
+
+  /** The value; throws the kept error instead when there is one. */
+  public get value(): T {
+    if (this.problem) throw this.problem;
+    return this.checked as T;
   }
 }
 
@@ -76,7 +89,25 @@ export function deferred<T>(check: () => T): { value?: T; problem?: BatchValidat
  * Other errors pass through unchanged.
  */
 export function locate(scope: { node: { path: string } }, error: unknown): unknown {
-  return error instanceof BatchValidationError ? error.at(scope.node.path) : error;
+  if (!(error instanceof BatchValidationError)) return error;
+  const located = error.at(scope.node.path);
+  startStackAtCaller(located, scope.constructor);
+  return located;
+}
+
+/**
+ * While `construct` is being constructed, makes the stack start in the code that called
+ * `new construct(...)` (the user's), not in the library (as aws-cdk's errors do); otherwise,
+ * e.g. at synth, the stack is left as it is.
+ */
+function startStackAtCaller(error: Error, construct: Function): void {
+  const capture = (Error as { captureStackTrace?: (target: object, below: Function) => void }).captureStackTrace;
+  if (!capture) return;
+  const whole = error.stack;
+  capture(error, construct);
+  if (!/\n\s+at /.test(error.stack ?? '')) {
+    error.stack = whole; // not under construction: nothing above it to show
+  }
 }
 
 /**

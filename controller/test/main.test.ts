@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { microTime } from '../src/kube/events';
 import { defaultIdentity, parseFlags } from '../src/main';
-import { rfc3339 } from '../src/reconcilers/util';
+import { formatRfc3339Seconds } from '../../src/time';
 import { jsonLogger } from '../src/runtime/log';
 
 describe('flags', () => {
@@ -66,6 +66,6 @@ describe('logs and timestamps', () => {
 
   test('MicroTime and metav1.Time formats', () => {
     assert.equal(microTime(Date.parse('2026-01-05T10:00:00.123Z')), '2026-01-05T10:00:00.123000Z');
-    assert.equal(rfc3339(Date.parse('2026-01-05T10:00:00.999Z')), '2026-01-05T10:00:00Z');
+    assert.equal(formatRfc3339Seconds(Date.parse('2026-01-05T10:00:00.999Z')), '2026-01-05T10:00:00Z');
   });
 });

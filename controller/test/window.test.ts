@@ -141,7 +141,9 @@ describe('run window', () => {
     const warning = api.events('InvalidWindow');
     assert.equal(warning.length, 1);
     assert.equal(warning[0].type, 'Warning');
-    assert.match(warning[0].note, /not-before is "tomorrow": it must be an RFC 3339 time/);
+    assert.equal(warning[0].note, 'annotation cdk8s-batch.dev/not-before: is not an RFC 3339 timestamp with date, time and offset (got "tomorrow"). '
+      + 'Write an RFC 3339 time such as 2026-12-01T00:00:00Z (as ScheduledBatch\'s notBefore and notAfter write it), or synthesize the workload again. '
+      + 'The run window is not enforced until it is fixed.');
     // Reconciling again does not repeat the Event.
     api.update<CronJob>(CRONJOBS, NS, 'nightly', (c) => { c.status = { lastScheduleTime: T0 }; });
     await h.settle();

@@ -3,16 +3,22 @@
  * writer beside its reader (as Kueue keeps `QueueNameForObject` beside its label), so the
  * constructs, the controller and the CLI apply one rule with one message.
  *
- * The run-window annotations (`not-before`, `not-after`) are RFC 3339 times; their reader is
- * the controller's time parsing.
+ * Times (`not-before`, `not-after`, `admitted-at`) are RFC 3339 in UTC, written by
+ * `Date.prototype.toISOString` and read with the library's one grammar (src/time/rfc3339.ts).
+ * Readers of annotations that a hand-edited manifest may hold take any JSON value and treat
+ * a value that is not a string as absent.
  */
 import { BatchValidationError } from '../errors';
 import { ConcurrencyPolicy } from './concurrency-policy';
 import {
-  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, ANNOTATION_PENDING_TIMEOUT,
+  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
+  ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_PENDING_TIMEOUT, ANNOTATION_SCHEDULE, ANNOTATION_WINDOW_SUSPENDED,
 } from './keys';
+import { instantOf, parseRfc3339 } from '../time/rfc3339';
 
 type Annotations = Readonly<Record<string, string>> | undefined;
+/** Annotations as a manifest file holds them: any JSON value. */
+type AnyAnnotations = Readonly<Record<string, unknown>> | undefined;
 
 /** Upper bound for the Enqueue caps; far above any sane queue, it catches typos. */
 export const MAX_ENQUEUE_CAP = 10_000;
@@ -85,14 +91,76 @@ export function readPendingTimeout(annotations: Annotations): number | undefined
   return readCount(annotations, ANNOTATION_PENDING_TIMEOUT, 1, MAX_PENDING_TIMEOUT_SECONDS);
 }
 
-/** The annotation the controller writes on a Job it admits from the Enqueue queue. */
-export function admittedAnnotation(admittedAt: string): Record<string, string> {
-  return { [ANNOTATION_ADMITTED_AT]: admittedAt };
+/** The annotation the controller writes on a Job it admits from the Enqueue queue, at `admittedAt` (ms since the epoch). */
+export function admittedAnnotation(admittedAt: number): Record<string, string> {
+  return { [ANNOTATION_ADMITTED_AT]: new Date(admittedAt).toISOString() };
 }
 
 /** Whether the controller has admitted the Job (it carries `admitted-at`). */
 export function isAdmitted(annotations: Annotations): boolean {
   return annotations?.[ANNOTATION_ADMITTED_AT] !== undefined;
+}
+
+/** What a CronJob's annotations record about its schedule (absent for a CronJob made by hand). */
+export interface ScheduleRecord {
+  /** The schedule as written, before hashing (`H H * * *` for `Schedule.hashed('@daily')`). */
+  readonly expression?: string;
+  /** The seed its `H` tokens were hashed with. */
+  readonly seed?: string;
+}
+
+/** The annotations that record a CronJob's schedule as written and its hash seed. */
+export function scheduleAnnotations(expression: string, seed: string): Record<string, string> {
+  return { [ANNOTATION_SCHEDULE]: expression, [ANNOTATION_HASH_SEED]: seed };
+}
+
+/** The schedule as written and the hash seed, each undefined when absent or not a string. */
+export function readScheduleAnnotations(annotations: AnyAnnotations): ScheduleRecord {
+  return { expression: stringAt(annotations, ANNOTATION_SCHEDULE), seed: stringAt(annotations, ANNOTATION_HASH_SEED) };
+}
+
+/** A CronJob's run window `[notBefore, notAfter)`, in ms since the epoch; an absent end is open. */
+export interface RunWindow {
+  readonly notBefore?: number;
+  readonly notAfter?: number;
+}
+
+/** Which end of the run window the controller suspended a CronJob for (the `window-suspended` value). */
+export type WindowSide = 'not-before' | 'not-after';
+
+/** The annotations that give a CronJob a run window (only the ends given). */
+export function runWindowAnnotations(notBefore: Date | undefined, notAfter: Date | undefined): Record<string, string> {
+  return {
+    ...(notBefore ? { [ANNOTATION_NOT_BEFORE]: notBefore.toISOString() } : {}),
+    ...(notAfter ? { [ANNOTATION_NOT_AFTER]: notAfter.toISOString() } : {}),
+  };
+}
+
+/**
+ * The run window from the annotations; an end that is absent or blank is open.
+ *
+ * @throws BatchValidationError when an end is not an RFC 3339 time (src/time/rfc3339.ts)
+ */
+export function readRunWindow(annotations: Annotations): RunWindow {
+  return { notBefore: readTime(annotations, ANNOTATION_NOT_BEFORE), notAfter: readTime(annotations, ANNOTATION_NOT_AFTER) };
+}
+
+/** Whether the object carries anything of a run window: an end, or the controller's suspension mark. */
+export function hasRunWindowAnnotations(annotations: Annotations): boolean {
+  return [ANNOTATION_NOT_BEFORE, ANNOTATION_NOT_AFTER, ANNOTATION_WINDOW_SUSPENDED].some((key) => annotations?.[key] !== undefined);
+}
+
+/**
+ * The merge-patch annotations that mark a CronJob as suspended by the controller for the
+ * `side` of its run window, or (`undefined`) remove the mark.
+ */
+export function windowSuspendedPatch(side: WindowSide | undefined): Record<string, string | null> {
+  return { [ANNOTATION_WINDOW_SUSPENDED]: side ?? null };
+}
+
+/** Whether the controller suspended the CronJob for its run window (only then does it resume it). */
+export function isWindowSuspended(annotations: Annotations): boolean {
+  return annotations?.[ANNOTATION_WINDOW_SUSPENDED] !== undefined;
 }
 
 function checkCap(field: string, value: number, min: number): void {
@@ -116,4 +184,21 @@ function readCount(annotations: Annotations, key: string, min: number, max: numb
       'Synthesize the workload again with cdk8s-batch, or correct the annotation by hand.');
   }
   return Number(trimmed);
+}
+
+/** An RFC 3339 time as ms since the epoch, or undefined when absent or blank. */
+function readTime(annotations: Annotations, key: string): number | undefined {
+  const value = annotations?.[key];
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = parseRfc3339(value.trim());
+  if ('problem' in parsed) {
+    throw new BatchValidationError(`annotation ${key}`, value, parsed.problem,
+      'Write an RFC 3339 time such as 2026-12-01T00:00:00Z (as ScheduledBatch\'s notBefore and notAfter write it), or synthesize the workload again.');
+  }
+  return instantOf(parsed.time);
+}
+
+function stringAt(annotations: AnyAnnotations, key: string): string | undefined {
+  const value = annotations?.[key];
+  return typeof value === 'string' ? value : undefined;
 }

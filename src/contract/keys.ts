@@ -80,3 +80,10 @@ export const REPORTING_CONTROLLER = `${PREFIX}/controller`;
 export const CONTROLLER_CONTEXT_KEY = `${PREFIX}/controller`;
 /** The value of `CONTROLLER_CONTEXT_KEY` that says the controller is installed elsewhere. */
 export const CONTROLLER_EXTERNAL = 'external';
+
+/**
+ * The cdk8s context key that sets the target Kubernetes version of an app or chart,
+ * e.g. `"cdk8s-batch.dev/kubernetes-version": "1.31"` in cdk8s.yaml's `context`, or
+ * `app.node.setContext(...)` / `chart.node.setContext(...)` before the workloads are added.
+ */
+export const KUBERNETES_VERSION_CONTEXT_KEY = `${PREFIX}/kubernetes-version`;

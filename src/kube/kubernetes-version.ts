@@ -1,13 +1,6 @@
 import { Construct } from 'constructs';
-import { PREFIX } from '../contract/keys';
-import { BatchValidationError } from '../errors';
-
-/**
- * The cdk8s context key that sets the target Kubernetes version of an app or chart,
- * e.g. `"cdk8s-batch.dev/kubernetes-version": "1.31"` in cdk8s.yaml's `context`, or
- * `app.node.setContext(...)` / `chart.node.setContext(...)` before the workloads are added.
- */
-export const KUBERNETES_VERSION_CONTEXT_KEY = `${PREFIX}/kubernetes-version`;
+import { KUBERNETES_VERSION_CONTEXT_KEY } from '../contract/keys';
+import { BatchValidationError, Checked } from '../errors';
 
 /** The oldest Kubernetes cdk8s-batch emits for: that of cdk8s-plus-27. */
 const OLDEST_MINOR = 27;
@@ -23,15 +16,15 @@ export class KubernetesVersion {
   public static readonly CONTEXT_KEY = KUBERNETES_VERSION_CONTEXT_KEY;
 
   /** Kubernetes 1.27, the oldest supported target (cdk8s-plus-27's). */
-  public static readonly V1_27 = new KubernetesVersion(27);
+  public static readonly V1_27 = new KubernetesVersion(new Checked(() => 27));
   /** Kubernetes 1.29. */
-  public static readonly V1_29 = new KubernetesVersion(29);
+  public static readonly V1_29 = new KubernetesVersion(new Checked(() => 29));
   /** Kubernetes 1.31: `podFailurePolicy` is GA. */
-  public static readonly V1_31 = new KubernetesVersion(31);
+  public static readonly V1_31 = new KubernetesVersion(new Checked(() => 31));
   /** Kubernetes 1.33: `backoffLimitPerIndex`, `maxFailedIndexes` and `successPolicy` are GA. */
-  public static readonly V1_33 = new KubernetesVersion(33);
+  public static readonly V1_33 = new KubernetesVersion(new Checked(() => 33));
   /** Kubernetes 1.35: EnvFiles (`fileKeyRef`) is on by default. */
-  public static readonly V1_35 = new KubernetesVersion(35);
+  public static readonly V1_35 = new KubernetesVersion(new Checked(() => 35));
 
   /**
    * The default target when neither the prop nor the context sets one: 1.35, the version the
@@ -46,18 +39,8 @@ export class KubernetesVersion {
    * `v` are accepted and ignored).
    */
   public static of(version: string): KubernetesVersion {
-    const match = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
-    if (!match) {
-      throw new BatchValidationError('kubernetesVersion', version,
-        'is not a Kubernetes version', 'Write it as "1.<minor>", e.g. "1.31".');
-    }
-    const minor = Number(match[1]);
-    if (minor < OLDEST_MINOR) {
-      throw new BatchValidationError('kubernetesVersion', version,
-        `is older than Kubernetes 1.${OLDEST_MINOR}, the oldest cdk8s-batch supports (cdk8s-plus-27's)`,
-        `Target 1.${OLDEST_MINOR} or later.`);
-    }
-    return new KubernetesVersion(minor);
+    // A bad version is reported by the construct it is passed to, at its path.
+    return new KubernetesVersion(new Checked(() => parseMinor(version)));
   }
 
   /**
@@ -69,17 +52,34 @@ export class KubernetesVersion {
     const context = scope.node.tryGetContext(KUBERNETES_VERSION_CONTEXT_KEY);
     if (context === undefined) return KubernetesVersion.DEFAULT;
     try {
-      return KubernetesVersion.of(String(context));
+      const version = KubernetesVersion.of(String(context));
+      version._check();
+      return version;
     } catch (e) {
       throw new BatchValidationError(`context "${KUBERNETES_VERSION_CONTEXT_KEY}"`, String(context),
         (e as BatchValidationError).problem, (e as BatchValidationError).fix);
     }
   }
 
-  private constructor(
-    /** The minor version, e.g. 31 for 1.31. */
-    public readonly minor: number,
-  ) {}
+  private constructor(private readonly minorVersion: Checked<number>) {}
+
+  /**
+   * The minor version, e.g. 31 for 1.31.
+   *
+   * @throws BatchValidationError if `of()` was given a version it cannot read
+   */
+  public get minor(): number {
+    return this.minorVersion.value;
+  }
+
+  /**
+   * Throws the problem `of()` found, if any: a workload calls it where it locates errors.
+   *
+   * @internal
+   */
+  public _check(): void {
+    void this.minorVersion.value;
+  }
 
   /** Whether this version is at least `other`. */
   public isAtLeast(other: KubernetesVersion): boolean {
@@ -150,4 +150,20 @@ export function kubernetesFeatureTable(): string {
   const rows = Object.values(KUBERNETES_FEATURES)
     .map((f) => `| ${f.feature} | ${f.fields} | ${f.minVersion} | ${f.alternative} |`);
   return ['| feature | emits | minimum Kubernetes | on an older target |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The minor version of `"1.<minor>"` (a patch part and a leading `v` ignored). */
+function parseMinor(version: string): number {
+  const match = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
+  if (!match) {
+    throw new BatchValidationError('kubernetesVersion', version,
+      'is not a Kubernetes version', 'Write it as "1.<minor>", e.g. "1.31".');
+  }
+  const minor = Number(match[1]);
+  if (minor < OLDEST_MINOR) {
+    throw new BatchValidationError('kubernetesVersion', version,
+      `is older than Kubernetes 1.${OLDEST_MINOR}, the oldest cdk8s-batch supports (cdk8s-plus-27's)`,
+      `Target 1.${OLDEST_MINOR} or later.`);
+  }
+  return minor;
 }

@@ -1,4 +1,4 @@
-import { BatchValidationError } from '../errors';
+import { BatchValidationError, Checked } from '../errors';
 import { checkCellNamesDistinct, checkMaxCells, compareKeys, DEFAULT_MAX_CELLS, envNameOf, MAX_CELLS_LIMIT, sortedKeys } from './checks';
 import { checkMatrixFitsInConfigMap, matrixConfigMapLayout, matrixDataBytes, MatrixConfigMapLayout } from './config-map';
 import { Cell, COUNT_KEY, expandCount, expandKeys, expandMatrix, KEYS_KEY } from './expand';
@@ -55,6 +55,13 @@ export interface MatrixOptions extends MatrixSizeOptions {
   readonly exclude?: { [key: string]: string }[];
 }
 
+/** A matrix's cells with what is derived from them once. */
+interface Expanded {
+  readonly cells: readonly Cell[];
+  readonly maxCells: number;
+  readonly keyNames: string[];
+}
+
 /**
  * The cells a batch workload fans out over, expanded at synth time into a
  * deterministic table: cell `i` runs as completion index `i` of an Indexed Job.
@@ -96,8 +103,7 @@ export class Matrix {
    * @param count the number of cells, a whole number of at least 1
    */
   public static count(count: number, options: MatrixSizeOptions = {}): Matrix {
-    const maxCells = checkMaxCells(options.maxCells);
-    return new Matrix(MatrixKind.COUNT, expandCount(count, maxCells), maxCells);
+    return Matrix.checked(MatrixKind.COUNT, options, maxCells => expandCount(count, maxCells));
   }
 
   /**
@@ -107,8 +113,7 @@ export class Matrix {
    * @param keys non-empty, distinct strings, e.g. `['users', 'orders']`
    */
   public static keys(keys: string[], options: MatrixSizeOptions = {}): Matrix {
-    const maxCells = checkMaxCells(options.maxCells);
-    return new Matrix(MatrixKind.KEYS, expandKeys(keys, maxCells), maxCells);
+    return Matrix.checked(MatrixKind.KEYS, options, maxCells => expandKeys(keys, maxCells));
   }
 
   /**
@@ -121,9 +126,8 @@ export class Matrix {
    * @param values matrix key → its values (non-empty, distinct); may be `{}` when `include` lists the cells
    */
   public static of(values: { [key: string]: string[] }, options: MatrixOptions = {}): Matrix {
-    const maxCells = checkMaxCells(options.maxCells);
-    const cells = expandMatrix({ values, include: options.include ?? [], exclude: options.exclude ?? [], maxCells });
-    return new Matrix(MatrixKind.MATRIX, cells, maxCells);
+    return Matrix.checked(MatrixKind.MATRIX, options,
+      maxCells => expandMatrix({ values, include: options.include ?? [], exclude: options.exclude ?? [], maxCells }));
   }
 
   /**
@@ -136,32 +140,79 @@ export class Matrix {
     return matrixEnvName(key);
   }
 
+  /**
+   * Expanded now, reported later: a bad matrix throws when the workload it is passed to uses
+   * it, so the message carries that workload's construct path.
+   */
+  private static checked(kind: MatrixKind, options: MatrixSizeOptions, expand: (maxCells: number) => readonly Cell[]): Matrix {
+    return new Matrix(kind, new Checked(() => {
+      const maxCells = checkMaxCells(options.maxCells);
+      const cells = expand(maxCells);
+      return { cells, maxCells, keyNames: [...new Set(cells.flatMap(cell => Object.keys(cell)))].sort(compareKeys) };
+    }));
+  }
+
   /** Which factory made the matrix. */
   public readonly kind: MatrixKind;
 
-  /** How many cells there are: the Indexed Job's completions. */
-  public readonly cellCount: number;
+  private readonly expanded: Checked<Expanded>;
+  private names?: readonly string[];
 
-  /** Every key any cell has, sorted bytewise (include entries may add keys to some cells only). */
-  public readonly keyNames: string[];
+  private constructor(kind: MatrixKind, expanded: Checked<Expanded>) {
+    this.kind = kind;
+    this.expanded = expanded;
+  }
 
-  /** The cell cap this matrix was checked against. */
-  public readonly maxCells: number;
+  /**
+   * How many cells there are: the Indexed Job's completions.
+   *
+   * @throws BatchValidationError if the factory's arguments are not valid
+   */
+  public get cellCount(): number {
+    return this._cellTable.length;
+  }
+
+  /**
+   * Every key any cell has, sorted bytewise (include entries may add keys to some cells only).
+   *
+   * @throws BatchValidationError if the factory's arguments are not valid
+   */
+  public get keyNames(): string[] {
+    return this.valid.keyNames;
+  }
+
+  /**
+   * The cell cap this matrix was checked against.
+   *
+   * @throws BatchValidationError if the factory's arguments are not valid
+   */
+  public get maxCells(): number {
+    return this.valid.maxCells;
+  }
 
   /**
    * The cells in index order; shared, never mutated.
    * @internal
    */
-  public readonly _cellTable: readonly Cell[];
+  public get _cellTable(): readonly Cell[] {
+    return this.valid.cells;
+  }
 
-  private names?: readonly string[];
+  /**
+   * Throws the problem the factory found, with the field under the workload's `matrix` prop
+   * (`matrix include[1]: ...`): a workload calls it first, where it locates errors.
+   *
+   * @internal
+   */
+  public _check(): void {
+    if (this.expanded.problem) {
+      const { field, value, problem, fix } = this.expanded.problem;
+      throw new BatchValidationError(field.startsWith('matrix') ? field : `matrix ${field}`, value, problem, fix);
+    }
+  }
 
-  private constructor(kind: MatrixKind, cells: readonly Cell[], maxCells: number) {
-    this.kind = kind;
-    this._cellTable = cells;
-    this.cellCount = cells.length;
-    this.maxCells = maxCells;
-    this.keyNames = [...new Set(cells.flatMap(cell => Object.keys(cell)))].sort(compareKeys);
+  private get valid(): Expanded {
+    return this.expanded.value;
   }
 
   /**

@@ -25,8 +25,11 @@ export class JobOptionSet {
 
   /**
    * @param options the options; names must be unique
+   * @throws BatchValidationError for the first option with a bad definition, or a name used twice
    */
   constructor(options: JobOption[]) {
+    // Options keep a bad definition until used: report it here, where a workload locates it.
+    options.forEach((option) => option._check());
     const names = options.map((option) => option.name);
     const duplicate = names.find((name, index) => names.indexOf(name) !== index);
     if (duplicate !== undefined) {

@@ -1,3 +1,4 @@
+import { Checked } from '../errors';
 import { normalizeOptionSchema } from './definition';
 import { renderOptionValue } from './render';
 import { JobOptionSchema } from './schema';
@@ -181,8 +182,9 @@ export interface IntOptionProps extends RequirableOptionProps {
  * A typed run parameter of a job: a value chosen per run, validated, rendered
  * to text and substituted for `${option.NAME}`.
  *
- * Definitions are checked when created, so a bad default or pattern fails at
- * synth. The same class validates run values in constructs, the CLI and the
+ * Definitions are checked when created and a problem is reported by the workload
+ * the option is passed to, at its construct path (`app/report: option "since"
+ * default: ...`), so a bad default or pattern fails at synth. The same class validates run values in constructs, the CLI and the
  * controller (through `toSchema()` / `fromSchema()`), with the same messages.
  *
  * Supplied values are always strings (as from `--set name=value`); see each
@@ -299,20 +301,38 @@ export class JobOption {
   /** Whether a run must end up with a non-empty value. */
   public readonly required: boolean;
 
-  private readonly schema: JobOptionSchema;
+  private readonly normalized: Checked<JobOptionSchema>;
 
   private constructor(schema: JobOptionSchema) {
-    this.schema = normalizeOptionSchema(schema);
-    this.name = this.schema.name;
-    this.label = this.schema.label ?? this.schema.name;
-    this.type = this.schema.type;
-    this.required = this.schema.required ?? false;
+    // A bad definition is reported by the workload the option is passed to, at its path.
+    this.normalized = new Checked(() => normalizeOptionSchema(schema));
+    const known = !this.normalized.problem ? this.normalized.value : (typeof schema === 'object' && schema !== null ? schema : {} as Partial<JobOptionSchema>);
+    this.name = typeof known.name === 'string' ? known.name : '';
+    this.label = typeof known.label === 'string' ? known.label : this.name;
+    this.type = known.type ?? OptionType.STRING;
+    this.required = known.required === true;
+  }
+
+  private get schema(): JobOptionSchema {
+    return this.normalized.value;
+  }
+
+  /**
+   * Throws the problem the definition has, if any: `JobOptionSet` calls it, so a
+   * workload reports a bad option at its construct path.
+   *
+   * @internal
+   */
+  public _check(): void {
+    void this.normalized.value;
   }
 
   /**
    * The JSON form of this option with every default filled in. Plain data:
    * `JSON.parse(JSON.stringify(schema))` equals it, and `fromSchema()` of it
    * behaves exactly like this option.
+   *
+   * @throws BatchValidationError if the definition is not valid
    */
   public toSchema(): JobOptionSchema {
     return JSON.parse(JSON.stringify(this.schema));

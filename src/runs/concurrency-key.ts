@@ -4,7 +4,7 @@
  * core all group by it, so a workload's Jobs, CronJob, JobTemplate and JobRuns meet under one
  * key.
  */
-import { LABEL_WORKLOAD } from '../contract/keys';
+import { readWorkloadLabel } from '../contract/labels';
 
 /** The fields of an object (raw JSON) that name its workload. */
 export interface WorkloadMember {
@@ -23,7 +23,7 @@ export interface WorkloadMember {
  */
 export function workloadOf(obj: WorkloadMember): string | undefined {
   if (obj.spec?.templateRef) return obj.spec.templateRef.name || undefined;
-  return obj.spec?.workload?.name ?? obj.metadata?.labels?.[LABEL_WORKLOAD];
+  return obj.spec?.workload?.name ?? readWorkloadLabel(obj.metadata?.labels);
 }
 
 /** `namespace/workload`, or undefined when the object has no namespace or no workload. */

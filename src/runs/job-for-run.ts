@@ -1,5 +1,6 @@
 import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
-import { API_GROUP_VERSION, JOB_RUN_KIND, LABEL_JOB_RUN, LABEL_WORKLOAD } from '../contract/keys';
+import { API_GROUP_VERSION, JOB_RUN_KIND } from '../contract/keys';
+import { jobRunLabel, workloadLabel } from '../contract/labels';
 import { checkObjectName } from '../kube/validation';
 import { Substitution } from '../options';
 import { RunAdmission } from './admission';
@@ -48,7 +49,7 @@ export function jobForRun(source: RunSource, request: RunRequest): RunJob {
   }
   template.metadata = {
     ...template.metadata,
-    labels: { ...template.metadata?.labels, [LABEL_WORKLOAD]: source.workload, [LABEL_JOB_RUN]: request.name },
+    labels: { ...template.metadata?.labels, ...workloadLabel(source.workload), ...jobRunLabel(request.name) },
   };
   spec.template = template;
   const queued = request.admission === RunAdmission.QUEUE;
@@ -66,7 +67,7 @@ export function jobForRun(source: RunSource, request: RunRequest): RunJob {
     metadata: {
       name: request.name,
       namespace: source.namespace,
-      labels: { ...source.jobMetadata.labels, [LABEL_WORKLOAD]: source.workload, [LABEL_JOB_RUN]: request.name },
+      labels: { ...source.jobMetadata.labels, ...workloadLabel(source.workload), ...jobRunLabel(request.name) },
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       ...(request.jobRunUid ? {
         ownerReferences: [{

@@ -1,5 +1,6 @@
 import { RunSourceKind } from '../contract/job-run';
-import { API_GROUP_VERSION, JOB_RUN_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { API_GROUP_VERSION, JOB_RUN_KIND } from '../contract/keys';
+import { workloadLabel } from '../contract/labels';
 
 /** What a `JobRun` asks for. */
 export interface JobRunRequest {
@@ -29,7 +30,7 @@ export function jobRunManifest(request: JobRunRequest): Record<string, any> {
     metadata: {
       name: request.name,
       ...(request.namespace ? { namespace: request.namespace } : {}),
-      labels: { ...request.labels, [LABEL_WORKLOAD]: request.workload },
+      labels: { ...request.labels, ...workloadLabel(request.workload) },
     },
     spec: {
       templateRef: {

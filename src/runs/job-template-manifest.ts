@@ -1,4 +1,5 @@
-import { API_GROUP_VERSION, JOB_TEMPLATE_KIND, LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { API_GROUP_VERSION, JOB_TEMPLATE_KIND } from '../contract/keys';
+import { kindLabel, workloadLabel } from '../contract/labels';
 import { JobOptionSchema } from '../options';
 
 /** Who a `JobTemplate` belongs to, and the metadata it is written with. */
@@ -30,7 +31,7 @@ export function jobTemplateHead(head: JobTemplateHead): { apiVersion: string; ki
     metadata: {
       ...head.metadata,
       name: head.name,
-      labels: { ...head.metadata?.labels, [LABEL_WORKLOAD]: head.name, [LABEL_KIND]: head.workloadKind },
+      labels: { ...head.metadata?.labels, ...workloadLabel(head.name), ...kindLabel(head.workloadKind) },
     },
   };
 }

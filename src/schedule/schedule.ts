@@ -1,4 +1,4 @@
-import { BatchValidationError, deferred } from '../errors';
+import { BatchValidationError, Checked } from '../errors';
 import { explainSchedule } from './explain';
 import { MacroStyle, parseCron, ParsedCron } from './grammar';
 import { HashExplanation } from './hash-explanation';
@@ -97,24 +97,21 @@ export class Schedule {
    * to uses it, so the message carries that construct's path.
    */
   private static checked(expression: string, parse: () => ParsedCron): Schedule {
-    const { value, problem } = deferred(() => {
+    return new Schedule(expression, new Checked(() => {
       const parsed = parse();
       assertCanFire(parsed);
       return parsed;
-    });
-    return new Schedule(expression, value, problem);
+    }));
   }
 
   /** The expression exactly as written. */
   public readonly expression: string;
 
-  private readonly parsedOrUndefined?: ParsedCron;
-  private readonly problem?: BatchValidationError;
+  private readonly checkedCron: Checked<ParsedCron>;
 
-  private constructor(expression: string, parsed: ParsedCron | undefined, problem: BatchValidationError | undefined) {
-    this.expression = parsed?.source ?? expression;
-    this.parsedOrUndefined = parsed;
-    this.problem = problem;
+  private constructor(expression: string, parsed: Checked<ParsedCron>) {
+    this.expression = parsed.problem ? expression : parsed.value.source;
+    this.checkedCron = parsed;
   }
 
   /**
@@ -136,8 +133,7 @@ export class Schedule {
   }
 
   private get parsed(): ParsedCron {
-    if (this.problem) throw this.problem;
-    return this.parsedOrUndefined!;
+    return this.checkedCron.value;
   }
 
   /**

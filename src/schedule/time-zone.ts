@@ -1,4 +1,4 @@
-import { BatchValidationError, deferred } from '../errors';
+import { Checked } from '../errors';
 import { canonicalTimeZoneName } from './time-zone-name';
 
 /**
@@ -7,7 +7,7 @@ import { canonicalTimeZoneName } from './time-zone-name';
  */
 export class TimeZone {
   /** Coordinated Universal Time. */
-  public static readonly UTC = new TimeZone('UTC');
+  public static readonly UTC = new TimeZone(new Checked(() => 'UTC'));
 
   /**
    * A zone by IANA name (e.g. `Europe/Berlin`, `America/New_York`, links such
@@ -21,17 +21,10 @@ export class TimeZone {
    */
   public static of(name: string): TimeZone {
     // An unknown zone is reported by the construct it is passed to, at its path.
-    const { value, problem } = deferred(() => canonicalTimeZoneName(name));
-    return new TimeZone(value ?? name, problem);
+    return new TimeZone(new Checked(() => canonicalTimeZoneName(name)));
   }
 
-  private readonly canonicalName: string;
-  private readonly problem?: BatchValidationError;
-
-  private constructor(name: string, problem?: BatchValidationError) {
-    this.canonicalName = name;
-    this.problem = problem;
-  }
+  private constructor(private readonly canonicalName: Checked<string>) {}
 
   /**
    * The IANA name emitted as `spec.timeZone`.
@@ -39,7 +32,6 @@ export class TimeZone {
    * @throws BatchValidationError if `of()` was given a name Kubernetes cannot load
    */
   public get name(): string {
-    if (this.problem) throw this.problem;
-    return this.canonicalName;
+    return this.canonicalName.value;
   }
 }

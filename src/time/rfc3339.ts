@@ -14,6 +14,10 @@
  * uses for `metav1.Time` and annotations), plus the space separator RFC 3339
  * allows. Leap second 60 is rejected, as Go rejects it. Fractions are kept to
  * the millisecond (further digits are dropped).
+ *
+ * Written two ways, both in UTC and both read by the grammar: whole seconds
+ * (`formatRfc3339Seconds`, as Kubernetes writes `metav1.Time`) and with
+ * milliseconds (`Date.prototype.toISOString`).
  */
 import { DateTimeFields, isRealDate, MS_PER_MINUTE, msFromFields } from './civil';
 
@@ -59,6 +63,11 @@ export function instantOf(t: OffsetDateTime): number {
 export function parseRfc3339Instant(text: string): number | undefined {
   const parsed = parseRfc3339(text);
   return 'time' in parsed ? instantOf(parsed.time) : undefined;
+}
+
+/** `2026-12-01T00:00:00Z`: the instant in UTC, to the whole second (earlier), as Kubernetes writes `metav1.Time`. */
+export function formatRfc3339Seconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function parseOffset(text: string): number | undefined {

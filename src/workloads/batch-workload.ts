@@ -10,12 +10,14 @@ import { JobSpecJson } from './job-spec';
 import { MatrixDelivery } from './matrix-delivery';
 import { PodTemplate, PodTemplateJson } from './pod-template';
 import { pendingTimeoutAnnotation } from '../contract/annotations';
-import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL, LABEL_WORKLOAD } from '../contract/keys';
+import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL } from '../contract/keys';
+import { workloadLabel } from '../contract/labels';
 import { appHasBatchController } from '../controller/presence';
 import { locating } from '../errors';
 import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
 import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
+import { Matrix } from '../matrix';
 import { JobOptionSet, Substitution } from '../options';
 import { jobTemplateHead, jobTemplateSpec } from '../runs/job-template-manifest';
 import { warnAtSynth } from '../warnings';
@@ -131,6 +133,19 @@ export abstract class BatchWorkload extends Construct {
   }
 
   /**
+   * The matrix's cell count (undefined without a matrix); a problem its factory found is
+   * reported here, at this workload's path.
+   *
+   * @internal
+   */
+  protected _matrixCells(matrix: Matrix | undefined): number | undefined {
+    return locating(this, () => {
+      matrix?._check();
+      return matrix?.cellCount;
+    });
+  }
+
+  /**
    * Makes the workload's Jobs Indexed Jobs over a matrix: checks the settings and creates
    * the matrix ConfigMap. Call once the workload's name is known.
    *
@@ -165,7 +180,7 @@ export abstract class BatchWorkload extends Construct {
     // (rendering is most of a workload's synth time).
     const template = this._validatedPod ?? this._pod.render();
     this._validatedPod = undefined;
-    template.metadata.labels = { ...template.metadata.labels, [LABEL_WORKLOAD]: workload.name };
+    template.metadata.labels = { ...template.metadata.labels, ...workloadLabel(workload.name) };
     const indexed = this._indexed;
     locating(this, () => {
       const scopes = {
@@ -236,7 +251,7 @@ export abstract class BatchWorkload extends Construct {
       ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
     };
     return {
-      labels: { ...meta?.labels, [LABEL_WORKLOAD]: workloadName },
+      labels: { ...meta?.labels, ...workloadLabel(workloadName) },
       annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
     };
   }

@@ -1,5 +1,6 @@
 import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
+import { Checked } from '../errors';
 
 /**
  * Options for `Concurrency.enqueue()`.
@@ -50,8 +51,8 @@ export class Concurrency {
    * controller admits (un-suspends) in creation order.
    */
   public static enqueue(options: EnqueueOptions = {}): Concurrency {
-    const caps = checkEnqueueCaps(options);
-    return new Concurrency(ConcurrencyPolicy.ENQUEUE, caps.maxConcurrency, caps.maxQueued);
+    // Bad caps are reported by the workload they are passed to, at its path.
+    return new Concurrency(ConcurrencyPolicy.ENQUEUE, options.maxConcurrency ?? 1, options.maxQueued, new Checked(() => checkEnqueueCaps(options)));
   }
 
   private constructor(
@@ -61,7 +62,17 @@ export class Concurrency {
     public readonly maxConcurrency?: number,
     /** For `ENQUEUE`: the cap on queued runs. */
     public readonly maxQueued?: number,
+    private readonly caps?: Checked<unknown>,
   ) {}
+
+  /**
+   * Throws the problem `enqueue()` found, if any: a workload calls it where it locates errors.
+   *
+   * @internal
+   */
+  public _check(): void {
+    void this.caps?.value;
+  }
 
   /** Whether this policy needs the companion controller. */
   public get needsController(): boolean {
@@ -83,5 +94,6 @@ export function controllerAnnotations(concurrency: Concurrency): Record<string, 
   if (concurrency.policy !== ConcurrencyPolicy.ENQUEUE) {
     return {};
   }
+  concurrency._check();
   return enqueueAnnotations({ maxConcurrency: concurrency.maxConcurrency!, maxQueued: concurrency.maxQueued });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LABEL_WORKLOAD } from '../contract/keys';
+import { workloadLabel } from '../contract/labels';
 
 /**
  * The config ConfigMap of a workload: immutable, and named after its content, so that a
@@ -18,7 +18,7 @@ export function configMapForWorkload(
     metadata: {
       name: `${workloadName}-config-${contentHash(data)}`,
       namespace,
-      labels: { [LABEL_WORKLOAD]: workloadName },
+      labels: workloadLabel(workloadName),
     },
     data: sortedCopy(data),
     immutable: true,

@@ -5,7 +5,7 @@ import { Completion, CompletionMode } from './completion';
 import { contentHash } from './config';
 import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
 import { PodTemplateJson } from './pod-template';
-import { LABEL_WORKLOAD } from '../contract/keys';
+import { workloadLabel } from '../contract/labels';
 import { BatchValidationError } from '../errors';
 import { checkConfigMapData } from '../kube/validation';
 import { Matrix } from '../matrix';
@@ -133,7 +133,7 @@ export class IndexedMatrix {
     return new ApiObject(scope, 'Matrix', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: this.configMapName, namespace, labels: { [LABEL_WORKLOAD]: workloadName } },
+      metadata: { name: this.configMapName, namespace, labels: workloadLabel(workloadName) },
       data,
       immutable: true,
     });

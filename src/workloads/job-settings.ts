@@ -21,7 +21,10 @@ export function checkJobSettings(props: BatchJobProps): void {
       'is not allowed for Jobs (Kubernetes accepts only OnFailure and Never)',
       'Use RestartPolicy.NEVER (a new pod per attempt) or RestartPolicy.ON_FAILURE.');
   }
+  // Value objects keep their problems until a workload uses them: report them here, located.
+  props.kubernetesVersion?._check();
   const rules = props.podFailureRules ?? [];
+  rules.forEach((rule) => rule._check());
   if (rules.length > 0 && restart !== kplus.RestartPolicy.NEVER) {
     throw new BatchValidationError('podFailureRules', `restartPolicy ${restart}`,
       'need restartPolicy Never (Kubernetes rejects pod failure policies otherwise)',

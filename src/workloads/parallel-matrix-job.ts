@@ -4,7 +4,7 @@ import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { MatrixDelivery } from './matrix-delivery';
-import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { kindLabel, workloadLabel } from '../contract/labels';
 import { locating } from '../errors';
 import { Matrix, maxJobNameLength } from '../matrix';
 
@@ -101,7 +101,7 @@ export class ParallelMatrixJob extends BatchWorkload {
   constructor(scope: Construct, id: string, props: ParallelMatrixJobProps) {
     super(scope, id, props);
     this.matrix = props.matrix;
-    const cells = props.matrix?.cellCount ?? 1;
+    const cells = this._matrixCells(props.matrix) ?? 1;
     const maxLength = maxJobNameLength(cells);
     const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: maxLength });
     const { workload, namespace } = this._identify(name, props.metadata, maxLength,
@@ -125,7 +125,7 @@ export class ParallelMatrixJob extends BatchWorkload {
         ...props.metadata,
         name,
         namespace,
-        labels: { ...props.metadata?.labels, ...meta.labels, [LABEL_WORKLOAD]: name, [LABEL_KIND]: 'ParallelMatrixJob' },
+        labels: { ...props.metadata?.labels, ...meta.labels, ...workloadLabel(name), ...kindLabel('ParallelMatrixJob') },
         annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       },
       spec: this._lazy(() => this._renderJobSpec(this.workload, {}, {})),

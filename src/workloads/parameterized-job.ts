@@ -6,7 +6,7 @@ import { Concurrency } from './concurrency';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkNoFailIndex } from './job-spec';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import { LABEL_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import { kindLabel, workloadLabel } from '../contract/labels';
 import { checkObjectName } from '../kube/validation';
 import { jobRunManifest } from '../runs/job-run-manifest';
 
@@ -93,7 +93,10 @@ export class ParameterizedJob extends BatchWorkload {
     this.concurrency = props.concurrency ?? Concurrency.allow();
     this.metadata = props.metadata;
     const name = props.metadata?.name ?? Names.toDnsLabel(this, { maxLen: MAX_TEMPLATE_NAME_LENGTH });
-    locating(this, () => checkNoFailIndex(props.podFailureRules));
+    locating(this, () => {
+      checkNoFailIndex(props.podFailureRules);
+      props.concurrency?._check();
+    });
     const { workload, namespace } = this._identify(name, props.metadata, MAX_TEMPLATE_NAME_LENGTH,
       'Jobs created from the template are named after it, with a suffix');
     this.workload = workload;
@@ -123,7 +126,7 @@ export class ParameterizedJob extends BatchWorkload {
     locating(scope, () => {
       checkObjectName('name', name, 63, 'Job names become pod label values');
     });
-    const labels = { [LABEL_WORKLOAD]: this.workload.name, [LABEL_KIND]: 'ParameterizedJob' };
+    const labels = { ...workloadLabel(this.workload.name), ...kindLabel('ParameterizedJob') };
     if (kind === RunKind.JOB_RUN) {
       this._warnWithoutController('addRun() with RunKind.JOB_RUN');
       return new ApiObject(scope, 'Resource', jobRunManifest({

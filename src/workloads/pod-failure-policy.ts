@@ -1,4 +1,4 @@
-import { BatchValidationError } from '../errors';
+import { BatchValidationError, Checked } from '../errors';
 
 /**
  * What the Job controller does when a pod failure matches a rule.
@@ -82,58 +82,31 @@ const CONDITION_STATUSES = ['True', 'False', 'Unknown'];
 export class PodFailureRule {
   /** A rule matching a container's exit code. */
   public static onExitCodes(options: ExitCodeRuleOptions): PodFailureRule {
-    const operator = options.operator ?? ExitCodeOperator.IN;
-    const codes = [...new Set(options.exitCodes)].sort((a, b) => a - b);
-    const shown = `[${options.exitCodes.join(', ')}]`;
-    if (codes.length === 0 || codes.length > MAX_EXIT_CODES) {
-      throw new BatchValidationError('podFailureRules.exitCodes', shown,
-        `must hold 1 to ${MAX_EXIT_CODES} exit codes`, 'List the exit codes that the rule should match.');
-    }
-    for (const code of codes) {
-      if (!Number.isInteger(code) || code < 0 || code > 255) {
-        throw new BatchValidationError('podFailureRules.exitCodes', shown,
-          `exit code ${code} is not a whole number from 0 to 255`, 'Use exit codes from 0 to 255.');
-      }
-    }
-    if (operator === ExitCodeOperator.IN && codes.includes(0)) {
-      throw new BatchValidationError('podFailureRules.exitCodes', shown,
-        'exit code 0 cannot be matched with the In operator (a successful container never fails a pod)',
-        'Remove 0 from the list, or use ExitCodeOperator.NOT_IN.');
-    }
-    return new PodFailureRule(options.action, {
-      onExitCodes: { containerName: options.containerName, operator, values: codes },
-    }, options.containerName);
+    // A bad rule is reported by the workload it is passed to, at its path.
+    return new PodFailureRule(options.action, new Checked(() => exitCodesMatcher(options)), options.containerName);
   }
 
   /** A rule matching a pod condition, such as `DisruptionTarget` for evicted or preempted pods. */
   public static onPodConditions(options: PodConditionRuleOptions): PodFailureRule {
-    const shown = JSON.stringify(options.conditions);
-    if (options.conditions.length === 0 || options.conditions.length > MAX_CONDITIONS) {
-      throw new BatchValidationError('podFailureRules.conditions', shown,
-        `must hold 1 to ${MAX_CONDITIONS} conditions`, 'List the pod conditions the rule should match.');
-    }
-    const patterns = options.conditions.map((c) => {
-      const status = c.status ?? 'True';
-      if (!CONDITION_STATUSES.includes(status)) {
-        throw new BatchValidationError('podFailureRules.conditions.status', status,
-          'is not a condition status', 'Use "True", "False" or "Unknown".');
-      }
-      if (!/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(c.type.split('/').pop() ?? '')) {
-        throw new BatchValidationError('podFailureRules.conditions.type', c.type,
-          'is not a valid condition type', 'Use a condition type such as "DisruptionTarget".');
-      }
-      return { type: c.type, status };
-    });
-    return new PodFailureRule(options.action, { onPodConditions: patterns });
+    return new PodFailureRule(options.action, new Checked(() => podConditionsMatcher(options)));
   }
 
   private constructor(
     /** What the rule does on a match. */
     public readonly action: PodFailureAction,
-    private readonly matcher: Record<string, unknown>,
+    private readonly matcher: Checked<Record<string, unknown>>,
     /** The container the rule is limited to, if any. */
     public readonly containerName?: string,
   ) {}
+
+  /**
+   * Throws the problem the factory found, if any: a workload calls it where it locates errors.
+   *
+   * @internal
+   */
+  public _check(): void {
+    void this.matcher.value;
+  }
 
   /**
    * The rule as Kubernetes JSON.
@@ -141,6 +114,49 @@ export class PodFailureRule {
    * @internal
    */
   public _toKube(): Record<string, unknown> {
-    return { action: this.action, ...this.matcher };
+    return { action: this.action, ...this.matcher.value };
   }
+}
+
+function exitCodesMatcher(options: ExitCodeRuleOptions): Record<string, unknown> {
+  const operator = options.operator ?? ExitCodeOperator.IN;
+  const codes = [...new Set(options.exitCodes)].sort((a, b) => a - b);
+  const shown = `[${options.exitCodes.join(', ')}]`;
+  if (codes.length === 0 || codes.length > MAX_EXIT_CODES) {
+    throw new BatchValidationError('podFailureRules.exitCodes', shown,
+      `must hold 1 to ${MAX_EXIT_CODES} exit codes`, 'List the exit codes that the rule should match.');
+  }
+  for (const code of codes) {
+    if (!Number.isInteger(code) || code < 0 || code > 255) {
+      throw new BatchValidationError('podFailureRules.exitCodes', shown,
+        `exit code ${code} is not a whole number from 0 to 255`, 'Use exit codes from 0 to 255.');
+    }
+  }
+  if (operator === ExitCodeOperator.IN && codes.includes(0)) {
+    throw new BatchValidationError('podFailureRules.exitCodes', shown,
+      'exit code 0 cannot be matched with the In operator (a successful container never fails a pod)',
+      'Remove 0 from the list, or use ExitCodeOperator.NOT_IN.');
+  }
+  return { onExitCodes: { containerName: options.containerName, operator, values: codes } };
+}
+
+function podConditionsMatcher(options: PodConditionRuleOptions): Record<string, unknown> {
+  const shown = JSON.stringify(options.conditions);
+  if (options.conditions.length === 0 || options.conditions.length > MAX_CONDITIONS) {
+    throw new BatchValidationError('podFailureRules.conditions', shown,
+      `must hold 1 to ${MAX_CONDITIONS} conditions`, 'List the pod conditions the rule should match.');
+  }
+  const patterns = options.conditions.map((c) => {
+    const status = c.status ?? 'True';
+    if (!CONDITION_STATUSES.includes(status)) {
+      throw new BatchValidationError('podFailureRules.conditions.status', status,
+        'is not a condition status', 'Use "True", "False" or "Unknown".');
+    }
+    if (!/^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/.test(c.type.split('/').pop() ?? '')) {
+      throw new BatchValidationError('podFailureRules.conditions.type', c.type,
+        'is not a valid condition type', 'Use a condition type such as "DisruptionTarget".');
+    }
+    return { type: c.type, status };
+  });
+  return { onPodConditions: patterns };
 }

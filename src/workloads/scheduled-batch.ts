@@ -4,9 +4,8 @@ import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import { BatchValidationError, locating } from '../errors';
 import { Concurrency, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
-import {
-  ANNOTATION_HASH_SEED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_SCHEDULE, LABEL_KIND, LABEL_WORKLOAD,
-} from '../contract/keys';
+import { runWindowAnnotations, scheduleAnnotations } from '../contract/annotations';
+import { kindLabel, workloadLabel } from '../contract/labels';
 import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
@@ -199,6 +198,7 @@ export class ScheduledBatch extends BatchWorkload {
           'Remove the options, or make the values matrix keys.');
       }
       checkScheduleSettings(props);
+      props.concurrency?._check();
     });
     this.schedule = props.schedule;
     this.timeZone = props.timeZone ?? TimeZone.UTC;
@@ -211,7 +211,7 @@ export class ScheduledBatch extends BatchWorkload {
       spec: this._lazy(() => this.renderSpec()),
     });
     const name = this.apiObject.name;
-    const cells = props.matrix?.cellCount;
+    const cells = this._matrixCells(props.matrix);
     const { workload, namespace } = cells === undefined
       ? this._identify(name, props.metadata, MAX_CRONJOB_NAME_LENGTH, 'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob')
       : this._identify(name, props.metadata, maxCronJobNameLength(cells),
@@ -247,17 +247,16 @@ export class ScheduledBatch extends BatchWorkload {
 
     const annotations: Record<string, string> = {
       // What was hashed: for Schedule.hashed('@daily') that is `H H * * *`, not `@daily`.
-      [ANNOTATION_SCHEDULE]: this.schedule.isHashed ? this.schedule.expandedExpression : this.schedule.expression,
-      [ANNOTATION_HASH_SEED]: this.hashSeed,
+      ...scheduleAnnotations(this.schedule.isHashed ? this.schedule.expandedExpression : this.schedule.expression, this.hashSeed),
       ...controllerAnnotations(this.concurrency),
-      ...(props.notBefore ? { [ANNOTATION_NOT_BEFORE]: props.notBefore.toISOString() } : {}),
-      ...(props.notAfter ? { [ANNOTATION_NOT_AFTER]: props.notAfter.toISOString() } : {}),
+      ...runWindowAnnotations(props.notBefore, props.notAfter),
     };
     for (const [key, value] of Object.entries(annotations)) {
       this.apiObject.metadata.addAnnotation(key, value);
     }
-    this.apiObject.metadata.addLabel(LABEL_WORKLOAD, name);
-    this.apiObject.metadata.addLabel(LABEL_KIND, 'ScheduledBatch');
+    for (const [key, value] of Object.entries({ ...workloadLabel(name), ...kindLabel('ScheduledBatch') })) {
+      this.apiObject.metadata.addLabel(key, value);
+    }
 
     if (this.concurrency.needsController) {
       this._warnWithoutController('Concurrency.enqueue()');

@@ -147,6 +147,16 @@ describe('option schema', () => {
     ['a missing name', { type: 'String' },
       'option name: must match ^[a-zA-Z_0-9.-]+$ (got "undefined"). Use letters, digits, "_", "." and "-" only, e.g. "report-date".'],
   ])('fromSchema rejects %s', (_, schema, message) => {
-    expect(messageOf(() => JobOption.fromSchema(schema as JobOptionSchema))).toBe(message);
+    // The option keeps the problem until used; a set (how the CLI and the controller read a
+    // JobTemplate) reports it at once.
+    const option = JobOption.fromSchema(schema as JobOptionSchema);
+    expect(messageOf(() => option.toSchema())).toBe(message);
+    expect(messageOf(() => JobOptionSet.fromSchema([schema as JobOptionSchema]))).toBe(message);
+  });
+
+  test('a set reports a bad definition before a name used twice', () => {
+    const bad = JobOption.int({ name: 'n', min: 5, max: 1 });
+    expect(messageOf(() => new JobOptionSet([JobOption.int({ name: 'n' }), bad]))).toBe(
+      'option "n" min: is greater than max 1 (got "5"). Swap min and max, or correct one of them.');
   });
 });

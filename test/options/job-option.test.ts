@@ -216,8 +216,11 @@ describe('rejecting definitions', () => {
     ['Int fractional default', () => JobOption.int({ name: 'n', default: 1.5 }),
       'option "n" default: must be a whole number within ±9007199254740991 (got "1.5"). Write a whole number such as 0, 42 or -3.'],
   ])('%s', (_, define, message) => {
-    expect(define).toThrow(BatchValidationError);
-    expect(outcome(() => define().toString())).toBe(`ERROR ${message}`);
+    // The definition is checked now and reported when used (a workload reports it at its path).
+    const option = define();
+    expect(() => option.toSchema()).toThrow(BatchValidationError);
+    expect(outcome(() => option.render())).toBe(`ERROR ${message}`);
+    expect(outcome(() => JSON.stringify(option.toSchema()))).toBe(`ERROR ${message}`);
   });
 });
 

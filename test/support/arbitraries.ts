@@ -949,28 +949,28 @@ export const DEFECTS: readonly Defect[] = [
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, podFailureRules: [{ on: 'exitCodes', action: 'FailJob', operator: 'In', exitCodes: [0, 1] }] }),
     message:
-      'podFailureRules.exitCodes: exit code 0 cannot be matched with the In operator (a successful container never fails a pod) (got "[0, 1]"). Remove 0 from the list, or use ExitCodeOperator.NOT_IN.',
+      'test/x: podFailureRules.exitCodes: exit code 0 cannot be matched with the In operator (a successful container never fails a pod) (got "[0, 1]"). Remove 0 from the list, or use ExitCodeOperator.NOT_IN.',
   },
   {
     name: 'exit code 256',
     kind: 'ParameterizedJob',
     apply: (b) => ({ ...b, podFailureRules: [{ on: 'exitCodes', action: 'FailJob', operator: 'NotIn', exitCodes: [256] }] }),
     message:
-      'podFailureRules.exitCodes: exit code 256 is not a whole number from 0 to 255 (got "[256]"). Use exit codes from 0 to 255.',
+      'test/x: podFailureRules.exitCodes: exit code 256 is not a whole number from 0 to 255 (got "[256]"). Use exit codes from 0 to 255.',
   },
   {
     name: 'no exit codes',
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, podFailureRules: [{ on: 'exitCodes', action: 'Count', operator: 'In', exitCodes: [] }] }),
     message:
-      'podFailureRules.exitCodes: must hold 1 to 255 exit codes (got "[]"). List the exit codes that the rule should match.',
+      'test/x: podFailureRules.exitCodes: must hold 1 to 255 exit codes (got "[]"). List the exit codes that the rule should match.',
   },
   {
     name: 'a bad condition status',
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, podFailureRules: [{ on: 'conditions', action: 'Ignore', status: 'yes' as 'True' }] }),
     message:
-      'podFailureRules.conditions.status: is not a condition status (got "yes"). Use "True", "False" or "Unknown".',
+      'test/x: podFailureRules.conditions.status: is not a condition status (got "yes"). Use "True", "False" or "Unknown".',
   },
   {
     name: 'a rule naming a missing container',
@@ -985,21 +985,21 @@ export const DEFECTS: readonly Defect[] = [
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, concurrency: { policy: 'enqueue', maxConcurrency: 0 } }),
     message:
-      'concurrency.maxConcurrency: must be a whole number from 1 to 10000 (got "0"). Pass Concurrency.enqueue({ maxConcurrency: 1 }) or another whole number in range.',
+      'test/x: concurrency.maxConcurrency: must be a whole number from 1 to 10000 (got "0"). Pass Concurrency.enqueue({ maxConcurrency: 1 }) or another whole number in range.',
   },
   {
     name: 'maxConcurrency 10001',
     kind: 'ParameterizedJob',
     apply: (b) => ({ ...b, concurrency: { policy: 'enqueue', maxConcurrency: 10_001 } }),
     message:
-      'concurrency.maxConcurrency: must be a whole number from 1 to 10000 (got "10001"). Pass Concurrency.enqueue({ maxConcurrency: 1 }) or another whole number in range.',
+      'test/x: concurrency.maxConcurrency: must be a whole number from 1 to 10000 (got "10001"). Pass Concurrency.enqueue({ maxConcurrency: 1 }) or another whole number in range.',
   },
   {
     name: 'maxQueued -1',
     kind: 'ScheduledBatch',
     apply: (b) => ({ ...b, concurrency: { policy: 'enqueue', maxQueued: -1 } }),
     message:
-      'concurrency.maxQueued: must be a whole number from 0 to 10000 (got "-1"). Pass Concurrency.enqueue({ maxQueued: 1 }) or another whole number in range.',
+      'test/x: concurrency.maxQueued: must be a whole number from 0 to 10000 (got "-1"). Pass Concurrency.enqueue({ maxQueued: 1 }) or another whole number in range.',
   },
   // Config, seed
   {
@@ -1051,7 +1051,7 @@ export const DEFECTS: readonly Defect[] = [
     kind: 'ParameterizedJob',
     apply: (b) => ({ ...b, options: [{ type: 'select', name: 'region', values: ['eu', 'us'], default: 'ap' }], runs: undefined }),
     message:
-      'option "region" default: is not one of the values "eu", "us" (got "ap"). Pick the default from values, or add it to values.',
+      'test/x: option "region" default: is not one of the values "eu", "us" (got "ap"). Pick the default from values, or add it to values.',
   },
   ...runDefects(),
 ];

@@ -26,9 +26,13 @@ describe('target Kubernetes version', () => {
   test('KubernetesVersion.of reads "1.<minor>" and rejects the rest with the fix', () => {
     expect(KubernetesVersion.of('1.31').toString()).toBe('1.31');
     expect(KubernetesVersion.of('v1.33.4').minor).toBe(33);
-    expect(errorOf(() => KubernetesVersion.of('131'))).toBe('kubernetesVersion: is not a Kubernetes version (got "131"). Write it as "1.<minor>", e.g. "1.31".');
-    expect(errorOf(() => KubernetesVersion.of('1.26'))).toBe(
+    // A bad version is kept until used, so that the workload it is passed to names its path.
+    expect(errorOf(() => KubernetesVersion.of('131').minor)).toBe('kubernetesVersion: is not a Kubernetes version (got "131"). Write it as "1.<minor>", e.g. "1.31".');
+    expect(errorOf(() => KubernetesVersion.of('1.26').toString())).toBe(
       'kubernetesVersion: is older than Kubernetes 1.27, the oldest cdk8s-batch supports (cdk8s-plus-27\'s) (got "1.26"). Target 1.27 or later.');
+    const chart = Testing.chart();
+    expect(errorOf(() => new ScheduledBatch(chart, 'nightly', { schedule: Schedule.daily(), containers: [main], kubernetesVersion: KubernetesVersion.of('131') })))
+      .toBe('test/nightly: kubernetesVersion: is not a Kubernetes version (got "131"). Write it as "1.<minor>", e.g. "1.31".');
   });
 
   test('the default is 1.35, where every feature is available', () => {

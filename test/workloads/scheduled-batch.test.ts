@@ -329,8 +329,15 @@ describe('ScheduledBatch', () => {
         'podFailureRules.exitCodes: must hold 1 to 255 exit codes (got "[]"). List the exit codes that the rule should match.'],
       ['a bad condition status', () => PodFailureRule.onPodConditions({ action: PodFailureAction.IGNORE, conditions: [{ type: 'DisruptionTarget', status: 'yes' }] }),
         'podFailureRules.conditions.status: is not a condition status (got "yes"). Use "True", "False" or "Unknown".'],
-    ])('%s', (_name, make, message) => {
-      expect(make).toThrow(message);
+    ])('%s is reported at the workload it is passed to', (_name, make, message) => {
+      const value = make(); // no error yet: there is no construct to name
+      const chart = Testing.chart();
+      const rule = value instanceof PodFailureRule;
+      expect(() => new ScheduledBatch(chart, 'x', {
+        schedule: Schedule.daily(),
+        containers: [container],
+        ...(rule ? { podFailureRules: [value] } : { concurrency: value as Concurrency }),
+      })).toThrow(`test/x: ${message}`);
     });
   });
 });

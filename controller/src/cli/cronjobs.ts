@@ -7,7 +7,9 @@
 import { byCodePoint, KubernetesObject, ManifestObject } from './manifest-files';
 import { BatchValidationError } from '../../../src/errors';
 import { explainSchedule, Schedule, TimeZone } from '../../../src/schedule';
-import { ANNOTATION_HASH_SEED, ANNOTATION_SCHEDULE, LABEL_KIND } from '../../../src/contract/keys';
+import { readScheduleAnnotations } from '../../../src/contract/annotations';
+import { ANNOTATION_SCHEDULE } from '../../../src/contract/keys';
+import { readKindLabel } from '../../../src/contract/labels';
 
 /** A CronJob and its schedule, as far as the manifests tell. */
 export interface CronJobSchedule {
@@ -62,9 +64,7 @@ function describeCronJob({ file, object }: ManifestObject, controllerZone: strin
   // seeds and Kubernetes' own default call that `default`.
   const namespace = stringOr(metadata.namespace, 'default');
   const name = stringOr(metadata.name, '(no name)');
-  const annotations = metadata.annotations ?? {};
-  const expression = optionalString(annotations[ANNOTATION_SCHEDULE]);
-  const seed = optionalString(annotations[ANNOTATION_HASH_SEED]);
+  const { expression, seed } = readScheduleAnnotations(metadata.annotations);
   const resolved = stringOr(spec.schedule, '');
   const timeZone = optionalString(spec.timeZone);
   const base = {
@@ -72,7 +72,7 @@ function describeCronJob({ file, object }: ManifestObject, controllerZone: strin
     name,
     id: `${namespace}/${name}`,
     file,
-    kind: optionalString(metadata.labels?.[LABEL_KIND]),
+    kind: readKindLabel(metadata.labels),
     expression,
     seed,
     hashed: expression !== undefined && isHashed(expression),

@@ -4,9 +4,9 @@
  * for its template, refused, invalid). Phases come from the run core (`src/runs/job-phase.ts`) and the
  * queue order from the Enqueue rule's own ordering, so the CLI says what the controller does.
  */
-import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { readJobRunLabel, workloadSelector } from '../../../src/contract/labels';
 import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase, WorkloadMember, workloadOf } from '../../../src/runs';
-import { byCreation, controllerOwner, isJobFinished, trueCondition } from '../reconcilers/util';
+import { byCreation, controllerOwner, isJobFinished, jobRunOf, trueCondition } from '../reconcilers/util';
 import { RuntimeError } from './errors';
 import { CliIo } from './io';
 import { isNotFound, KubeApi } from '../kube/api';
@@ -44,12 +44,12 @@ export function runsOfWorkload(workload: string, jobs: readonly Job[], jobRuns: 
   const queue = ownJobs.filter((j) => isQueued(j) && !isJobFinished(j) && !j.metadata.deletionTimestamp).sort(byCreation);
   const runsByName = new Map(jobRuns.map((r) => [r.metadata.name!, r]));
   const views: Array<{ obj: KubeObject; view: RunView }> = ownJobs.map((job) => {
-    const runName = controllerOwner(job, 'JobRun')?.name ?? job.metadata.labels?.[LABEL_JOB_RUN];
+    const runName = jobRunOf(job);
     return { obj: job, view: viewOfJob(job, workload, runName ? runsByName.get(runName) : undefined, queue, now) };
   });
   const jobNames = new Set(ownJobs.map((j) => j.metadata.name));
   for (const run of jobRuns) {
-    if (workloadOf(run) === workload && !jobNames.has(run.metadata.name)) views.push({ obj: run, view: viewOfJobRun(run, workload) });
+    if ((workloadOf(run) ?? run.spec?.templateRef?.name) === workload && !jobNames.has(run.metadata.name)) views.push({ obj: run, view: viewOfJobRun(run, workload) });
   }
   return views.sort((a, b) => byCreation(a.obj, b.obj)).map((v) => v.view);
 }
@@ -60,7 +60,7 @@ export function viewOfJob(job: Job, workload: string, run: JobRun | undefined, q
     ?? (trueCondition(job.status?.conditions, 'Failed') ?? trueCondition(job.status?.conditions, 'Complete'))?.lastTransitionTime;
   const position = queue.findIndex((q) => q.metadata.uid === job.metadata.uid);
   const trigger = controllerOwner(job, 'CronJob') ? Trigger.SCHEDULE
-    : run || job.metadata.labels?.[LABEL_JOB_RUN] ? Trigger.JOB_RUN : Trigger.OTHER;
+    : run || readJobRunLabel(job.metadata.labels) ? Trigger.JOB_RUN : Trigger.OTHER;
   return {
     name: run?.metadata.name ?? job.metadata.name!,
     namespace: job.metadata.namespace!,
@@ -148,7 +148,7 @@ export async function watchRun(io: CliIo, api: KubeApi, namespace: string, name:
 export async function listRuns(api: KubeApi, namespace: string, workload: string): Promise<{ jobs: Job[]; jobRuns: JobRun[] }> {
   try {
     const [jobs, jobRuns] = await Promise.all([
-      api.list<Job>(JOBS, { namespace, labelSelector: `${LABEL_WORKLOAD}=${workload}` }),
+      api.list<Job>(JOBS, { namespace, labelSelector: workloadSelector(workload) }),
       api.list<JobRun>(JOB_RUNS, { namespace }).catch((e) => {
         // Without the CRDs there are no JobRuns, only scheduled Jobs.
         if (isNotFound(e)) return { items: [] as JobRun[] };

@@ -4,7 +4,9 @@
  * so what is printed is what was computed.
  */
 import { UsageError } from './errors';
-import { CivilDate, isRealDate, MS_PER_MINUTE, parseRfc3339Instant, WEEKDAY_ABBREVIATIONS, weekdayOf as weekdayNumberOf, ZoneClock } from '../../../src/time';
+import {
+  CivilDate, formatRfc3339Seconds, isRealDate, MS_PER_MINUTE, parseRfc3339Instant, WEEKDAY_ABBREVIATIONS, weekdayOf as weekdayNumberOf, ZoneClock,
+} from '../../../src/time';
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -71,7 +73,7 @@ export function formatRfc3339In(instant: Date, zone: string): string {
 
 /** `2026-03-07T12:00:00Z`: an instant in UTC without milliseconds, for headers. */
 export function formatUtc(instant: Date): string {
-  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatRfc3339Seconds(instant.getTime());
 }
 
 /** `02:30`: the wall clock in `zone`. */

@@ -101,10 +101,9 @@ export class EnqueueReconciler implements Reconciler {
     for (const job of toAdmit) {
       // One at a time, oldest first: if this one fails (409: the cache was stale), younger
       // ones must not overtake it; the whole key is retried.
-      const admittedAt = new Date(ctx.now).toISOString();
       try {
         await this.deps.writer.patch<Job>(JOBS, job, {
-          metadata: { annotations: admittedAnnotation(admittedAt) },
+          metadata: { annotations: admittedAnnotation(ctx.now) },
           spec: { suspend: false },
         });
       } catch (e) {

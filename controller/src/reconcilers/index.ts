@@ -7,8 +7,9 @@
  * else changes: queueing, retries, leader gating, metrics and shutdown are the manager's.
  */
 import { EnqueueReconciler, workloadKey } from './enqueue';
-import { jobRunKey, jobRunOf, JobRunReconciler } from './job-run';
+import { jobRunKey, JobRunReconciler } from './job-run';
 import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
+import { jobRunOf } from './util';
 import { hasWindow, WindowReconciler } from './window';
 import { KubeApi } from '../kube/api';
 import { Store, Writer } from '../kube/cache';

@@ -21,12 +21,13 @@
  * `Complete` and `Failed`.
  */
 import { BatchValidationError } from '../../../src/errors';
-import { LABEL_JOB_RUN, LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { LABEL_WORKLOAD } from '../../../src/contract/keys';
 import {
   checkRunName, concurrencyKey, FINAL_PHASES, phaseOfJob, planRun, RunAdmission, RunPhase, RunPlan, RunSource, RunSourceKind,
   runSourceFromCronJob, runSourceFromJobTemplate,
 } from '../../../src/runs';
-import { byCreation, controllerOwner, isJobFinished, ObjectStore, rfc3339, trueCondition } from './util';
+import { formatRfc3339Seconds } from '../../../src/time';
+import { byCreation, controllerOwner, isJobFinished, ObjectStore, trueCondition } from './util';
 import { isAlreadyExists, isConflict, isNotFound, isPermanentRejection, serverMessage } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder, EventType } from '../kube/events';
@@ -68,11 +69,6 @@ export const REASON_CREATING = 'Creating';
 /** The work-queue key of a JobRun: its workload's concurrency key, `namespace/templateRef.name`. */
 export function jobRunKey(run: JobRun): string | undefined {
   return concurrencyKey(run);
-}
-
-/** The JobRun name a Job was created for, if it was. */
-export function jobRunOf(job: Job): string | undefined {
-  return controllerOwner(job, 'JobRun')?.name ?? job.metadata.labels?.[LABEL_JOB_RUN];
 }
 
 export class JobRunReconciler implements Reconciler {
@@ -297,7 +293,7 @@ export class JobRunReconciler implements Reconciler {
     await this.setStatus(run, {
       phase: RunPhase.FAILED,
       conditions: [condition(CONDITION_ACCEPTED, 'False', reason, message), condition(CONDITION_FAILED, 'True', reason, message)],
-      completionTime: rfc3339(ctx.now),
+      completionTime: formatRfc3339Seconds(ctx.now),
     }, ctx);
   }
 
@@ -329,7 +325,7 @@ export class JobRunReconciler implements Reconciler {
   /** Writes the status if it changed; returns the JobRun as it now is. */
   private async setStatus(run: JobRun, desired: JobRunStatus & { phase: RunPhase; conditions: Condition[] }, ctx: ReconcileContext): Promise<JobRun> {
     const current = run.status ?? {};
-    const now = rfc3339(ctx.now);
+    const now = formatRfc3339Seconds(ctx.now);
     const conditions = desired.conditions.map((c) => {
       const before = current.conditions?.find((o) => o.type === c.type);
       // lastTransitionTime moves only when the status does.

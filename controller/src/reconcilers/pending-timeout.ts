@@ -14,9 +14,11 @@
  * used: the common pod failure rule "ignore disruptions" would then retry forever. A Job's
  * `podFailurePolicy` can match the controller's own condition, e.g. to fail the Job at once.
  */
-import { ANNOTATION_PENDING_TIMEOUT, CONDITION_PENDING_TIMEOUT, LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { ANNOTATION_PENDING_TIMEOUT, CONDITION_PENDING_TIMEOUT } from '../../../src/contract/keys';
 import { readPendingTimeout } from '../../../src/contract/annotations';
-import { controllerOwner, isJobFinished, ObjectStore, rfc3339 } from './util';
+import { readWorkloadLabel } from '../../../src/contract/labels';
+import { formatRfc3339Seconds } from '../../../src/time';
+import { controllerOwner, isJobFinished, ObjectStore } from './util';
 import { isNotFound, KubeApi } from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
@@ -40,7 +42,7 @@ export interface PendingTimeoutDeps {
 /** Whether a pod is one the pending-timeout reconciler watches. */
 export function isPendingWorkloadPod(pod: Pod): boolean {
   return pod.status?.phase === 'Pending' && !pod.metadata.deletionTimestamp
-    && !!pod.metadata.labels?.[LABEL_WORKLOAD] && !!controllerOwner(pod, 'Job');
+    && !!readWorkloadLabel(pod.metadata.labels) && !!controllerOwner(pod, 'Job');
 }
 
 export class PendingTimeoutReconciler implements Reconciler {
@@ -90,7 +92,7 @@ export class PendingTimeoutReconciler implements Reconciler {
       reason: REASON_PENDING_TIMEOUT,
       message,
       lastProbeTime: null,
-      lastTransitionTime: rfc3339(ctx.now),
+      lastTransitionTime: formatRfc3339Seconds(ctx.now),
     });
     await this.deps.writer.patch<Pod>(PODS, pod, {
       status: { phase: 'Failed', reason: REASON_PENDING_TIMEOUT, message, conditions },

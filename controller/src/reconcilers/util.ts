@@ -1,6 +1,6 @@
 /** Small helpers shared by the reconcilers. */
 import { Condition, Job, KubeObject, OwnerReference, timeOf } from '../kube/types';
-import { parseRfc3339Instant } from '../../../src/time';
+import { readJobRunLabel } from '../../../src/contract/labels';
 
 /** A read-only view of objects of one kind (an informer cache with our writes applied). */
 export interface ObjectStore<T> {
@@ -38,17 +38,7 @@ export function controllerOwner(obj: KubeObject, kind: string): OwnerReference |
   return obj.metadata.ownerReferences?.find((o) => o.controller && o.kind === kind);
 }
 
-/** An RFC 3339 timestamp (the core's one grammar, src/time/rfc3339.ts) as ms, or undefined when absent; throws when malformed. */
-export function parseTime(value: string | undefined, key: string): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const ms = parseRfc3339Instant(value.trim());
-  if (ms === undefined) {
-    throw new Error(`annotation ${key} is "${value}": it must be an RFC 3339 time such as 2026-12-01T00:00:00Z`);
-  }
-  return ms;
-}
-
-/** RFC 3339 with whole seconds, as Kubernetes writes `metav1.Time`. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** The JobRun a Job was created for: its controlling owner, else its `job-run` label. */
+export function jobRunOf(job: Job): string | undefined {
+  return controllerOwner(job, 'JobRun')?.name ?? readJobRunLabel(job.metadata.labels);
 }

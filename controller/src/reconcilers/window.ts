@@ -13,8 +13,10 @@
  * - If both annotations are removed while the controller holds the CronJob suspended, it is
  *   resumed: the suspension was the controller's, for a window that no longer exists.
  */
-import { ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_WINDOW_SUSPENDED } from '../../../src/contract/keys';
-import { ObjectStore, parseTime } from './util';
+import {
+  hasRunWindowAnnotations, isWindowSuspended, readRunWindow, WindowSide, windowSuspendedPatch,
+} from '../../../src/contract/annotations';
+import { ObjectStore } from './util';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { CRONJOBS, CronJob, KubeObject, splitKey } from '../kube/types';
@@ -31,9 +33,7 @@ export interface WindowDeps {
 
 /** Whether the window reconciler has anything to look at on this object. */
 export function hasWindow(obj: KubeObject): boolean {
-  const a = obj.metadata.annotations ?? {};
-  return a[ANNOTATION_NOT_BEFORE] !== undefined || a[ANNOTATION_NOT_AFTER] !== undefined
-    || a[ANNOTATION_WINDOW_SUSPENDED] !== undefined;
+  return hasRunWindowAnnotations(obj.metadata.annotations);
 }
 
 export class WindowReconciler implements Reconciler {
@@ -45,26 +45,24 @@ export class WindowReconciler implements Reconciler {
     const { namespace, name } = splitKey(key);
     const cron = this.deps.cronJobs.get(namespace, name);
     if (!cron || cron.metadata.deletionTimestamp) return;
-    const a = cron.metadata.annotations ?? {};
-    const marked = a[ANNOTATION_WINDOW_SUSPENDED] !== undefined;
+    const marked = isWindowSuspended(cron.metadata.annotations);
     const suspended = cron.spec?.suspend === true;
     const now = ctx.now;
 
     let notBefore: number | undefined;
     let notAfter: number | undefined;
     try {
-      notBefore = parseTime(a[ANNOTATION_NOT_BEFORE], ANNOTATION_NOT_BEFORE);
-      notAfter = parseTime(a[ANNOTATION_NOT_AFTER], ANNOTATION_NOT_AFTER);
+      ({ notBefore, notAfter } = readRunWindow(cron.metadata.annotations));
     } catch (e) {
       ctx.log.warn('invalid run window; leaving the CronJob as it is', errorFields(e));
-      this.event(cron, 'Warning', 'InvalidWindow', 'Validate', `${(e as Error).message}. The run window is not enforced until it is fixed.`);
+      this.event(cron, 'Warning', 'InvalidWindow', 'Validate', `${(e as Error).message} The run window is not enforced until it is fixed.`);
       return;
     }
 
     if (notBefore === undefined && notAfter === undefined) {
       if (marked) {
         await this.deps.writer.patch(CRONJOBS, cron, {
-          metadata: { annotations: { [ANNOTATION_WINDOW_SUSPENDED]: null } },
+          metadata: { annotations: windowSuspendedPatch(undefined) },
           ...(suspended ? { spec: { suspend: false } } : {}),
         });
         if (suspended) {
@@ -83,9 +81,9 @@ export class WindowReconciler implements Reconciler {
 
     if (before || after) {
       if (!suspended) {
-        const side = before ? 'not-before' : 'not-after';
+        const side: WindowSide = before ? 'not-before' : 'not-after';
         await this.deps.writer.patch(CRONJOBS, cron, {
-          metadata: { annotations: { [ANNOTATION_WINDOW_SUSPENDED]: side } },
+          metadata: { annotations: windowSuspendedPatch(side) },
           spec: { suspend: true },
         });
         this.deps.metrics?.windowSuspensions.inc({ namespace });
@@ -101,7 +99,7 @@ export class WindowReconciler implements Reconciler {
     // Inside the window.
     if (suspended && marked) {
       await this.deps.writer.patch(CRONJOBS, cron, {
-        metadata: { annotations: { [ANNOTATION_WINDOW_SUSPENDED]: null } },
+        metadata: { annotations: windowSuspendedPatch(undefined) },
         spec: { suspend: false },
       });
       this.deps.metrics?.windowResumptions.inc({ namespace });
@@ -114,7 +112,7 @@ export class WindowReconciler implements Reconciler {
       }
     } else if (!suspended && marked) {
       // Someone resumed it by hand inside the window: the marker is stale.
-      await this.deps.writer.patch(CRONJOBS, cron, { metadata: { annotations: { [ANNOTATION_WINDOW_SUSPENDED]: null } } });
+      await this.deps.writer.patch(CRONJOBS, cron, { metadata: { annotations: windowSuspendedPatch(undefined) } });
     } else if (suspended) {
       ctx.log.debug('suspended by someone else inside the run window; left suspended', { cronJob: name });
     }

@@ -38,7 +38,7 @@ async function findRun(api: KubeApi, namespace: string, name: string, now: Date)
   const run = await getOrUndefined<JobRun>(api, JOB_RUNS, namespace, name);
   const job = await getOrUndefined<Job>(api, JOBS, namespace, run?.status?.jobName ?? name);
   const subject: KubeObject | undefined = run ?? job;
-  const workload = subject && workloadOf(subject);
+  const workload = (subject && workloadOf(subject)) ?? run?.spec?.templateRef?.name;
   if (!subject || !workload) {
     throw new RuntimeError(`no JobRun or workload Job named "${name}" in namespace ${namespace}. List the runs with: cdk8s-batch get WORKLOAD -n ${namespace}`);
   }
