@@ -14,6 +14,7 @@ import { ListWatchLike, withBookmarks } from './kube/informer';
 import { RestClient } from './kube/rest';
 import { resourcePath } from './kube/types';
 import { ListWatchFactory, Manager } from './manager';
+import { DEFAULT_JOB_RUN_HISTORY_LIMIT } from './reconcilers/job-run';
 import { parseBindAddress } from './runtime/http';
 import { errorFields, isLogLevel, jsonLogger, LogLevel } from './runtime/log';
 import { Metrics } from './runtime/metrics';
@@ -37,6 +38,8 @@ Flags:
   --retry-period SECONDS            (default 2)
   --workers N                       concurrent reconciles per controller (default 2)
   --watchdog SECONDS                relist an informer whose watch was silent this long (default 600)
+  --jobrun-history-limit N          finished JobRuns kept per JobTemplate or CronJob; older ones are
+                                    deleted with their Jobs (default 100)
   --log-level debug|info|warn|error (default info)
   --help
 `;
@@ -54,6 +57,7 @@ export interface ControllerFlags {
   readonly retryPeriodSeconds: number;
   readonly workers: number;
   readonly watchdogSeconds: number;
+  readonly jobRunHistoryLimit: number;
   readonly logLevel: LogLevel;
   readonly help: boolean;
 }
@@ -110,6 +114,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
         'retry-period': { type: 'string' },
         'workers': { type: 'string' },
         'watchdog': { type: 'string' },
+        'jobrun-history-limit': { type: 'string' },
         'log-level': { type: 'string' },
         'help': { type: 'boolean' },
       },
@@ -145,6 +150,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
     retryPeriodSeconds: positive('retry-period', str('retry-period'), 2),
     workers: positive('workers', str('workers'), 2, true),
     watchdogSeconds: positive('watchdog', str('watchdog'), 600),
+    jobRunHistoryLimit: positive('jobrun-history-limit', str('jobrun-history-limit'), DEFAULT_JOB_RUN_HISTORY_LIMIT, true),
     logLevel,
     help: values.help === true,
   };
@@ -215,6 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     bindAddress: flags.metricsBind ?? (inCluster ? '0.0.0.0:8080' : '127.0.0.1:8080'),
     workers: flags.workers,
     watchdogMs: flags.watchdogSeconds * 1000,
+    jobRunHistoryLimit: flags.jobRunHistoryLimit,
     log,
     metrics,
     leaderElection: flags.leaderElect ? {

@@ -76,6 +76,8 @@ export interface ManagerOptions {
   readonly informerRestartMaxMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** Finished JobRuns kept per JobTemplate or CronJob (default 100); older ones are deleted. */
+  readonly jobRunHistoryLimit?: number;
   /** How long shutdown waits for reconciles in flight (default 8 s, below the renew deadline). */
   readonly shutdownTimeoutMs?: number;
   /** Called when the Lease could not be renewed: the process must exit. */
@@ -150,7 +152,7 @@ export class Manager {
     });
     const deps: ControllerDeps = {
       stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics,
-      retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs,
+      retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs, jobRunHistoryLimit: options.jobRunHistoryLimit,
     };
     const specs = builtinControllers(deps);
     this.controllers = specs.map((spec) => {
