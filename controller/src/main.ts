@@ -38,6 +38,8 @@ Flags:
   --retry-period SECONDS            (default 2)
   --workers N                       concurrent reconciles per controller (default 2)
   --watchdog SECONDS                relist an informer whose watch was silent this long (default 600)
+  --cache-sync-timeout SECONDS      a new leader whose caches do not sync this long (a missing CRD, a 403)
+                                    reports not ready, releases the Lease and exits (default 120)
   --jobrun-history-limit N          finished JobRuns kept per JobTemplate or CronJob; older ones are
                                     deleted with their Jobs (default 100)
   --log-level debug|info|warn|error (default info)
@@ -58,6 +60,7 @@ export interface ControllerFlags {
   readonly workers: number;
   readonly watchdogSeconds: number;
   readonly jobRunHistoryLimit: number;
+  readonly cacheSyncTimeoutSeconds: number;
   readonly logLevel: LogLevel;
   readonly help: boolean;
 }
@@ -115,6 +118,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
         'workers': { type: 'string' },
         'watchdog': { type: 'string' },
         'jobrun-history-limit': { type: 'string' },
+        'cache-sync-timeout': { type: 'string' },
         'log-level': { type: 'string' },
         'help': { type: 'boolean' },
       },
@@ -150,6 +154,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
     retryPeriodSeconds: positive('retry-period', str('retry-period'), 2),
     workers: positive('workers', str('workers'), 2, true),
     watchdogSeconds: positive('watchdog', str('watchdog'), 600),
+    cacheSyncTimeoutSeconds: positive('cache-sync-timeout', str('cache-sync-timeout'), 120),
     jobRunHistoryLimit: positive('jobrun-history-limit', str('jobrun-history-limit'), DEFAULT_JOB_RUN_HISTORY_LIMIT, true),
     logLevel,
     help: values.help === true,
@@ -222,6 +227,7 @@ export async function main(argv: string[]): Promise<number> {
     workers: flags.workers,
     watchdogMs: flags.watchdogSeconds * 1000,
     jobRunHistoryLimit: flags.jobRunHistoryLimit,
+    cacheSyncTimeoutMs: flags.cacheSyncTimeoutSeconds * 1000,
     log,
     metrics,
     leaderElection: flags.leaderElect ? {
@@ -232,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
       retryPeriodMs: flags.retryPeriodSeconds * 1000,
     } : undefined,
     onLeadershipLost: () => {
-      log.error('leadership lost; exiting so that no stale leader keeps writing');
+      log.error('leadership lost or given up; exiting so that no stale leader keeps writing');
       exitCode = 1;
       resolveDone();
     },

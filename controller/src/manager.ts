@@ -13,7 +13,11 @@
  * 3. on SIGTERM: stop handing out keys, wait for reconciles in flight (bounded), release the
  *    Lease (a standby takes over at once), stop informers, close the endpoint;
  * 4. if renewing the Lease fails, workers stop at once and `onLeadershipLost` is called
- *    (the process exits; Kubernetes restarts it as a standby).
+ *    (the process exits; Kubernetes restarts it as a standby);
+ * 5. if the leader's relist does not complete within `cacheSyncTimeoutMs` (a missing CRD,
+ *    a 403 from missing RBAC), it reports not ready, releases the Lease so that another
+ *    replica may try, and calls `onLeadershipLost` (controller-runtime's cache-sync
+ *    timeout): a leader that cannot see its objects must not sit on the Lease doing nothing.
  */
 import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
@@ -80,7 +84,12 @@ export interface ManagerOptions {
   readonly jobRunHistoryLimit?: number;
   /** How long shutdown waits for reconciles in flight (default 8 s, below the renew deadline). */
   readonly shutdownTimeoutMs?: number;
-  /** Called when the Lease could not be renewed: the process must exit. */
+  /**
+   * How long a new leader waits for its relist before it gives the Lease up (default 2
+   * minutes, as controller-runtime's `CacheSyncTimeout`).
+   */
+  readonly cacheSyncTimeoutMs?: number;
+  /** Called when the Lease could not be renewed, or was given up: the process must exit. */
   readonly onLeadershipLost?: () => void;
 }
 
@@ -98,6 +107,10 @@ export class Manager {
   private elector?: LeaderElector;
   private http?: HttpServer;
   private leading = false;
+  /** Holds the Lease (elected), whether or not its reconcilers run yet. */
+  private elected = false;
+  /** The leader's relist timed out: the Lease was given up. */
+  private syncFailed = false;
   private stopping = false;
   private stopped?: Promise<void>;
 
@@ -183,14 +196,19 @@ export class Manager {
     return !this.stopping;
   }
 
+  /**
+   * Ready: caches synced and, when this instance holds the Lease, reconciling (not a leader
+   * stuck before its relist completed, nor one that gave the Lease up for it).
+   */
   ready(): boolean {
-    return !this.stopping && this.informers.every((i) => i.hasSynced);
+    return !this.stopping && !this.syncFailed && !(this.elected && !this.leading) && this.informers.every((i) => i.hasSynced);
   }
 
   status(): Record<string, unknown> {
     return {
       identity: this.options.identity,
       leader: this.leading,
+      ...(this.syncFailed ? { reason: 'caches did not sync after becoming leader; gave the Lease up' } : {}),
       leaderElection: !!this.options.leaderElection,
       informers: Object.fromEntries(this.informers.map((i) => [i.name, { synced: i.hasSynced, watching: i.isWatching }])),
     };
@@ -239,9 +257,25 @@ export class Manager {
   private async lead(elected: boolean): Promise<void> {
     const signal = this.abort.signal;
     if (elected) {
+      this.elected = true;
       this.log.info('leader: relisting every informer before reconciling');
-      const ok = await Promise.all(this.informers.map((i) => i.relist('leader-elected')));
-      if (!ok.every(Boolean)) return;
+      const timeoutMs = this.options.cacheSyncTimeoutMs ?? 120_000;
+      let timer: { cancel(): void } | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = this.clock.setTimer(timeoutMs, () => resolve('timeout'));
+      });
+      const relistedNames = new Set<string>();
+      const relisted = Promise.all(this.informers.map((i) => i.relist('leader-elected').then((ok) => {
+        if (ok) relistedNames.add(i.name);
+        return ok;
+      })));
+      const result = await Promise.race([relisted, timedOut]);
+      timer?.cancel();
+      if (result === 'timeout') {
+        await this.giveUpLease(timeoutMs, this.informers.map((i) => i.name).filter((n) => !relistedNames.has(n)));
+        return;
+      }
+      if (!result.every(Boolean)) return;
     } else {
       const ok = await Promise.all(this.informers.map((i) => i.waitForSync(signal)));
       if (!ok.every(Boolean)) return;
@@ -253,8 +287,21 @@ export class Manager {
     this.log.info('reconcilers started', { controllers: this.controllers.map((c) => c.name) });
   }
 
+  /** The leader's relist did not complete in time: not ready, Lease released, exit. */
+  private async giveUpLease(timeoutMs: number, unsynced: string[]): Promise<void> {
+    if (this.stopping || this.leading) return;
+    this.syncFailed = true;
+    this.log.error('caches did not sync after becoming leader; releasing the Lease', { timeoutMs, unsynced });
+    // Stop renewing, then clear the holder so that another replica takes over at once.
+    this.abort.abort();
+    await this.elector?.release();
+    this.elected = false;
+    this.options.onLeadershipLost?.();
+  }
+
   private lostLeadership(): void {
     this.leading = false;
+    this.elected = false;
     for (const c of this.controllers) c.queue.shutDown();
     this.options.onLeadershipLost?.();
   }

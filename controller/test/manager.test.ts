@@ -32,6 +32,33 @@ describe('Manager', () => {
     await h.stop();
   });
 
+  test('a leader whose relist never completes (missing CRD) reports not ready, releases the Lease and exits', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOBS, job({ name: 'j0' }));
+    // JobRuns are not served: the CRD is not installed.
+    api.intercept = (call) => {
+      if (call.resource === 'jobruns' && call.verb === 'list') throw new ApiError(404, 'the server could not find the requested resource');
+    };
+    let lost = 0;
+    const h = await startHarness({ api, clock, leaderElection, waitForLeader: false, cacheSyncTimeoutMs: 60_000, onLeadershipLost: () => lost++ });
+    await clock.advance(5_000);
+    const lease = () => api.object<Lease>(LEASES, leaderElection.namespace, leaderElection.name)!.spec!.holderIdentity;
+    assert.equal(lease(), 'test-controller', 'it won the Lease');
+    assert.equal(h.manager.isLeader, false, 'but runs no reconciler');
+    assert.equal(h.manager.ready(), false);
+    await clock.advance(50_000);
+    assert.equal(lost, 0, 'not before the timeout');
+    await clock.advance(10_000);
+    await h.settle();
+    assert.equal(lost, 1);
+    assert.equal(lease(), '', 'released for another replica');
+    assert.equal(h.manager.ready(), false);
+    assert.match(String(h.manager.status().reason), /caches did not sync after becoming leader/);
+    assert.equal(api.object<Job>(JOBS, NS, 'j0')!.spec!.suspend, true, 'nothing was admitted');
+    await h.stop();
+  });
+
   test('graceful stop drains, releases the Lease and closes the watches', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);

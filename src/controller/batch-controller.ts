@@ -91,6 +91,15 @@ export interface BatchControllerProps {
    * @default true
    */
   readonly userRoles?: boolean;
+
+  /**
+   * How many finished JobRuns (Succeeded, Failed or Refused) the controller keeps per
+   * JobTemplate or CronJob; it deletes older ones, and their Jobs with them, so that ad-hoc
+   * runs never pile up (the controller's `--jobrun-history-limit`).
+   *
+   * @default 100
+   */
+  readonly jobRunHistoryLimit?: number;
 }
 
 /** Port of /healthz, /readyz and /metrics. */
@@ -119,7 +128,12 @@ export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: s
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], why: 'find pods Pending past their timeout' },
   { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions, timeouts and runs' },
-  { apiGroups: [API_GROUP], resources: ['jobruns'], verbs: ['list', 'watch'], why: 'see ad-hoc run requests' },
+  {
+    apiGroups: [API_GROUP],
+    resources: ['jobruns'],
+    verbs: ['list', 'watch', 'delete'],
+    why: 'see ad-hoc run requests; delete finished ones beyond the history limit (their Jobs go with them)',
+  },
   { apiGroups: [API_GROUP], resources: ['jobruns/status'], verbs: ['patch'], why: 'report a run\'s progress and outcome' },
   { apiGroups: [API_GROUP], resources: ['jobtemplates'], verbs: ['list', 'watch'], why: 'read the template a JobRun names' },
 ];
@@ -145,7 +159,12 @@ export class BatchController extends Construct {
     markAsBatchController(this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     const replicas = props.replicas ?? 2;
+    const historyLimit = props.jobRunHistoryLimit;
     locating(this, () => {
+      if (historyLimit !== undefined && (!Number.isInteger(historyLimit) || historyLimit < 1 || historyLimit > 100_000)) {
+        throw new BatchValidationError('jobRunHistoryLimit', String(historyLimit), 'must be a whole number from 1 to 100000',
+          'Keep at least one finished JobRun per template, e.g. 100 (the default).');
+      }
       checkObjectName('namespace', this.namespace, 63, 'namespaces are DNS labels');
       if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) {
         throw new BatchValidationError('replicas', String(replicas), 'must be a whole number from 1 to 10',
@@ -216,7 +235,11 @@ export class BatchController extends Construct {
               name: 'controller',
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
-              args: ['--leader-elect', `--http-bind=0.0.0.0:${CONTROLLER_HTTP_PORT}`],
+              args: [
+                '--leader-elect',
+                `--http-bind=0.0.0.0:${CONTROLLER_HTTP_PORT}`,
+                ...(historyLimit !== undefined ? [`--jobrun-history-limit=${historyLimit}`] : []),
+              ],
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },

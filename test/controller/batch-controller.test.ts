@@ -135,6 +135,16 @@ describe('BatchController', () => {
     expect(kinds).not.toContain('CustomResourceDefinition');
   });
 
+  test('jobRunHistoryLimit reaches the controller as --jobrun-history-limit; its RBAC may delete JobRuns', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { jobRunHistoryLimit: 20 });
+    const objects = Testing.synth(chart);
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].args).toEqual(['--leader-elect', '--http-bind=0.0.0.0:8080', '--jobrun-history-limit=20']);
+    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'cdk8s-batch-controller');
+    expect(role.rules).toContainEqual({ apiGroups: ['cdk8s-batch.dev'], resources: ['jobruns'], verbs: ['list', 'watch', 'delete'] });
+  });
+
   test('workloads in the same app find it and do not warn', () => {
     const chart = Testing.chart();
     new BatchController(chart, 'controller');
@@ -147,6 +157,8 @@ describe('BatchController', () => {
 
   test.each([
     [{ replicas: 0 }, 'test/c: replicas: must be a whole number from 1 to 10 (got "0"). Use 2 for a standby replica, or 1.'],
+    [{ jobRunHistoryLimit: 0 }, 'test/c: jobRunHistoryLimit: must be a whole number from 1 to 100000 (got "0"). Keep at least one finished JobRun per template, e.g. 100 (the default).'],
+    [{ jobRunHistoryLimit: 2.5 }, 'test/c: jobRunHistoryLimit: must be a whole number from 1 to 100000 (got "2.5"). Keep at least one finished JobRun per template, e.g. 100 (the default).'],
     [{ namespace: 'Ops' }, 'test/c: namespace: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Ops"). Use a name such as "nightly-report".'],
   ])('rejects %j', (props, message) => {
     expect(() => new BatchController(Testing.chart(), 'c', props)).toThrow(message);
