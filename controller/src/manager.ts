@@ -9,7 +9,9 @@
  *    **relists every informer** and only then starts its workers: the fresh LIST is a
  *    consistent read made after the Lease was acquired, so it includes every write the
  *    previous leader made before it released the Lease or stopped renewing it. Nothing is
- *    decided from a cache that could miss the old leader's last admissions;
+ *    decided from a cache that could miss the old leader's last admissions. The standby's
+ *    cache is let go before that LIST (tombstones kept to report deletes), so the leader
+ *    never holds two full caches;
  * 3. on SIGTERM: stop handing out keys, wait for reconciles in flight (bounded), release the
  *    Lease (a standby takes over at once), stop informers, close the endpoint;
  * 4. if renewing the Lease fails, workers stop at once and `onLeadershipLost` is called
@@ -265,7 +267,7 @@ export class Manager {
         timer = this.clock.setTimer(timeoutMs, () => resolve('timeout'));
       });
       const relistedNames = new Set<string>();
-      const relisted = Promise.all(this.informers.map((i) => i.relist('leader-elected').then((ok) => {
+      const relisted = Promise.all(this.informers.map((i) => i.relist('leader-elected', { dropCache: true }).then((ok) => {
         if (ok) relistedNames.add(i.name);
         return ok;
       })));

@@ -57,6 +57,12 @@ export function stripManagedFields(obj: KubeObject): void {
   if (obj?.metadata && 'managedFields' in obj.metadata) delete (obj.metadata as { managedFields?: unknown }).managedFields;
 }
 
+/** What a delete listener needs of a vanished object: its identity, labels and owners. */
+function tombstone(obj: KubeObject): KubeObject {
+  const { name, namespace, uid, labels, ownerReferences } = obj.metadata;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace, uid, labels, ownerReferences } } as KubeObject;
+}
+
 /** client-node `Watch`'s shape. */
 export interface WatchLike {
   watch(
@@ -105,6 +111,8 @@ export class Informer<T extends KubeObject> {
   private relistListeners: Array<() => void> = [];
   private syncWaiters: Array<() => void> = [];
   private relistCount = 0;
+  /** What a relist with `dropCache` keeps of the dropped cache, until the swap. */
+  private tombstones?: T[];
 
   /**
    * @param factory builds a ListWatch; `onActivity` is for what the ListWatch does not report
@@ -184,12 +192,27 @@ export class Informer<T extends KubeObject> {
   /**
    * Lists from scratch with a new ListWatch and swaps it in once synced; concurrent calls
    * share one relist. Resolves true when swapped, false if the informer stopped first.
+   *
+   * With `dropCache` (for a new leader, whose reconcilers do not read the cache until the
+   * relist is done) the old cache is let go *before* the LIST, so two full caches are never
+   * held at once: only a tombstone per object (name, namespace, uid, labels, owners) is kept,
+   * to report the objects that vanished as deletes. Meanwhile `get`/`list` answer nothing.
+   * Without it (the watchdog, while reconcilers run) the old cache serves until the swap.
    */
-  relist(reason = 'forced'): Promise<boolean> {
+  relist(reason = 'forced', options: { dropCache?: boolean } = {}): Promise<boolean> {
     if (this.stopped) return Promise.resolve(false);
     if (this.relisting) return this.relisting;
     this.options.metrics?.informerRestarts.inc({ resource: this.name, reason });
-    this.log.info('relisting', { reason });
+    this.log.info('relisting', { reason, dropCache: options.dropCache === true });
+    if (options.dropCache && this.current) {
+      const old = this.current;
+      old.live = false;
+      this.tombstones = old.lw.list().map(tombstone) as T[];
+      this.current = undefined;
+      this.restartTimer?.cancel();
+      this.restartTimer = undefined;
+      void old.lw.stop().catch(() => undefined);
+    }
     this.relisting = (async () => {
       for (let attempt = 0; !this.stopped; attempt++) {
         const inst = this.newInstance();
@@ -309,6 +332,8 @@ export class Informer<T extends KubeObject> {
 
   private swap(inst: Instance<T>): void {
     const old = this.current;
+    const gone = old ? old.lw.list() : this.tombstones ?? [];
+    this.tombstones = undefined;
     this.current = inst;
     this.restartTimer?.cancel();
     this.restartTimer = undefined;
@@ -318,9 +343,9 @@ export class Informer<T extends KubeObject> {
     if (old) {
       old.live = false;
       void old.lw.stop().catch(() => undefined);
-      for (const o of old.lw.list()) {
-        if (!inst.lw.get(o.metadata.name ?? '', o.metadata.namespace)) this.emit('delete', o);
-      }
+    }
+    for (const o of gone) {
+      if (!inst.lw.get(o.metadata.name ?? '', o.metadata.namespace)) this.emit('delete', o);
     }
     for (const o of inst.lw.list()) this.emit('update', o);
     this.markSynced();
