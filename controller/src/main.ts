@@ -27,8 +27,11 @@ The cdk8s-batch companion controller: Enqueue admission, run windows, pending ti
 
 Flags:
   --kubeconfig PATH                 kubeconfig to use (default: $KUBECONFIG, in-cluster config, ~/.kube/config)
-  --metrics-bind HOST:PORT          /healthz, /readyz and /metrics (default 0.0.0.0:8080 in a cluster,
-                                    127.0.0.1:8080 outside; port 0 picks a free port); alias --http-bind
+  --metrics-bind HOST:PORT          /metrics, and /healthz and /readyz unless --health-bind is given
+                                    (default 0.0.0.0:8080 in a cluster, 127.0.0.1:8080 outside; port 0
+                                    picks a free port); alias --http-bind
+  --health-bind HOST:PORT           /healthz and /readyz alone, for the kubelet's probes (default: on the
+                                    --metrics-bind listener)
   --namespace NS                    watch only this namespace (default: all namespaces)
   --leader-elect[=true|false]       Lease-based leader election (default true)
   --leader-election-namespace NS    namespace of the Lease (default: $POD_NAMESPACE, the pod's namespace, or the kubeconfig's)
@@ -50,6 +53,8 @@ export interface ControllerFlags {
   readonly kubeconfig?: string;
   /** Unset: 0.0.0.0:8080 in a cluster, 127.0.0.1:8080 outside. */
   readonly metricsBind?: string;
+  /** Unset: the probes are served on the metrics listener. */
+  readonly healthBind?: string;
   readonly namespace?: string;
   readonly leaderElect: boolean;
   readonly leaderElectionNamespace?: string;
@@ -108,6 +113,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
         'kubeconfig': { type: 'string' },
         'metrics-bind': { type: 'string' },
         'http-bind': { type: 'string' },
+        'health-bind': { type: 'string' },
         'namespace': { type: 'string' },
         'leader-elect': { type: 'string' },
         'leader-election-namespace': { type: 'string' },
@@ -142,9 +148,16 @@ export function parseFlags(argv: string[]): ControllerFlags {
   } catch (e) {
     throw new UsageError(`--metrics-bind: ${(e as Error).message}`);
   }
+  const healthBind = str('health-bind');
+  try {
+    if (healthBind !== undefined) parseBindAddress(healthBind);
+  } catch (e) {
+    throw new UsageError(`--health-bind: ${(e as Error).message}`);
+  }
   const flags: ControllerFlags = {
     kubeconfig: str('kubeconfig'),
     metricsBind,
+    healthBind,
     namespace: str('namespace'),
     leaderElect: leaderElect === 'true',
     leaderElectionNamespace: str('leader-election-namespace'),
@@ -224,6 +237,7 @@ export async function main(argv: string[]): Promise<number> {
     identity,
     namespace: flags.namespace,
     bindAddress: flags.metricsBind ?? (inCluster ? '0.0.0.0:8080' : '127.0.0.1:8080'),
+    healthBindAddress: flags.healthBind,
     workers: flags.workers,
     watchdogMs: flags.watchdogSeconds * 1000,
     jobRunHistoryLimit: flags.jobRunHistoryLimit,

@@ -68,8 +68,10 @@ export interface ManagerOptions {
   readonly namespace?: string;
   /** Lease-based leader election; omit to run as the only instance. */
   readonly leaderElection?: LeaderElectionConfig;
-  /** `host:port` of the health and metrics endpoint; omit for none. */
+  /** `host:port` of the metrics endpoint (and of the probes, unless `healthBindAddress` is set); omit for none. */
   readonly bindAddress?: string;
+  /** `host:port` of `/healthz` and `/readyz` alone, apart from `/metrics` (default: on `bindAddress`). */
+  readonly healthBindAddress?: string;
   /** Workers per controller (default 2). */
   readonly workers?: number;
   readonly clock?: Clock;
@@ -108,6 +110,7 @@ export class Manager {
   private readonly abort = new AbortController();
   private elector?: LeaderElector;
   private http?: HttpServer;
+  private healthHttp?: HttpServer;
   private leading = false;
   /** Holds the Lease (elected), whether or not its reconcilers run yet. */
   private elected = false;
@@ -194,6 +197,11 @@ export class Manager {
     return this.http ? { host: this.http.host, port: this.http.port } : undefined;
   }
 
+  get healthAddress(): { host: string; port: number } | undefined {
+    const h = this.healthHttp ?? this.http;
+    return h ? { host: h.host, port: h.port } : undefined;
+  }
+
   healthy(): boolean {
     return !this.stopping;
   }
@@ -218,9 +226,16 @@ export class Manager {
 
   /** Starts everything; returns once the HTTP endpoint listens (reconcilers start later). */
   async start(): Promise<void> {
+    const split = this.options.healthBindAddress !== undefined;
+    if (split) {
+      this.healthHttp = await startHttpServer(this.options.healthBindAddress!, this, this.metrics, 'health');
+      this.log.info('health server listening', { host: this.healthHttp.host, port: this.healthHttp.port, paths: ['/healthz', '/readyz'] });
+    }
     if (this.options.bindAddress !== undefined) {
-      this.http = await startHttpServer(this.options.bindAddress, this, this.metrics);
-      this.log.info('http server listening', { host: this.http.host, port: this.http.port, paths: ['/healthz', '/readyz', '/metrics'] });
+      this.http = await startHttpServer(this.options.bindAddress, this, this.metrics, split ? 'metrics' : 'all');
+      this.log.info('http server listening', {
+        host: this.http.host, port: this.http.port, paths: split ? ['/metrics'] : ['/healthz', '/readyz', '/metrics'],
+      });
     }
     for (const informer of this.informers) informer.start();
     this.metrics.leader.set(0);
@@ -319,6 +334,7 @@ export class Manager {
     await this.elector?.release();
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.http?.close();
+    await this.healthHttp?.close();
     this.log.info('stopped');
   }
 }
