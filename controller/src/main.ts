@@ -32,7 +32,8 @@ Flags:
                                     picks a free port); alias --http-bind
   --health-bind HOST:PORT           /healthz and /readyz alone, for the kubelet's probes (default: on the
                                     --metrics-bind listener)
-  --namespace NS                    watch only this namespace (default: all namespaces)
+  --namespace NS[,NS...]            watch and act only in these namespaces (a Role in each suffices;
+                                    default: all namespaces)
   --leader-elect[=true|false]       Lease-based leader election (default true)
   --leader-election-namespace NS    namespace of the Lease (default: $POD_NAMESPACE, the pod's namespace, or the kubeconfig's)
   --leader-election-id NAME         name of the Lease (default cdk8s-batch-controller)
@@ -55,7 +56,10 @@ export interface ControllerFlags {
   readonly metricsBind?: string;
   /** Unset: the probes are served on the metrics listener. */
   readonly healthBind?: string;
+  /** The first of `namespaces` (undefined: all namespaces). */
   readonly namespace?: string;
+  /** Namespaced mode: the namespaces to watch and act in (undefined: all). */
+  readonly namespaces?: string[];
   readonly leaderElect: boolean;
   readonly leaderElectionNamespace?: string;
   readonly leaderElectionId: string;
@@ -154,11 +158,18 @@ export function parseFlags(argv: string[]): ControllerFlags {
   } catch (e) {
     throw new UsageError(`--health-bind: ${(e as Error).message}`);
   }
+  const namespaces = str('namespace')?.split(',').map((n) => n.trim());
+  for (const n of namespaces ?? []) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)) {
+      throw new UsageError(`--namespace: "${n}" is not a namespace name (a lowercase RFC 1123 label); give NS or NS1,NS2`);
+    }
+  }
   const flags: ControllerFlags = {
     kubeconfig: str('kubeconfig'),
     metricsBind,
     healthBind,
-    namespace: str('namespace'),
+    namespace: namespaces?.[0],
+    namespaces: namespaces ? [...new Set(namespaces)] : undefined,
     leaderElect: leaderElect === 'true',
     leaderElectionNamespace: str('leader-election-namespace'),
     leaderElectionId: str('leader-election-id') ?? 'cdk8s-batch-controller',
@@ -235,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
     api,
     listWatch,
     identity,
-    namespace: flags.namespace,
+    namespaces: flags.namespaces,
     bindAddress: flags.metricsBind ?? (inCluster ? '0.0.0.0:8080' : '127.0.0.1:8080'),
     healthBindAddress: flags.healthBind,
     workers: flags.workers,
@@ -276,7 +287,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
 
   log.info('starting cdk8s-batch controller', {
-    identity, namespace: flags.namespace ?? '(all)', leaderElection: flags.leaderElect, node: process.version,
+    identity, namespaces: flags.namespaces?.join(',') ?? '(all)', leaderElection: flags.leaderElect, node: process.version,
   });
   try {
     await manager.start();

@@ -25,7 +25,7 @@ import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { Informer, ListWatchLike, stripManagedFields } from './kube/informer';
+import { Informer, ListWatchLike, MultiNamespaceListWatch, stripManagedFields } from './kube/informer';
 import { LeaderElector } from './kube/leader';
 import {
   CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
@@ -66,6 +66,11 @@ export interface ManagerOptions {
   readonly identity: string;
   /** Watch only this namespace (default: all). */
   readonly namespace?: string;
+  /**
+   * Watch and act only in these namespaces (namespaced mode: a LIST and WATCH per namespace,
+   * so Roles suffice). Overrides `namespace`.
+   */
+  readonly namespaces?: readonly string[];
   /** Lease-based leader election; omit to run as the only instance. */
   readonly leaderElection?: LeaderElectionConfig;
   /** `host:port` of the metrics endpoint (and of the probes, unless `healthBindAddress` is set); omit for none. */
@@ -131,20 +136,27 @@ export class Manager {
       restartBaseMs: options.informerRestartBaseMs,
       restartMaxMs: options.informerRestartMaxMs,
     };
-    const ns = options.namespace;
+    const scope = options.namespaces && options.namespaces.length > 0
+      ? [...new Set(options.namespaces)]
+      : options.namespace ? [options.namespace] : [undefined];
     const tracker = new WriteTracker();
     // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
     const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) => {
-      const selectors = { namespace: ns, labelSelector, fieldSelector };
-      // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
-      const list = async (): Promise<KubeList<T>> => {
-        const token = tracker.listStarted();
-        const answer = await options.api.list<T>(rt, selectors);
-        answer.items.forEach(stripManagedFields);
-        tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
-        return answer;
+      const one = (ns: string | undefined, onActivity: () => void) => {
+        const selectors = { namespace: ns, labelSelector, fieldSelector };
+        // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
+        const list = async (): Promise<KubeList<T>> => {
+          const token = tracker.listStarted();
+          const answer = await options.api.list<T>(rt, selectors);
+          answer.items.forEach(stripManagedFields);
+          tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
+          return answer;
+        };
+        return options.listWatch<T>(rt, selectors, list, onActivity);
       };
-      return new Informer<T>((onActivity) => options.listWatch<T>(rt, selectors, list, onActivity), {
+      return new Informer<T>((onActivity) => (scope.length === 1
+        ? one(scope[0], onActivity)
+        : new MultiNamespaceListWatch<T>(new Map(scope.map((ns) => [ns!, one(ns, onActivity)])))), {
         ...informerOptions, name: rt.plural, transform: stripManagedFields,
       });
     };

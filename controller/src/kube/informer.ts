@@ -63,6 +63,46 @@ function tombstone(obj: KubeObject): KubeObject {
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace, uid, labels, ownerReferences } } as KubeObject;
 }
 
+/**
+ * One ListWatch over several namespaces (the controller's namespaced mode): a LIST and a
+ * WATCH per namespace, which a ServiceAccount with a Role in each namespace may do, where one
+ * cluster-wide watch would need a ClusterRole. Events and errors of each are passed on; it
+ * is synced when all are.
+ */
+export class MultiNamespaceListWatch<T extends KubeObject> implements ListWatchLike<T> {
+  private readonly byNamespace: ReadonlyMap<string, ListWatchLike<T>>;
+
+  constructor(parts: ReadonlyMap<string, ListWatchLike<T>>) {
+    this.byNamespace = parts;
+  }
+
+  on(verb: any, cb: any): void {
+    for (const lw of this.byNamespace.values()) lw.on(verb, cb);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((lw) => lw.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((lw) => lw.stop()));
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    if (namespace !== undefined) return this.byNamespace.get(namespace)?.get(name, namespace);
+    for (const lw of this.byNamespace.values()) {
+      const found = lw.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  list(namespace?: string): ReadonlyArray<T> {
+    if (namespace !== undefined) return this.byNamespace.get(namespace)?.list(namespace) ?? [];
+    return [...this.byNamespace.values()].flatMap((lw) => [...lw.list()]);
+  }
+}
+
 /** client-node `Watch`'s shape. */
 export interface WatchLike {
   watch(
