@@ -128,6 +128,15 @@ export interface BatchControllerProps {
    * @default - none: only `kubectl port-forward` reaches the metrics
    */
   readonly metricsScraperNamespaces?: string[];
+
+  /**
+   * Namespaced mode: the controller watches and acts only in these namespaces, with a Role
+   * and RoleBinding in each instead of a cluster-wide ClusterRole (for teams that may not
+   * install cluster-wide controllers). Workloads and JobRuns elsewhere are ignored.
+   *
+   * @default - all namespaces, with a ClusterRole
+   */
+  readonly watchNamespaces?: string[];
 }
 
 /** Default port of /metrics. */
@@ -193,9 +202,15 @@ export class BatchController extends Construct {
     const metricsBind = props.metricsBindAddress ?? `0.0.0.0:${CONTROLLER_HTTP_PORT}`;
     let metricsPort = CONTROLLER_HTTP_PORT;
     const scrapers = [...new Set(props.metricsScraperNamespaces ?? [])].sort();
+    const watched = props.watchNamespaces === undefined ? undefined : [...new Set(props.watchNamespaces)].sort();
     locating(this, () => {
+      if (watched?.length === 0) {
+        throw new BatchValidationError('watchNamespaces', '[]', 'must name at least one namespace',
+          'List the namespaces the controller may act in, or leave watchNamespaces out for all namespaces.');
+      }
+      (props.watchNamespaces ?? []).forEach((n, i) => checkObjectName(`watchNamespaces[${i}]`, n, 63, 'namespaces are DNS labels'));
       metricsPort = checkBindAddress('metricsBindAddress', metricsBind);
-      scrapers.forEach((n, i) => checkObjectName(`metricsScraperNamespaces[${i}]`, n, 63, 'namespaces are DNS labels'));
+      (props.metricsScraperNamespaces ?? []).forEach((n, i) => checkObjectName(`metricsScraperNamespaces[${i}]`, n, 63, 'namespaces are DNS labels'));
       if (historyLimit !== undefined && (!Number.isInteger(historyLimit) || historyLimit < 1 || historyLimit > 100_000)) {
         throw new BatchValidationError('jobRunHistoryLimit', String(historyLimit), 'must be a whole number from 1 to 100000',
           'Keep at least one finished JobRun per template, e.g. 100 (the default).');
@@ -231,15 +246,25 @@ export class BatchController extends Construct {
     }
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { ...meta, name: NAME }, automountServiceAccountToken: true });
-    const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: NAME, labels },
-      rules: CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })),
-    });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: NAME, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
-      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
-    });
+    const rules = CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs }));
+    if (watched) {
+      // Namespaced mode: the same rules, granted only where the controller acts.
+      for (const target of watched) {
+        const role = new k8s.KubeRole(this, `Role-${target}`, { metadata: { name: NAME, namespace: target, labels }, rules });
+        new k8s.KubeRoleBinding(this, `RoleBinding-${target}`, {
+          metadata: { name: NAME, namespace: target, labels },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+          subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+        });
+      }
+    } else {
+      const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels }, rules });
+      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: { name: NAME, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
+        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+      });
+    }
     // Leader election needs Leases only in the controller's own namespace.
     const leaseRole = new k8s.KubeRole(this, 'LeaderElectionRole', {
       metadata: { ...meta, name: `${NAME}-leader-election` },
@@ -275,6 +300,7 @@ export class BatchController extends Construct {
                 `--metrics-bind=${metricsBind}`,
                 `--health-bind=0.0.0.0:${CONTROLLER_HEALTH_PORT}`,
                 ...(historyLimit !== undefined ? [`--jobrun-history-limit=${historyLimit}`] : []),
+                ...(watched ? [`--namespace=${watched.join(',')}`] : []),
               ],
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },

@@ -181,6 +181,22 @@ describe('BatchController', () => {
     expect(loopback.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args[1]).toBe('--metrics-bind=127.0.0.1:8080');
   });
 
+  test('namespaced mode: --namespace with the list, a Role and RoleBinding in each namespace, no ClusterRole for the controller', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { watchNamespaces: ['team-b', 'team-a', 'team-b'] });
+    const objects = validateManifest(Testing.synth(chart));
+    expect(objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args)
+      .toEqual(['--leader-elect', '--metrics-bind=0.0.0.0:8080', '--health-bind=0.0.0.0:8081', '--namespace=team-a,team-b']);
+    expect(objects.filter((o) => o.metadata.name === 'cdk8s-batch-controller' && o.kind.startsWith('ClusterRole'))).toEqual([]);
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'cdk8s-batch-controller');
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(['team-a', 'team-b']);
+    expect(roles[0].rules).toEqual(CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })));
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.name === 'cdk8s-batch-controller');
+    expect(bindings.map((b) => [b.metadata.namespace, b.roleRef.kind, b.roleRef.name, b.subjects])).toEqual(['team-a', 'team-b'].map((n) => [
+      n, 'Role', 'cdk8s-batch-controller', [{ kind: 'ServiceAccount', name: 'cdk8s-batch-controller', namespace: 'cdk8s-batch-system' }],
+    ]));
+  });
+
   test('workloads in the same app find it and do not warn', () => {
     const chart = Testing.chart();
     new BatchController(chart, 'controller');
@@ -197,7 +213,9 @@ describe('BatchController', () => {
     [{ jobRunHistoryLimit: 2.5 }, 'test/c: jobRunHistoryLimit: must be a whole number from 1 to 100000 (got "2.5"). Keep at least one finished JobRun per template, e.g. 100 (the default).'],
     [{ metricsBindAddress: ':8080' }, 'test/c: metricsBindAddress: must be an IP address and a port other than 8081 (the probes\' port) (got ":8080"). Use "0.0.0.0:8080" (the pod IP) or "127.0.0.1:8080" (loopback only).'],
     [{ metricsBindAddress: '0.0.0.0:8081' }, 'test/c: metricsBindAddress: must be an IP address and a port other than 8081 (the probes\' port) (got "0.0.0.0:8081"). Use "0.0.0.0:8080" (the pod IP) or "127.0.0.1:8080" (loopback only).'],
-    [{ metricsScraperNamespaces: ['Monitoring'] }, 'test/c: metricsScraperNamespaces[0]: is not a lowercase RFC 1123 label'],
+    [{ metricsScraperNamespaces: ['Monitoring'] }, 'test/c: metricsScraperNamespaces[0]: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Monitoring"). Use a name such as "nightly-report".'],
+    [{ watchNamespaces: [] }, 'test/c: watchNamespaces: must name at least one namespace (got "[]"). List the namespaces the controller may act in, or leave watchNamespaces out for all namespaces.'],
+    [{ watchNamespaces: ['ok', 'Not_OK'] }, 'test/c: watchNamespaces[1]: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Not_OK"). Use a name such as "nightly-report".'],
     [{ namespace: 'Ops' }, 'test/c: namespace: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Ops"). Use a name such as "nightly-report".'],
   ])('rejects %j', (props, message) => {
     expect(() => new BatchController(Testing.chart(), 'c', props)).toThrow(message);
