@@ -9,10 +9,14 @@
  *   so the watch resumes from a resourceVersion its new watch cache no longer has (410
  *   Gone), and the relist that follows shows the Job gone.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ControllerProcess, CONTROLLER_RULES, controllerTestChart, deleteControllerRbac, enqueueCronJob } from './controller-process';
+import {
+  ControllerProcess, CONTROLLER_RULES, controllerTestChart, deleteControllerRbac, enqueueCronJob, serviceAccountKubeconfig,
+} from './controller-process';
 import { apply, createNamespace, deleteNamespace, getObject, KubectlError, kubectl, restartRigProcess, waitFor } from './support/rig';
-import { Concurrency, JobOption, ParameterizedJob } from '../../src';
+import { BatchController, Concurrency, JobOption, ParameterizedJob } from '../../src';
 
 const IMAGE = 'registry.example/tools:1.0';
 const ADMITTED_AT = 'cdk8s-batch.dev/admitted-at';
@@ -191,4 +195,80 @@ describe('controller: one bad run or one lost Job stays local', () => {
     expect(condition(lost, 'Failed')).toMatchObject({ status: 'True', reason: 'JobDeleted' });
     expect(getObject('job', 'lost-1', ns)).toBeUndefined();
   }, 360_000);
+
+  test('namespaced mode: under the BatchController\'s Roles only, the controller acts in its listed namespaces and nowhere else', async () => {
+    const [home, teamA, teamB, other] = [
+      await createNamespace('e2e-ctl-home'), await createNamespace('e2e-ns-a'), await createNamespace('e2e-ns-b'), await createNamespace('e2e-ns-c'),
+    ];
+    let ctl: ControllerProcess | undefined;
+    let kubeconfig: string | undefined;
+    try {
+      // The controller's ServiceAccount and RBAC exactly as the construct emits them in
+      // namespaced mode: Roles in the watched namespaces, the Lease Role at home.
+      const chart = Testing.chart();
+      new BatchController(chart, 'controller', {
+        namespace: home, watchNamespaces: [teamA, teamB],
+        createNamespace: false, installCrds: false, admissionPolicies: false, userRoles: false, networkPolicy: false,
+      });
+      const synthesized = Testing.synth(chart);
+      const rbac = synthesized.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
+      expect(rbac.map((o) => `${o.kind}/${o.metadata.namespace}`).sort()).toEqual([
+        `Role/${home}`, `Role/${teamA}`, `Role/${teamB}`, `RoleBinding/${home}`, `RoleBinding/${teamA}`, `RoleBinding/${teamB}`, `ServiceAccount/${home}`,
+      ].sort());
+      apply(rbac);
+      const args: string[] = synthesized.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args;
+      const namespaceArg = args.find((a) => a.startsWith('--namespace='))!;
+      expect(namespaceArg).toBe(`--namespace=${[teamA, teamB].sort().join(',')}`);
+      const sa = `system:serviceaccount:${home}:cdk8s-batch-controller`;
+      const can = (verb: string, resource: string, where: string[]) => {
+        try {
+          return kubectl(['auth', 'can-i', verb, resource, ...where, `--as=${sa}`]).trim();
+        } catch (e) {
+          if (e instanceof KubectlError && e.status === 1) return e.stdout.trim();
+          throw e;
+        }
+      };
+      await waitFor(() => can('create', 'jobs.batch', ['-n', teamA]) === 'yes', 30_000, { description: 'the Roles are in force' });
+      expect(can('list', 'jobs.batch', ['--all-namespaces'])).toBe('no');
+      expect(can('create', 'jobs.batch', ['-n', other])).toBe('no');
+
+      kubeconfig = serviceAccountKubeconfig('cdk8s-batch-controller', home);
+      // The Deployment's own --namespace value, as the pod would get it.
+      ctl = await ControllerProcess.start({
+        namespace: namespaceArg.slice('--namespace='.length), leaseNamespace: home, identity: 'ctl-namespaced', kubeconfig,
+      });
+      await waitFor(async () => (await ctl!.readyz())?.leader, 60_000, { description: 'namespaced controller leads' });
+
+      const template = (ns: string) => {
+        const c = controllerTestChart();
+        new ParameterizedJob(c, 'hello', {
+          metadata: { name: 'hello' },
+          concurrency: Concurrency.allow(),
+          podMetadata: { annotations: { 'e2e.cdk8s-batch.dev/run-duration': '1s' } },
+          containers: [{ name: 'main', image: IMAGE, args: ['hello'] }],
+        });
+        apply(Testing.synth(c), ns);
+      };
+      for (const ns of [teamA, teamB, other]) {
+        template(ns);
+        apply(jobRun('hello-1', { name: 'hello' }), ns);
+      }
+      for (const ns of [teamA, teamB]) {
+        const done = await waitFor(() => {
+          const r = getObject('jobrun', 'hello-1', ns);
+          return r?.status?.phase === 'Succeeded' ? r : undefined;
+        }, 90_000, { description: `hello-1 Succeeded in ${ns}` });
+        expect(condition(done, 'Accepted')).toMatchObject({ status: 'True', reason: 'Started' });
+      }
+      // Both runs above ended, long after the one elsewhere was created: it was never looked at.
+      expect(getObject('jobrun', 'hello-1', other).status).toBeUndefined();
+      expect(getObject('job', 'hello-1', other)).toBeUndefined();
+      expect(ctl.stderr.join('')).not.toMatch(/forbidden/i);
+      expect(ctl.lines.filter((l) => /forbidden/i.test(JSON.stringify(l)))).toEqual([]);
+    } finally {
+      await ctl?.stop();
+      if (kubeconfig) fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
+      for (const ns of [home, teamA, teamB, other]) deleteNamespace(ns);
+    }
+  }, 300_000);
 });
