@@ -207,8 +207,13 @@ describe('controller: one bad run or one lost Job stays local', () => {
       // namespaced mode: Roles in the watched namespaces, the Lease Role at home.
       const chart = Testing.chart();
       new BatchController(chart, 'controller', {
-        namespace: home, watchNamespaces: [teamA, teamB],
-        createNamespace: false, installCrds: false, admissionPolicies: false, userRoles: false, networkPolicy: false,
+        namespace: home,
+        watchNamespaces: [teamA, teamB],
+        createNamespace: false,
+        installCrds: false,
+        admissionPolicies: false,
+        userRoles: false,
+        networkPolicy: false,
       });
       const synthesized = Testing.synth(chart);
       const rbac = synthesized.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
@@ -239,7 +244,7 @@ describe('controller: one bad run or one lost Job stays local', () => {
       });
       await waitFor(async () => (await ctl!.readyz())?.leader, 60_000, { description: 'namespaced controller leads' });
 
-      const template = (ns: string) => {
+      const template = (target: string) => {
         const c = controllerTestChart();
         new ParameterizedJob(c, 'hello', {
           metadata: { name: 'hello' },
@@ -247,17 +252,17 @@ describe('controller: one bad run or one lost Job stays local', () => {
           podMetadata: { annotations: { 'e2e.cdk8s-batch.dev/run-duration': '1s' } },
           containers: [{ name: 'main', image: IMAGE, args: ['hello'] }],
         });
-        apply(Testing.synth(c), ns);
+        apply(Testing.synth(c), target);
       };
-      for (const ns of [teamA, teamB, other]) {
-        template(ns);
-        apply(jobRun('hello-1', { name: 'hello' }), ns);
+      for (const target of [teamA, teamB, other]) {
+        template(target);
+        apply(jobRun('hello-1', { name: 'hello' }), target);
       }
-      for (const ns of [teamA, teamB]) {
+      for (const target of [teamA, teamB]) {
         const done = await waitFor(() => {
-          const r = getObject('jobrun', 'hello-1', ns);
+          const r = getObject('jobrun', 'hello-1', target);
           return r?.status?.phase === 'Succeeded' ? r : undefined;
-        }, 90_000, { description: `hello-1 Succeeded in ${ns}` });
+        }, 90_000, { description: `hello-1 Succeeded in ${target}` });
         expect(condition(done, 'Accepted')).toMatchObject({ status: 'True', reason: 'Started' });
       }
       // Both runs above ended, long after the one elsewhere was created: it was never looked at.
@@ -268,7 +273,7 @@ describe('controller: one bad run or one lost Job stays local', () => {
     } finally {
       await ctl?.stop();
       if (kubeconfig) fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
-      for (const ns of [home, teamA, teamB, other]) deleteNamespace(ns);
+      for (const created of [home, teamA, teamB, other]) deleteNamespace(created);
     }
   }, 300_000);
 });
