@@ -132,9 +132,9 @@ describe('controller: one bad run or one lost Job stays local', () => {
     // API server's), not after the denied run's retries.
     const delay = Date.parse(job.metadata.creationTimestamp) - Date.parse(valid.metadata.creationTimestamp);
     expect(delay).toBeLessThanOrEqual(10_000);
-    // The denied run was asked once and failed for good: one JobRejected Event, no retries.
+    // The denied run failed for good at its first attempt: a JobRejected Event, no retry.
     const events = JSON.parse(kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=a-denied', '-o', 'json'])).items;
-    expect(events.filter((e: any) => e.reason === 'JobRejected').map((e: any) => e.count ?? e.series?.count ?? 1)).toEqual([1]);
+    expect(events.filter((e: any) => e.reason === 'JobRejected')).toHaveLength(1);
     expect(await controller!.metric('cdk8s_batch_job_runs_total', { namespace: ns, result: 'rejected' })).toBe(1);
     expect(await controller!.metric('cdk8s_batch_job_runs_total', { namespace: ns, result: 'retry' })).toBe(0);
   }, 180_000);
