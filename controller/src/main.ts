@@ -14,6 +14,7 @@ import { ListWatchLike, withBookmarks } from './kube/informer';
 import { RestClient } from './kube/rest';
 import { resourcePath } from './kube/types';
 import { ListWatchFactory, Manager } from './manager';
+import { DEFAULT_JOB_RUN_HISTORY_LIMIT } from './reconcilers/job-run';
 import { parseBindAddress } from './runtime/http';
 import { errorFields, isLogLevel, jsonLogger, LogLevel } from './runtime/log';
 import { Metrics } from './runtime/metrics';
@@ -26,9 +27,13 @@ The cdk8s-batch companion controller: Enqueue admission, run windows, pending ti
 
 Flags:
   --kubeconfig PATH                 kubeconfig to use (default: $KUBECONFIG, in-cluster config, ~/.kube/config)
-  --metrics-bind HOST:PORT          /healthz, /readyz and /metrics (default 0.0.0.0:8080 in a cluster,
-                                    127.0.0.1:8080 outside; port 0 picks a free port); alias --http-bind
-  --namespace NS                    watch only this namespace (default: all namespaces)
+  --metrics-bind HOST:PORT          /metrics, and /healthz and /readyz unless --health-bind is given
+                                    (default 0.0.0.0:8080 in a cluster, 127.0.0.1:8080 outside; port 0
+                                    picks a free port); alias --http-bind
+  --health-bind HOST:PORT           /healthz and /readyz alone, for the kubelet's probes (default: on the
+                                    --metrics-bind listener)
+  --namespace NS[,NS...]            watch and act only in these namespaces (a Role in each suffices;
+                                    default: all namespaces)
   --leader-elect[=true|false]       Lease-based leader election (default true)
   --leader-election-namespace NS    namespace of the Lease (default: $POD_NAMESPACE, the pod's namespace, or the kubeconfig's)
   --leader-election-id NAME         name of the Lease (default cdk8s-batch-controller)
@@ -37,6 +42,10 @@ Flags:
   --retry-period SECONDS            (default 2)
   --workers N                       concurrent reconciles per controller (default 2)
   --watchdog SECONDS                relist an informer whose watch was silent this long (default 600)
+  --cache-sync-timeout SECONDS      a new leader whose caches do not sync this long (a missing CRD, a 403)
+                                    reports not ready, releases the Lease and exits (default 120)
+  --jobrun-history-limit N          finished JobRuns kept per JobTemplate or CronJob; older ones are
+                                    deleted with their Jobs (default 100)
   --log-level debug|info|warn|error (default info)
   --help
 `;
@@ -45,7 +54,12 @@ export interface ControllerFlags {
   readonly kubeconfig?: string;
   /** Unset: 0.0.0.0:8080 in a cluster, 127.0.0.1:8080 outside. */
   readonly metricsBind?: string;
+  /** Unset: the probes are served on the metrics listener. */
+  readonly healthBind?: string;
+  /** The first of `namespaces` (undefined: all namespaces). */
   readonly namespace?: string;
+  /** Namespaced mode: the namespaces to watch and act in (undefined: all). */
+  readonly namespaces?: string[];
   readonly leaderElect: boolean;
   readonly leaderElectionNamespace?: string;
   readonly leaderElectionId: string;
@@ -54,6 +68,8 @@ export interface ControllerFlags {
   readonly retryPeriodSeconds: number;
   readonly workers: number;
   readonly watchdogSeconds: number;
+  readonly jobRunHistoryLimit: number;
+  readonly cacheSyncTimeoutSeconds: number;
   readonly logLevel: LogLevel;
   readonly help: boolean;
 }
@@ -101,6 +117,7 @@ export function parseFlags(argv: string[]): ControllerFlags {
         'kubeconfig': { type: 'string' },
         'metrics-bind': { type: 'string' },
         'http-bind': { type: 'string' },
+        'health-bind': { type: 'string' },
         'namespace': { type: 'string' },
         'leader-elect': { type: 'string' },
         'leader-election-namespace': { type: 'string' },
@@ -110,6 +127,8 @@ export function parseFlags(argv: string[]): ControllerFlags {
         'retry-period': { type: 'string' },
         'workers': { type: 'string' },
         'watchdog': { type: 'string' },
+        'jobrun-history-limit': { type: 'string' },
+        'cache-sync-timeout': { type: 'string' },
         'log-level': { type: 'string' },
         'help': { type: 'boolean' },
       },
@@ -133,10 +152,24 @@ export function parseFlags(argv: string[]): ControllerFlags {
   } catch (e) {
     throw new UsageError(`--metrics-bind: ${(e as Error).message}`);
   }
+  const healthBind = str('health-bind');
+  try {
+    if (healthBind !== undefined) parseBindAddress(healthBind);
+  } catch (e) {
+    throw new UsageError(`--health-bind: ${(e as Error).message}`);
+  }
+  const namespaces = str('namespace')?.split(',').map((n) => n.trim());
+  for (const n of namespaces ?? []) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)) {
+      throw new UsageError(`--namespace: "${n}" is not a namespace name (a lowercase RFC 1123 label); give NS or NS1,NS2`);
+    }
+  }
   const flags: ControllerFlags = {
     kubeconfig: str('kubeconfig'),
     metricsBind,
-    namespace: str('namespace'),
+    healthBind,
+    namespace: namespaces?.[0],
+    namespaces: namespaces ? [...new Set(namespaces)] : undefined,
     leaderElect: leaderElect === 'true',
     leaderElectionNamespace: str('leader-election-namespace'),
     leaderElectionId: str('leader-election-id') ?? 'cdk8s-batch-controller',
@@ -145,6 +178,8 @@ export function parseFlags(argv: string[]): ControllerFlags {
     retryPeriodSeconds: positive('retry-period', str('retry-period'), 2),
     workers: positive('workers', str('workers'), 2, true),
     watchdogSeconds: positive('watchdog', str('watchdog'), 600),
+    cacheSyncTimeoutSeconds: positive('cache-sync-timeout', str('cache-sync-timeout'), 120),
+    jobRunHistoryLimit: positive('jobrun-history-limit', str('jobrun-history-limit'), DEFAULT_JOB_RUN_HISTORY_LIMIT, true),
     logLevel,
     help: values.help === true,
   };
@@ -211,10 +246,13 @@ export async function main(argv: string[]): Promise<number> {
     api,
     listWatch,
     identity,
-    namespace: flags.namespace,
+    namespaces: flags.namespaces,
     bindAddress: flags.metricsBind ?? (inCluster ? '0.0.0.0:8080' : '127.0.0.1:8080'),
+    healthBindAddress: flags.healthBind,
     workers: flags.workers,
     watchdogMs: flags.watchdogSeconds * 1000,
+    jobRunHistoryLimit: flags.jobRunHistoryLimit,
+    cacheSyncTimeoutMs: flags.cacheSyncTimeoutSeconds * 1000,
     log,
     metrics,
     leaderElection: flags.leaderElect ? {
@@ -225,7 +263,7 @@ export async function main(argv: string[]): Promise<number> {
       retryPeriodMs: flags.retryPeriodSeconds * 1000,
     } : undefined,
     onLeadershipLost: () => {
-      log.error('leadership lost; exiting so that no stale leader keeps writing');
+      log.error('leadership lost or given up; exiting so that no stale leader keeps writing');
       exitCode = 1;
       resolveDone();
     },
@@ -249,7 +287,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
 
   log.info('starting cdk8s-batch controller', {
-    identity, namespace: flags.namespace ?? '(all)', leaderElection: flags.leaderElect, node: process.version,
+    identity, namespaces: flags.namespaces?.join(',') ?? '(all)', leaderElection: flags.leaderElect, node: process.version,
   });
   try {
     await manager.start();

@@ -9,17 +9,23 @@
  *    **relists every informer** and only then starts its workers: the fresh LIST is a
  *    consistent read made after the Lease was acquired, so it includes every write the
  *    previous leader made before it released the Lease or stopped renewing it. Nothing is
- *    decided from a cache that could miss the old leader's last admissions;
+ *    decided from a cache that could miss the old leader's last admissions. The standby's
+ *    cache is let go before that LIST (tombstones kept to report deletes), so the leader
+ *    never holds two full caches;
  * 3. on SIGTERM: stop handing out keys, wait for reconciles in flight (bounded), release the
  *    Lease (a standby takes over at once), stop informers, close the endpoint;
  * 4. if renewing the Lease fails, workers stop at once and `onLeadershipLost` is called
- *    (the process exits; Kubernetes restarts it as a standby).
+ *    (the process exits; Kubernetes restarts it as a standby);
+ * 5. if the leader's relist does not complete within `cacheSyncTimeoutMs` (a missing CRD,
+ *    a 403 from missing RBAC), it reports not ready, releases the Lease so that another
+ *    replica may try, and calls `onLeadershipLost` (controller-runtime's cache-sync
+ *    timeout): a leader that cannot see its objects must not sit on the Lease doing nothing.
  */
 import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { Informer, ListWatchLike, stripManagedFields } from './kube/informer';
+import { Informer, ListWatchLike, MultiNamespaceListWatch, stripManagedFields } from './kube/informer';
 import { LeaderElector } from './kube/leader';
 import {
   CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
@@ -60,10 +66,17 @@ export interface ManagerOptions {
   readonly identity: string;
   /** Watch only this namespace (default: all). */
   readonly namespace?: string;
+  /**
+   * Watch and act only in these namespaces (namespaced mode: a LIST and WATCH per namespace,
+   * so Roles suffice). Overrides `namespace`.
+   */
+  readonly namespaces?: readonly string[];
   /** Lease-based leader election; omit to run as the only instance. */
   readonly leaderElection?: LeaderElectionConfig;
-  /** `host:port` of the health and metrics endpoint; omit for none. */
+  /** `host:port` of the metrics endpoint (and of the probes, unless `healthBindAddress` is set); omit for none. */
   readonly bindAddress?: string;
+  /** `host:port` of `/healthz` and `/readyz` alone, apart from `/metrics` (default: on `bindAddress`). */
+  readonly healthBindAddress?: string;
   /** Workers per controller (default 2). */
   readonly workers?: number;
   readonly clock?: Clock;
@@ -76,9 +89,16 @@ export interface ManagerOptions {
   readonly informerRestartMaxMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** Finished JobRuns kept per JobTemplate or CronJob (default 100); older ones are deleted. */
+  readonly jobRunHistoryLimit?: number;
   /** How long shutdown waits for reconciles in flight (default 8 s, below the renew deadline). */
   readonly shutdownTimeoutMs?: number;
-  /** Called when the Lease could not be renewed: the process must exit. */
+  /**
+   * How long a new leader waits for its relist before it gives the Lease up (default 2
+   * minutes, as controller-runtime's `CacheSyncTimeout`).
+   */
+  readonly cacheSyncTimeoutMs?: number;
+  /** Called when the Lease could not be renewed, or was given up: the process must exit. */
   readonly onLeadershipLost?: () => void;
 }
 
@@ -95,7 +115,12 @@ export class Manager {
   private readonly abort = new AbortController();
   private elector?: LeaderElector;
   private http?: HttpServer;
+  private healthHttp?: HttpServer;
   private leading = false;
+  /** Holds the Lease (elected), whether or not its reconcilers run yet. */
+  private elected = false;
+  /** The leader's relist timed out: the Lease was given up. */
+  private syncFailed = false;
   private stopping = false;
   private stopped?: Promise<void>;
 
@@ -111,20 +136,27 @@ export class Manager {
       restartBaseMs: options.informerRestartBaseMs,
       restartMaxMs: options.informerRestartMaxMs,
     };
-    const ns = options.namespace;
+    const scope = options.namespaces && options.namespaces.length > 0
+      ? [...new Set(options.namespaces)]
+      : options.namespace ? [options.namespace] : [undefined];
     const tracker = new WriteTracker();
     // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
     const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) => {
-      const selectors = { namespace: ns, labelSelector, fieldSelector };
-      // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
-      const list = async (): Promise<KubeList<T>> => {
-        const token = tracker.listStarted();
-        const answer = await options.api.list<T>(rt, selectors);
-        answer.items.forEach(stripManagedFields);
-        tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
-        return answer;
+      const one = (ns: string | undefined, onActivity: () => void) => {
+        const selectors = { namespace: ns, labelSelector, fieldSelector };
+        // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
+        const list = async (): Promise<KubeList<T>> => {
+          const token = tracker.listStarted();
+          const answer = await options.api.list<T>(rt, selectors);
+          answer.items.forEach(stripManagedFields);
+          tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
+          return answer;
+        };
+        return options.listWatch<T>(rt, selectors, list, onActivity);
       };
-      return new Informer<T>((onActivity) => options.listWatch<T>(rt, selectors, list, onActivity), {
+      return new Informer<T>((onActivity) => (scope.length === 1
+        ? one(scope[0], onActivity)
+        : new MultiNamespaceListWatch<T>(new Map(scope.map((ns) => [ns!, one(ns, onActivity)])))), {
         ...informerOptions, name: rt.plural, transform: stripManagedFields,
       });
     };
@@ -150,7 +182,7 @@ export class Manager {
     });
     const deps: ControllerDeps = {
       stores: this.stores, writer: this.writer, events: this.events, api: options.api, metrics: this.metrics,
-      retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs,
+      retryBaseMs: options.retryBaseMs, retryMaxMs: options.retryMaxMs, jobRunHistoryLimit: options.jobRunHistoryLimit,
     };
     const specs = builtinControllers(deps);
     this.controllers = specs.map((spec) => {
@@ -177,18 +209,28 @@ export class Manager {
     return this.http ? { host: this.http.host, port: this.http.port } : undefined;
   }
 
+  get healthAddress(): { host: string; port: number } | undefined {
+    const h = this.healthHttp ?? this.http;
+    return h ? { host: h.host, port: h.port } : undefined;
+  }
+
   healthy(): boolean {
     return !this.stopping;
   }
 
+  /**
+   * Ready: caches synced and, when this instance holds the Lease, reconciling (not a leader
+   * stuck before its relist completed, nor one that gave the Lease up for it).
+   */
   ready(): boolean {
-    return !this.stopping && this.informers.every((i) => i.hasSynced);
+    return !this.stopping && !this.syncFailed && !(this.elected && !this.leading) && this.informers.every((i) => i.hasSynced);
   }
 
   status(): Record<string, unknown> {
     return {
       identity: this.options.identity,
       leader: this.leading,
+      ...(this.syncFailed ? { reason: 'caches did not sync after becoming leader; gave the Lease up' } : {}),
       leaderElection: !!this.options.leaderElection,
       informers: Object.fromEntries(this.informers.map((i) => [i.name, { synced: i.hasSynced, watching: i.isWatching }])),
     };
@@ -196,9 +238,16 @@ export class Manager {
 
   /** Starts everything; returns once the HTTP endpoint listens (reconcilers start later). */
   async start(): Promise<void> {
+    const split = this.options.healthBindAddress !== undefined;
+    if (split) {
+      this.healthHttp = await startHttpServer(this.options.healthBindAddress!, this, this.metrics, 'health');
+      this.log.info('health server listening', { host: this.healthHttp.host, port: this.healthHttp.port, paths: ['/healthz', '/readyz'] });
+    }
     if (this.options.bindAddress !== undefined) {
-      this.http = await startHttpServer(this.options.bindAddress, this, this.metrics);
-      this.log.info('http server listening', { host: this.http.host, port: this.http.port, paths: ['/healthz', '/readyz', '/metrics'] });
+      this.http = await startHttpServer(this.options.bindAddress, this, this.metrics, split ? 'metrics' : 'all');
+      this.log.info('http server listening', {
+        host: this.http.host, port: this.http.port, paths: split ? ['/metrics'] : ['/healthz', '/readyz', '/metrics'],
+      });
     }
     for (const informer of this.informers) informer.start();
     this.metrics.leader.set(0);
@@ -237,9 +286,25 @@ export class Manager {
   private async lead(elected: boolean): Promise<void> {
     const signal = this.abort.signal;
     if (elected) {
+      this.elected = true;
       this.log.info('leader: relisting every informer before reconciling');
-      const ok = await Promise.all(this.informers.map((i) => i.relist('leader-elected')));
-      if (!ok.every(Boolean)) return;
+      const timeoutMs = this.options.cacheSyncTimeoutMs ?? 120_000;
+      let timer: { cancel(): void } | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = this.clock.setTimer(timeoutMs, () => resolve('timeout'));
+      });
+      const relistedNames = new Set<string>();
+      const relisted = Promise.all(this.informers.map((i) => i.relist('leader-elected', { dropCache: true }).then((ok) => {
+        if (ok) relistedNames.add(i.name);
+        return ok;
+      })));
+      const result = await Promise.race([relisted, timedOut]);
+      timer?.cancel();
+      if (result === 'timeout') {
+        await this.giveUpLease(timeoutMs, this.informers.map((i) => i.name).filter((n) => !relistedNames.has(n)));
+        return;
+      }
+      if (!result.every(Boolean)) return;
     } else {
       const ok = await Promise.all(this.informers.map((i) => i.waitForSync(signal)));
       if (!ok.every(Boolean)) return;
@@ -251,8 +316,21 @@ export class Manager {
     this.log.info('reconcilers started', { controllers: this.controllers.map((c) => c.name) });
   }
 
+  /** The leader's relist did not complete in time: not ready, Lease released, exit. */
+  private async giveUpLease(timeoutMs: number, unsynced: string[]): Promise<void> {
+    if (this.stopping || this.leading) return;
+    this.syncFailed = true;
+    this.log.error('caches did not sync after becoming leader; releasing the Lease', { timeoutMs, unsynced });
+    // Stop renewing, then clear the holder so that another replica takes over at once.
+    this.abort.abort();
+    await this.elector?.release();
+    this.elected = false;
+    this.options.onLeadershipLost?.();
+  }
+
   private lostLeadership(): void {
     this.leading = false;
+    this.elected = false;
     for (const c of this.controllers) c.queue.shutDown();
     this.options.onLeadershipLost?.();
   }
@@ -268,6 +346,7 @@ export class Manager {
     await this.elector?.release();
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.http?.close();
+    await this.healthHttp?.close();
     this.log.info('stopped');
   }
 }

@@ -208,6 +208,21 @@ describe('Enqueue', () => {
     assert.deepEqual(api.objects<Job>(JOBS, NS).map((j) => j.metadata.name).sort(), ['j0', 'j1', 'j2']);
   });
 
+  test('queue cap by default: without max-queued, more than 1000 waiting Jobs lose the newest, and the Event names the default', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const cron = api.seed(CRONJOBS, cronJob({ enqueue: true, maxConcurrency: 1 }));
+    api.seed(JOBS, job({ name: 'busy', suspend: false, maxConcurrency: 1, ownerUid: cron.metadata.uid }));
+    for (let i = 0; i < 1001; i++) {
+      api.seed(JOBS, job({ name: `q${String(i).padStart(4, '0')}`, created: '2026-01-05T09:00:00Z', maxConcurrency: 1, ownerUid: cron.metadata.uid }));
+    }
+    h = await startHarness({ api, clock });
+    assert.deepEqual(api.writes('delete', 'jobs').map((d) => d.name), ['q1000']);
+    assert.deepEqual(api.events('QueueFull').map((e) => e.note), [
+      'Deleted queued Job q1000: 1001 Jobs of workload nightly were waiting, more than the default max-queued 1000 (max-concurrency 1, 1 running).',
+    ]);
+  });
+
   test('invalid caps: nothing is admitted and a Warning Event says why', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);

@@ -57,6 +57,25 @@ describe('HTTP endpoint', () => {
     }
   });
 
+  test('with --health-bind, the probes and /metrics listen apart: each listener serves only its own paths', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const h = await startHarness({ api, clock, bindAddress: '127.0.0.1:0', healthBindAddress: '127.0.0.1:0' });
+    const metricsPort = h.manager.httpAddress!.port;
+    const healthPort = h.manager.healthAddress!.port;
+    assert.notEqual(metricsPort, healthPort);
+    try {
+      assert.equal((await get(healthPort, '/healthz')).status, 200);
+      assert.equal((await get(healthPort, '/readyz')).status, 200);
+      assert.deepEqual(await get(healthPort, '/metrics'), { status: 404, body: 'not found\n', type: 'text/plain; charset=utf-8' });
+      assert.equal((await get(metricsPort, '/metrics')).status, 200);
+      assert.equal((await get(metricsPort, '/readyz')).status, 404);
+      assert.equal((await get(metricsPort, '/healthz')).status, 404);
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('/readyz is 503 until the informers have synced', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);

@@ -162,6 +162,45 @@ describe('Informer', () => {
     assert.equal(api.openWatches, 0, 'old and new watches closed');
   });
 
+  test('relist with dropCache (a new leader): the old cache is let go before the LIST, and what vanished is still reported deleted', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOBS, job({ name: 'a' }));
+    api.seed(JOBS, job({ name: 'b' }));
+    const { informer, events } = await jobInformer(api, clock);
+    const deleted: Job[] = [];
+    informer.onEvent((type, obj) => {
+      if (type === 'delete') deleted.push(obj);
+    });
+    informer.start();
+    await informer.waitForSync();
+    api.silenceWatches();
+    api.remove(JOBS, NS, 'a');
+    api.seed(JOBS, job({ name: 'c' }));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const list = api.list.bind(api);
+    api.list = (async (...args: Parameters<FakeApi['list']>) => {
+      await gate;
+      return list(...args);
+    }) as FakeApi['list'];
+    const done = informer.relist('leader-elected', { dropCache: true });
+    await flush();
+    // During the LIST: one cache at most (none here), and the old watch is closed.
+    assert.deepEqual(names(informer), []);
+    assert.equal(informer.get(NS, 'b'), undefined);
+    assert.equal(api.openWatches, 0);
+    release();
+    assert.equal(await done, true);
+    assert.deepEqual(names(informer), ['b', 'c']);
+    assert.deepEqual(events.slice(2).sort(), [['delete', 'a'], ['update', 'b'], ['update', 'c']]);
+    // The delete carries what listeners key on, not the whole object.
+    assert.deepEqual(Object.keys(deleted[0].metadata).filter((k) => deleted[0].metadata[k as keyof Job['metadata']] !== undefined).sort(),
+      ['labels', 'name', 'namespace', 'uid']);
+    assert.equal(deleted[0].spec, undefined);
+    await informer.stop();
+  });
+
   test('stop() closes the watch', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);

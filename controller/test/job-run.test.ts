@@ -515,4 +515,61 @@ describe('JobRun', () => {
     assert.equal(run(api, 'quick').status?.phase, 'Running');
     assert.deepEqual(sent, ['JobCreated']);
   });
+
+  test('Enqueue queue cap: a JobRun that would queue beyond maxQueued is Refused with reason QueueFull, and no Job is made', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue', maxConcurrency: 1, maxQueued: 1 }));
+      a.seed(JOB_RUNS, jobRun('one', { created: '2026-01-05T09:00:00Z' }));
+      a.seed(JOB_RUNS, jobRun('two', { created: '2026-01-05T09:00:01Z' }));
+      a.seed(JOB_RUNS, jobRun('three', { created: '2026-01-05T09:00:02Z' }));
+    });
+    assert.deepEqual(createdJobs(api), ['one', 'two']);
+    assert.equal(run(api, 'two').status?.phase, 'Queued');
+    const message = 'The queue of workload greet is full: 1 Jobs wait, max-queued 1. '
+      + 'Create a new JobRun once the queue is shorter, or raise maxQueued in Concurrency.enqueue().';
+    assert.equal(run(api, 'three').status?.phase, 'Refused');
+    assert.deepEqual(conditionsOf(run(api, 'three')), { Accepted: { status: 'False', reason: 'QueueFull', message } });
+    assert.deepEqual(api.events('QueueFull').map((e) => [e.type, e.regarding.name, e.note]), [['Warning', 'three', message]]);
+  });
+
+  test('Enqueue without maxQueued: the default cap (1000) is named in the refusal', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue', maxConcurrency: 1 }));
+      a.seed(JOBS, job({ name: 'busy', workload: 'greet', suspend: false, maxConcurrency: 1 }));
+      for (let i = 0; i < 1000; i++) {
+        a.seed(JOBS, job({ name: `q${String(i).padStart(4, '0')}`, workload: 'greet', created: '2026-01-05T08:00:00Z', maxConcurrency: 1 }));
+      }
+      a.seed(JOB_RUNS, jobRun('late', { created: '2026-01-05T09:00:00Z' }));
+    });
+    assert.deepEqual(createdJobs(api), []);
+    assert.deepEqual(conditionsOf(run(api, 'late')).Accepted, {
+      status: 'False',
+      reason: 'QueueFull',
+      message: 'The queue of workload greet is full: 1000 Jobs wait, the default max-queued 1000. '
+        + 'Create a new JobRun once the queue is shorter, or raise maxQueued in Concurrency.enqueue().',
+    });
+  });
+
+  test('history: finished JobRuns beyond the limit are deleted, oldest completion first; unfinished ones are kept', async () => {
+    const done = (name: string, completed: string, phase = 'Succeeded'): JobRun => ({
+      ...jobRun(name, { created: '2026-01-05T08:00:00Z' }),
+      status: { phase, completionTime: completed },
+    });
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_RUNS, done('d1', '2026-01-05T09:00:03Z'));
+      a.seed(JOB_RUNS, done('d2', '2026-01-05T09:00:01Z', 'Failed'));
+      a.seed(JOB_RUNS, done('d3', '2026-01-05T09:00:02Z', 'Refused'));
+      a.seed(JOB_RUNS, jobRun('live', { created: '2026-01-05T08:00:00Z' }));
+    });
+    // Default limit 100: nothing deleted.
+    assert.deepEqual(api.writes('delete', 'jobruns'), []);
+    await h!.stop();
+    h = await startHarness({ api, clock: h!.clock, jobRunHistoryLimit: 1 });
+    await h.settle();
+    assert.deepEqual(api.writes('delete', 'jobruns').map((w) => w.name), ['d2', 'd3']);
+    assert.ok(api.object(JOB_RUNS, NS, 'd1'));
+    assert.ok(api.object(JOB_RUNS, NS, 'live'));
+    assert.equal(api.object(JOB_RUNS, NS, 'd2'), undefined);
+  });
 });

@@ -14,6 +14,8 @@ describe('flags', () => {
     assert.deepEqual([f.leaseDurationSeconds, f.renewDeadlineSeconds, f.retryPeriodSeconds], [15, 10, 2]);
     assert.equal(f.workers, 2);
     assert.equal(f.watchdogSeconds, 600);
+    assert.equal(f.jobRunHistoryLimit, 100);
+    assert.equal(f.cacheSyncTimeoutSeconds, 120);
     assert.equal(f.logLevel, 'info');
     assert.equal(f.namespace, undefined);
   });
@@ -44,6 +46,13 @@ describe('flags', () => {
     assert.throws(() => parseFlags(['--workers', '0']), /--workers must be a positive whole number/);
     assert.throws(() => parseFlags(['--lease-duration', '5']), /--retry-period < --renew-deadline < --lease-duration/);
     assert.throws(() => parseFlags(['--bogus']), /Unknown option '--bogus'/);
+    assert.deepEqual(parseFlags(['--namespace', 'team-a,team-b,team-a']).namespaces, ['team-a', 'team-b']);
+    assert.throws(() => parseFlags(['--namespace', 'team-a,Team_B']),
+      /^Error: --namespace: "Team_B" is not a namespace name \(a lowercase RFC 1123 label\); give NS or NS1,NS2$/);
+    assert.throws(() => parseFlags(['--health-bind', '8081']), /--health-bind: bind address "8081" is not host:port/);
+    assert.equal(parseFlags(['--health-bind', '0.0.0.0:8081']).healthBind, '0.0.0.0:8081');
+    assert.throws(() => parseFlags(['--jobrun-history-limit', '2.5']), /^Error: --jobrun-history-limit must be a positive whole number, got "2.5"$/);
+    assert.throws(() => parseFlags(['--cache-sync-timeout', '0']), /^Error: --cache-sync-timeout must be a positive number, got "0"$/);
   });
 
   test('identity is the pod name, else hostname_pid', () => {

@@ -32,6 +32,60 @@ describe('Manager', () => {
     await h.stop();
   });
 
+  test('a leader whose relist never completes (missing CRD) reports not ready, releases the Lease and exits', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    api.seed(JOBS, job({ name: 'j0' }));
+    // JobRuns are not served: the CRD is not installed.
+    api.intercept = (call) => {
+      if (call.resource === 'jobruns' && call.verb === 'list') throw new ApiError(404, 'the server could not find the requested resource');
+    };
+    let lost = 0;
+    const h = await startHarness({ api, clock, leaderElection, waitForLeader: false, cacheSyncTimeoutMs: 60_000, onLeadershipLost: () => lost++ });
+    await clock.advance(5_000);
+    const lease = () => api.object<Lease>(LEASES, leaderElection.namespace, leaderElection.name)!.spec!.holderIdentity;
+    assert.equal(lease(), 'test-controller', 'it won the Lease');
+    assert.equal(h.manager.isLeader, false, 'but runs no reconciler');
+    assert.equal(h.manager.ready(), false);
+    await clock.advance(50_000);
+    assert.equal(lost, 0, 'not before the timeout');
+    await clock.advance(10_000);
+    await h.settle();
+    assert.equal(lost, 1);
+    assert.equal(lease(), '', 'released for another replica');
+    assert.equal(h.manager.ready(), false);
+    assert.match(String(h.manager.status().reason), /caches did not sync after becoming leader/);
+    assert.equal(api.object<Job>(JOBS, NS, 'j0')!.spec!.suspend, true, 'nothing was admitted');
+    await h.stop();
+  });
+
+  test('namespaced mode: one LIST and WATCH per listed namespace, and nothing done elsewhere', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const inNs = (name: string, namespace: string): Job => {
+      const j = job({ name, created: '2026-01-05T09:00:00Z' });
+      j.metadata.namespace = namespace;
+      return j;
+    };
+    api.seed(JOBS, inNs('a0', 'team-a'));
+    api.seed(JOBS, inNs('b0', 'team-b'));
+    api.seed(JOBS, inNs('c0', 'team-c'));
+    const h = await startHarness({ api, clock, namespaces: ['team-a', 'team-b'] });
+    const jobLists = api.calls.filter((c) => c.verb === 'list' && c.resource === 'jobs').map((c) => c.namespace).sort();
+    assert.deepEqual(jobLists, ['team-a', 'team-b'], 'never a cluster-wide LIST');
+    assert.equal(api.openWatches, 10, 'five resources, two namespaces');
+    assert.equal(api.object<Job>(JOBS, 'team-a', 'a0')!.spec!.suspend, false);
+    assert.equal(api.object<Job>(JOBS, 'team-b', 'b0')!.spec!.suspend, false);
+    assert.equal(api.object<Job>(JOBS, 'team-c', 'c0')!.spec!.suspend, true, 'not watched, not admitted');
+    // Watch events of each namespace arrive.
+    api.seed(JOBS, inNs('b1', 'team-b'));
+    api.update<Job>(JOBS, 'team-b', 'b0', (j) => finish(j));
+    await h.settle();
+    assert.equal(api.object<Job>(JOBS, 'team-b', 'b1')!.spec!.suspend, false);
+    assert.ok(api.calls.every((c) => c.namespace !== 'team-c'), 'no request to an unlisted namespace');
+    await h.stop();
+  });
+
   test('graceful stop drains, releases the Lease and closes the watches', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);

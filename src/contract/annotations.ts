@@ -26,11 +26,23 @@ export const MAX_ENQUEUE_CAP = 10_000;
 /** Upper bound for a pending timeout: ten years. */
 export const MAX_PENDING_TIMEOUT_SECONDS = 10 * 365 * 86400;
 
+/**
+ * The queue cap of an Enqueue workload that sets none: so that a stuck workload's queue
+ * (or a runaway caller of `kubectl create job --from`) cannot grow without bound. Far above
+ * any burst a workload should see; set `maxQueued` for a tighter cap.
+ */
+export const DEFAULT_MAX_QUEUED = 1000;
+
+/** The queue cap in force: `maxQueued`, else {@link DEFAULT_MAX_QUEUED}. */
+export function effectiveMaxQueued(caps: { readonly maxQueued?: number }): number {
+  return caps.maxQueued ?? DEFAULT_MAX_QUEUED;
+}
+
 /** Enqueue's caps, as a CronJob and each of its Jobs carry them. */
 export interface EnqueueCaps {
   /** How many Jobs of the workload may run at once (1 to `MAX_ENQUEUE_CAP`). */
   readonly maxConcurrency: number;
-  /** How many may wait; no cap when undefined (0 to `MAX_ENQUEUE_CAP`). */
+  /** How many may wait (0 to `MAX_ENQUEUE_CAP`); {@link DEFAULT_MAX_QUEUED} when undefined. */
   readonly maxQueued?: number;
 }
 
@@ -65,7 +77,8 @@ export function hasEnqueuePolicy(annotations: Annotations): boolean {
 
 /**
  * Enqueue's caps from the annotations, or undefined without the Enqueue policy. An absent
- * `max-concurrency` is 1, an absent `max-queued` no cap.
+ * `max-concurrency` is 1; an absent `max-queued` stays undefined (the cap in force is then
+ * {@link DEFAULT_MAX_QUEUED}, see {@link effectiveMaxQueued}).
  *
  * @throws BatchValidationError when a cap is not a whole number in the range the writer allows
  */

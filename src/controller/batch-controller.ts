@@ -91,10 +91,58 @@ export interface BatchControllerProps {
    * @default true
    */
   readonly userRoles?: boolean;
+
+  /**
+   * How many finished JobRuns (Succeeded, Failed or Refused) the controller keeps per
+   * JobTemplate or CronJob; it deletes older ones, and their Jobs with them, so that ad-hoc
+   * runs never pile up (the controller's `--jobrun-history-limit`).
+   *
+   * @default 100
+   */
+  readonly jobRunHistoryLimit?: number;
+
+  /**
+   * Where the controller serves `/metrics` (`host:port`; the controller's `--metrics-bind`).
+   * The kubelet's probes (`/healthz`, `/readyz`) have a listener of their own on port 8081,
+   * so metrics can be kept on loopback (`127.0.0.1:8080`: reachable only with
+   * `kubectl port-forward`) without breaking the probes.
+   *
+   * @default '0.0.0.0:8080' (the pod IP, for Prometheus; the NetworkPolicy decides who may connect)
+   */
+  readonly metricsBindAddress?: string;
+
+  /**
+   * Whether to emit a NetworkPolicy that admits no traffic to the controller pods but
+   * `/metrics` from `metricsScraperNamespaces` (the kubelet's probes come from the node,
+   * which a NetworkPolicy does not block). Needs a network plugin that enforces
+   * NetworkPolicy; turn it off to manage ingress yourself.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+
+  /**
+   * Namespaces whose pods may scrape `/metrics` (e.g. `['monitoring']`), through the
+   * NetworkPolicy.
+   *
+   * @default - none: only `kubectl port-forward` reaches the metrics
+   */
+  readonly metricsScraperNamespaces?: string[];
+
+  /**
+   * Namespaced mode: the controller watches and acts only in these namespaces, with a Role
+   * and RoleBinding in each instead of a cluster-wide ClusterRole (for teams that may not
+   * install cluster-wide controllers). Workloads and JobRuns elsewhere are ignored.
+   *
+   * @default - all namespaces, with a ClusterRole
+   */
+  readonly watchNamespaces?: string[];
 }
 
-/** Port of /healthz, /readyz and /metrics. */
+/** Default port of /metrics. */
 export const CONTROLLER_HTTP_PORT = 8080;
+/** Port of /healthz and /readyz (the kubelet's probes). */
+export const CONTROLLER_HEALTH_PORT = 8081;
 const NAME = 'cdk8s-batch-controller';
 const DEFAULT_NAMESPACE = 'cdk8s-batch-system';
 
@@ -119,7 +167,12 @@ export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: s
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], why: 'find pods Pending past their timeout' },
   { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions, timeouts and runs' },
-  { apiGroups: [API_GROUP], resources: ['jobruns'], verbs: ['list', 'watch'], why: 'see ad-hoc run requests' },
+  {
+    apiGroups: [API_GROUP],
+    resources: ['jobruns'],
+    verbs: ['list', 'watch', 'delete'],
+    why: 'see ad-hoc run requests; delete finished ones beyond the history limit (their Jobs go with them)',
+  },
   { apiGroups: [API_GROUP], resources: ['jobruns/status'], verbs: ['patch'], why: 'report a run\'s progress and outcome' },
   { apiGroups: [API_GROUP], resources: ['jobtemplates'], verbs: ['list', 'watch'], why: 'read the template a JobRun names' },
 ];
@@ -145,7 +198,23 @@ export class BatchController extends Construct {
     markAsBatchController(this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
     const replicas = props.replicas ?? 2;
+    const historyLimit = props.jobRunHistoryLimit;
+    const metricsBind = props.metricsBindAddress ?? `0.0.0.0:${CONTROLLER_HTTP_PORT}`;
+    let metricsPort = CONTROLLER_HTTP_PORT;
+    const scrapers = [...new Set(props.metricsScraperNamespaces ?? [])].sort();
+    const watched = props.watchNamespaces === undefined ? undefined : [...new Set(props.watchNamespaces)].sort();
     locating(this, () => {
+      if (watched?.length === 0) {
+        throw new BatchValidationError('watchNamespaces', '[]', 'must name at least one namespace',
+          'List the namespaces the controller may act in, or leave watchNamespaces out for all namespaces.');
+      }
+      (props.watchNamespaces ?? []).forEach((n, i) => checkObjectName(`watchNamespaces[${i}]`, n, 63, 'namespaces are DNS labels'));
+      metricsPort = checkBindAddress('metricsBindAddress', metricsBind);
+      (props.metricsScraperNamespaces ?? []).forEach((n, i) => checkObjectName(`metricsScraperNamespaces[${i}]`, n, 63, 'namespaces are DNS labels'));
+      if (historyLimit !== undefined && (!Number.isInteger(historyLimit) || historyLimit < 1 || historyLimit > 100_000)) {
+        throw new BatchValidationError('jobRunHistoryLimit', String(historyLimit), 'must be a whole number from 1 to 100000',
+          'Keep at least one finished JobRun per template, e.g. 100 (the default).');
+      }
       checkObjectName('namespace', this.namespace, 63, 'namespaces are DNS labels');
       if (!Number.isInteger(replicas) || replicas < 1 || replicas > 10) {
         throw new BatchValidationError('replicas', String(replicas), 'must be a whole number from 1 to 10',
@@ -177,15 +246,25 @@ export class BatchController extends Construct {
     }
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { ...meta, name: NAME }, automountServiceAccountToken: true });
-    const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: NAME, labels },
-      rules: CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })),
-    });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: NAME, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
-      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
-    });
+    const rules = CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs }));
+    if (watched) {
+      // Namespaced mode: the same rules, granted only where the controller acts.
+      for (const target of watched) {
+        const role = new k8s.KubeRole(this, `Role-${target}`, { metadata: { name: NAME, namespace: target, labels }, rules });
+        new k8s.KubeRoleBinding(this, `RoleBinding-${target}`, {
+          metadata: { name: NAME, namespace: target, labels },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+          subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+        });
+      }
+    } else {
+      const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: NAME, labels }, rules });
+      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: { name: NAME, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole.name },
+        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: this.namespace }],
+      });
+    }
     // Leader election needs Leases only in the controller's own namespace.
     const leaseRole = new k8s.KubeRole(this, 'LeaderElectionRole', {
       metadata: { ...meta, name: `${NAME}-leader-election` },
@@ -216,14 +295,23 @@ export class BatchController extends Construct {
               name: 'controller',
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
-              args: ['--leader-elect', `--http-bind=0.0.0.0:${CONTROLLER_HTTP_PORT}`],
+              args: [
+                '--leader-elect',
+                `--metrics-bind=${metricsBind}`,
+                `--health-bind=0.0.0.0:${CONTROLLER_HEALTH_PORT}`,
+                ...(historyLimit !== undefined ? [`--jobrun-history-limit=${historyLimit}`] : []),
+                ...(watched ? [`--namespace=${watched.join(',')}`] : []),
+              ],
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
               ],
-              ports: [{ name: 'http', containerPort: CONTROLLER_HTTP_PORT, protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5 },
-              livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 3 },
+              ports: [
+                { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
+                { name: 'health', containerPort: CONTROLLER_HEALTH_PORT, protocol: 'TCP' },
+              ],
+              readinessProbe: { httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('health') }, periodSeconds: 5 },
+              livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('health') }, periodSeconds: 10, failureThreshold: 3 },
               resources: {
                 requests: { cpu: k8s.Quantity.fromString(props.cpuRequest ?? '50m'), memory: k8s.Quantity.fromString(memory) },
                 limits: { memory: k8s.Quantity.fromString(memory) },
@@ -244,9 +332,22 @@ export class BatchController extends Construct {
       metadata: { ...meta, name: `${NAME}-metrics` },
       spec: {
         selector: labels,
-        ports: [{ name: 'http', port: CONTROLLER_HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'metrics', port: metricsPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
       },
     });
+    if (props.networkPolicy ?? true) {
+      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { ...meta, name: NAME },
+        spec: {
+          podSelector: { matchLabels: labels },
+          policyTypes: ['Ingress'],
+          ingress: scrapers.length === 0 ? [] : [{
+            from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: scrapers }] } }],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(metricsPort) }],
+          }],
+        },
+      });
+    }
     if (replicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: { ...meta, name: NAME },
@@ -261,6 +362,17 @@ export class BatchController extends Construct {
       }
     }
   }
+}
+
+/** Checks a `host:port` bind address (IPv4, or IPv6 in brackets) and returns its port. */
+function checkBindAddress(field: string, value: string): number {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535 || port === CONTROLLER_HEALTH_PORT) {
+    throw new BatchValidationError(field, value, `must be an IP address and a port other than ${CONTROLLER_HEALTH_PORT} (the probes' port)`,
+      'Use "0.0.0.0:8080" (the pod IP) or "127.0.0.1:8080" (loopback only).');
+  }
+  return port;
 }
 
 /** The version of this library, read from its package.json (the default controller tag). */

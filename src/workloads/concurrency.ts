@@ -14,9 +14,10 @@ export interface EnqueueOptions {
   readonly maxConcurrency?: number;
 
   /**
-   * How many runs may wait in the queue; the controller drops the excess with an Event.
+   * How many runs may wait in the queue; the controller drops the newest excess with a
+   * `QueueFull` Event (a JobRun over the cap ends `Refused` with reason `QueueFull`).
    *
-   * @default - no cap
+   * @default 1000 (the controller's default cap, `DEFAULT_MAX_QUEUED`)
    */
   readonly maxQueued?: number;
 }

@@ -18,6 +18,7 @@ describe('BatchController', () => {
       'CustomResourceDefinition/jobtemplates.cdk8s-batch.dev',
       'Deployment/cdk8s-batch-controller',
       'Namespace/cdk8s-batch-system',
+      'NetworkPolicy/cdk8s-batch-controller',
       'PodDisruptionBudget/cdk8s-batch-controller',
       'Role/cdk8s-batch-controller-leader-election',
       'RoleBinding/cdk8s-batch-controller-leader-election',
@@ -45,7 +46,7 @@ describe('BatchController', () => {
       allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
     });
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '256Mi' }, limits: { memory: '256Mi' } });
-    expect(container.args).toEqual(['--leader-elect', '--http-bind=0.0.0.0:8080']);
+    expect(container.args).toEqual(['--leader-elect', '--metrics-bind=0.0.0.0:8080', '--health-bind=0.0.0.0:8081']);
 
     const clusterRole = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'cdk8s-batch-controller');
     expect(clusterRole.rules).toEqual([
@@ -54,7 +55,7 @@ describe('BatchController', () => {
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'] },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
-      { apiGroups: ['cdk8s-batch.dev'], resources: ['jobruns'], verbs: ['list', 'watch'] },
+      { apiGroups: ['cdk8s-batch.dev'], resources: ['jobruns'], verbs: ['list', 'watch', 'delete'] },
       { apiGroups: ['cdk8s-batch.dev'], resources: ['jobruns/status'], verbs: ['patch'] },
       { apiGroups: ['cdk8s-batch.dev'], resources: ['jobtemplates'], verbs: ['list', 'watch'] },
     ]);
@@ -135,6 +136,67 @@ describe('BatchController', () => {
     expect(kinds).not.toContain('CustomResourceDefinition');
   });
 
+  test('jobRunHistoryLimit reaches the controller as --jobrun-history-limit; its RBAC may delete JobRuns', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { jobRunHistoryLimit: 20 });
+    const objects = Testing.synth(chart);
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].args).toEqual(['--leader-elect', '--metrics-bind=0.0.0.0:8080', '--health-bind=0.0.0.0:8081', '--jobrun-history-limit=20']);
+    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'cdk8s-batch-controller');
+    expect(role.rules).toContainEqual({ apiGroups: ['cdk8s-batch.dev'], resources: ['jobruns'], verbs: ['list', 'watch', 'delete'] });
+  });
+
+  test('metrics and probes listen apart; the NetworkPolicy admits only the listed scrapers, to the metrics port', () => {
+    const objects = (props: object) => {
+      const chart = Testing.chart();
+      new BatchController(chart, 'controller', props);
+      return Testing.synth(chart);
+    };
+    const byDefault = objects({});
+    const container = byDefault.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0];
+    expect(container.ports).toEqual([
+      { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
+      { name: 'health', containerPort: 8081, protocol: 'TCP' },
+    ]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    const policy = byDefault.find((o) => o.kind === 'NetworkPolicy');
+    expect(policy.metadata).toMatchObject({ name: 'cdk8s-batch-controller', namespace: 'cdk8s-batch-system' });
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'cdk8s-batch-controller', 'app.kubernetes.io/part-of': 'cdk8s-batch' } },
+      policyTypes: ['Ingress'],
+      ingress: [],
+    });
+
+    const scraped = objects({ metricsBindAddress: '0.0.0.0:9090', metricsScraperNamespaces: ['monitoring', 'aa-prom', 'monitoring'] });
+    expect(scraped.find((o) => o.kind === 'NetworkPolicy').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['aa-prom', 'monitoring'] }] } }],
+      ports: [{ protocol: 'TCP', port: 9090 }],
+    }]);
+    expect(scraped.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args[1]).toBe('--metrics-bind=0.0.0.0:9090');
+    expect(scraped.find((o) => o.kind === 'Service').spec.ports).toEqual([{ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' }]);
+
+    const loopback = objects({ metricsBindAddress: '127.0.0.1:8080', networkPolicy: false });
+    expect(loopback.find((o) => o.kind === 'NetworkPolicy')).toBeUndefined();
+    expect(loopback.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args[1]).toBe('--metrics-bind=127.0.0.1:8080');
+  });
+
+  test('namespaced mode: --namespace with the list, a Role and RoleBinding in each namespace, no ClusterRole for the controller', () => {
+    const chart = Testing.chart();
+    new BatchController(chart, 'controller', { watchNamespaces: ['team-b', 'team-a', 'team-b'] });
+    const objects = validateManifest(Testing.synth(chart));
+    expect(objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args)
+      .toEqual(['--leader-elect', '--metrics-bind=0.0.0.0:8080', '--health-bind=0.0.0.0:8081', '--namespace=team-a,team-b']);
+    expect(objects.filter((o) => o.metadata.name === 'cdk8s-batch-controller' && o.kind.startsWith('ClusterRole'))).toEqual([]);
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'cdk8s-batch-controller');
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(['team-a', 'team-b']);
+    expect(roles[0].rules).toEqual(CONTROLLER_CLUSTER_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })));
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.name === 'cdk8s-batch-controller');
+    expect(bindings.map((b) => [b.metadata.namespace, b.roleRef.kind, b.roleRef.name, b.subjects])).toEqual(['team-a', 'team-b'].map((n) => [
+      n, 'Role', 'cdk8s-batch-controller', [{ kind: 'ServiceAccount', name: 'cdk8s-batch-controller', namespace: 'cdk8s-batch-system' }],
+    ]));
+  });
+
   test('workloads in the same app find it and do not warn', () => {
     const chart = Testing.chart();
     new BatchController(chart, 'controller');
@@ -147,6 +209,13 @@ describe('BatchController', () => {
 
   test.each([
     [{ replicas: 0 }, 'test/c: replicas: must be a whole number from 1 to 10 (got "0"). Use 2 for a standby replica, or 1.'],
+    [{ jobRunHistoryLimit: 0 }, 'test/c: jobRunHistoryLimit: must be a whole number from 1 to 100000 (got "0"). Keep at least one finished JobRun per template, e.g. 100 (the default).'],
+    [{ jobRunHistoryLimit: 2.5 }, 'test/c: jobRunHistoryLimit: must be a whole number from 1 to 100000 (got "2.5"). Keep at least one finished JobRun per template, e.g. 100 (the default).'],
+    [{ metricsBindAddress: ':8080' }, 'test/c: metricsBindAddress: must be an IP address and a port other than 8081 (the probes\' port) (got ":8080"). Use "0.0.0.0:8080" (the pod IP) or "127.0.0.1:8080" (loopback only).'],
+    [{ metricsBindAddress: '0.0.0.0:8081' }, 'test/c: metricsBindAddress: must be an IP address and a port other than 8081 (the probes\' port) (got "0.0.0.0:8081"). Use "0.0.0.0:8080" (the pod IP) or "127.0.0.1:8080" (loopback only).'],
+    [{ metricsScraperNamespaces: ['Monitoring'] }, 'test/c: metricsScraperNamespaces[0]: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Monitoring"). Use a name such as "nightly-report".'],
+    [{ watchNamespaces: [] }, 'test/c: watchNamespaces: must name at least one namespace (got "[]"). List the namespaces the controller may act in, or leave watchNamespaces out for all namespaces.'],
+    [{ watchNamespaces: ['ok', 'Not_OK'] }, 'test/c: watchNamespaces[1]: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Not_OK"). Use a name such as "nightly-report".'],
     [{ namespace: 'Ops' }, 'test/c: namespace: is not a lowercase RFC 1123 label (lower case letters, digits and "-", starting and ending with a letter or digit) (got "Ops"). Use a name such as "nightly-report".'],
   ])('rejects %j', (props, message) => {
     expect(() => new BatchController(Testing.chart(), 'c', props)).toThrow(message);

@@ -90,10 +90,13 @@ describe('controller deployed by the BatchController construct on the real node'
     180_000, { description: 'controller pod Ready', intervalMs: 1000 });
     expect(pod.spec.containers[0].image).toBe(`${IMAGE_REPOSITORY}:${IMAGE_TAG}`);
     expect(pod.status.containerStatuses[0].restartCount).toBe(0);
-    // The probes' endpoints, through the API server's pod proxy (API server -> pod IP).
-    expect(kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}:8080/proxy/healthz`]).trim()).toBe('ok');
-    expect(JSON.parse(kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}:8080/proxy/readyz`])).ready).toBe(true);
-    expect(kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}:8080/proxy/metrics`])).toMatch(/^cdk8s_batch_/m);
+    // The probes' endpoints on their own port, /metrics on its own, through the API server's
+    // pod proxy (API server -> pod IP; the rig enforces no NetworkPolicy).
+    const proxy = (port: number, p: string) => kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}:${port}/proxy/${p}`]);
+    expect(proxy(8081, 'healthz').trim()).toBe('ok');
+    expect(JSON.parse(proxy(8081, 'readyz')).ready).toBe(true);
+    expect(proxy(8080, 'metrics')).toMatch(/^cdk8s_batch_/m);
+    expect(() => proxy(8081, 'metrics')).toThrow(/NotFound|not found|could not find/);
     // Leader election: the Lease in its own namespace names this pod (POD_NAME).
     const lease: any = await waitFor(() => getObject('lease', NAME, ns), 60_000, { description: 'Lease' });
     expect(lease.spec.holderIdentity).toBe(pod.metadata.name);

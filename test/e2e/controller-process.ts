@@ -357,3 +357,25 @@ export function byAdmittedAt(jobs: any[]): string[] {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A kubeconfig that authenticates as ServiceAccount `sa` of `namespace` (a token valid two
+ * hours), for a controller run under RBAC the test applied itself (e.g. the BatchController's
+ * namespaced Roles). The caller removes the returned file's directory.
+ */
+export function serviceAccountKubeconfig(sa: string, namespace: string): string {
+  const token = kubectl(['create', 'token', sa, '-n', namespace, '--duration=2h']).trim();
+  const admin = JSON.parse(kubectl(['config', 'view', '--raw', '--minify', '-o', 'json']));
+  const cluster = admin.clusters[0].cluster;
+  const config = {
+    'apiVersion': 'v1',
+    'kind': 'Config',
+    'clusters': [{ name: 'rig', cluster: { 'server': cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'] } }],
+    'users': [{ name: sa, user: { token } }],
+    'contexts': [{ name: sa, context: { cluster: 'rig', user: sa, namespace } }],
+    'current-context': sa,
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-ctl-')), 'kubeconfig');
+  fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  return file;
+}

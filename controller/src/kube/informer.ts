@@ -57,6 +57,52 @@ export function stripManagedFields(obj: KubeObject): void {
   if (obj?.metadata && 'managedFields' in obj.metadata) delete (obj.metadata as { managedFields?: unknown }).managedFields;
 }
 
+/** What a delete listener needs of a vanished object: its identity, labels and owners. */
+function tombstone(obj: KubeObject): KubeObject {
+  const { name, namespace, uid, labels, ownerReferences } = obj.metadata;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace, uid, labels, ownerReferences } } as KubeObject;
+}
+
+/**
+ * One ListWatch over several namespaces (the controller's namespaced mode): a LIST and a
+ * WATCH per namespace, which a ServiceAccount with a Role in each namespace may do, where one
+ * cluster-wide watch would need a ClusterRole. Events and errors of each are passed on; it
+ * is synced when all are.
+ */
+export class MultiNamespaceListWatch<T extends KubeObject> implements ListWatchLike<T> {
+  private readonly byNamespace: ReadonlyMap<string, ListWatchLike<T>>;
+
+  constructor(parts: ReadonlyMap<string, ListWatchLike<T>>) {
+    this.byNamespace = parts;
+  }
+
+  on(verb: any, cb: any): void {
+    for (const lw of this.byNamespace.values()) lw.on(verb, cb);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((lw) => lw.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((lw) => lw.stop()));
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    if (namespace !== undefined) return this.byNamespace.get(namespace)?.get(name, namespace);
+    for (const lw of this.byNamespace.values()) {
+      const found = lw.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  list(namespace?: string): ReadonlyArray<T> {
+    if (namespace !== undefined) return this.byNamespace.get(namespace)?.list(namespace) ?? [];
+    return [...this.byNamespace.values()].flatMap((lw) => [...lw.list()]);
+  }
+}
+
 /** client-node `Watch`'s shape. */
 export interface WatchLike {
   watch(
@@ -105,6 +151,8 @@ export class Informer<T extends KubeObject> {
   private relistListeners: Array<() => void> = [];
   private syncWaiters: Array<() => void> = [];
   private relistCount = 0;
+  /** What a relist with `dropCache` keeps of the dropped cache, until the swap. */
+  private tombstones?: T[];
 
   /**
    * @param factory builds a ListWatch; `onActivity` is for what the ListWatch does not report
@@ -184,12 +232,27 @@ export class Informer<T extends KubeObject> {
   /**
    * Lists from scratch with a new ListWatch and swaps it in once synced; concurrent calls
    * share one relist. Resolves true when swapped, false if the informer stopped first.
+   *
+   * With `dropCache` (for a new leader, whose reconcilers do not read the cache until the
+   * relist is done) the old cache is let go *before* the LIST, so two full caches are never
+   * held at once: only a tombstone per object (name, namespace, uid, labels, owners) is kept,
+   * to report the objects that vanished as deletes. Meanwhile `get`/`list` answer nothing.
+   * Without it (the watchdog, while reconcilers run) the old cache serves until the swap.
    */
-  relist(reason = 'forced'): Promise<boolean> {
+  relist(reason = 'forced', options: { dropCache?: boolean } = {}): Promise<boolean> {
     if (this.stopped) return Promise.resolve(false);
     if (this.relisting) return this.relisting;
     this.options.metrics?.informerRestarts.inc({ resource: this.name, reason });
-    this.log.info('relisting', { reason });
+    this.log.info('relisting', { reason, dropCache: options.dropCache === true });
+    if (options.dropCache && this.current) {
+      const old = this.current;
+      old.live = false;
+      this.tombstones = old.lw.list().map(tombstone) as T[];
+      this.current = undefined;
+      this.restartTimer?.cancel();
+      this.restartTimer = undefined;
+      void old.lw.stop().catch(() => undefined);
+    }
     this.relisting = (async () => {
       for (let attempt = 0; !this.stopped; attempt++) {
         const inst = this.newInstance();
@@ -309,6 +372,8 @@ export class Informer<T extends KubeObject> {
 
   private swap(inst: Instance<T>): void {
     const old = this.current;
+    const gone = old ? old.lw.list() : this.tombstones ?? [];
+    this.tombstones = undefined;
     this.current = inst;
     this.restartTimer?.cancel();
     this.restartTimer = undefined;
@@ -318,9 +383,9 @@ export class Informer<T extends KubeObject> {
     if (old) {
       old.live = false;
       void old.lw.stop().catch(() => undefined);
-      for (const o of old.lw.list()) {
-        if (!inst.lw.get(o.metadata.name ?? '', o.metadata.namespace)) this.emit('delete', o);
-      }
+    }
+    for (const o of gone) {
+      if (!inst.lw.get(o.metadata.name ?? '', o.metadata.namespace)) this.emit('delete', o);
     }
     for (const o of inst.lw.list()) this.emit('update', o);
     this.markSynced();

@@ -11,15 +11,15 @@
  *    then name);
  * 3. admits the oldest queued Jobs until `active == maxConcurrency`, one merge patch each
  *    (`spec.suspend: false` + `admitted-at`), preconditioned on the Job's resourceVersion;
- * 4. if more than `max-queued` Jobs still wait, deletes the newest excess (propagation
- *    Background, preconditioned on uid and resourceVersion) with a `QueueFull` Event on the
- *    CronJob.
+ * 4. if more than `max-queued` Jobs still wait (`DEFAULT_MAX_QUEUED`, 1000, when the
+ *    workload sets no cap), deletes the newest excess (propagation Background,
+ *    preconditioned on uid and resourceVersion) with a `QueueFull` Event on the CronJob.
  *
  * The caps come from the CronJob's annotations when it still has the Enqueue policy (the
  * live configuration), otherwise from the newest Job carrying it (its CronJob was deleted or
  * changed policy while Jobs still waited).
  */
-import { admittedAnnotation, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
+import { admittedAnnotation, DEFAULT_MAX_QUEUED, effectiveMaxQueued, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
 import { concurrencyKey, isQueued } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
 import { isNotFound } from '../kube/api';
@@ -128,15 +128,17 @@ export class EnqueueReconciler implements Reconciler {
     }
 
     let stillQueued = queued.slice(toAdmit.length);
-    if (policy.maxQueued !== undefined && stillQueued.length > policy.maxQueued) {
-      const excess = stillQueued.slice(policy.maxQueued); // the newest ones
+    const maxQueued = effectiveMaxQueued(policy);
+    if (stillQueued.length > maxQueued) {
+      const excess = stillQueued.slice(maxQueued); // the newest ones
+      const cap = policy.maxQueued === undefined ? `the default max-queued ${DEFAULT_MAX_QUEUED}` : `max-queued ${maxQueued}`;
       const waitingBefore = stillQueued.length;
       for (const job of excess.reverse()) {
         await this.deps.writer.delete(JOBS, job, { propagationPolicy: 'Background' });
         metrics?.queueDrops.inc({ namespace });
         const note = `Deleted queued Job ${job.metadata.name}: ${waitingBefore} Jobs of workload ${workload} were waiting, ` +
-          `more than max-queued ${policy.maxQueued} (max-concurrency ${policy.maxConcurrency}, ${running} running).`;
-        ctx.log.info('queue full; deleted the newest queued Job', { job: job.metadata.name, workload, maxQueued: policy.maxQueued });
+          `more than ${cap} (max-concurrency ${policy.maxConcurrency}, ${running} running).`;
+        ctx.log.info('queue full; deleted the newest queued Job', { job: job.metadata.name, workload, maxQueued });
         void this.deps.events.record({ ...this.ownerOf(job), type: 'Warning', reason: 'QueueFull', action: 'Drop', note });
         stillQueued = stillQueued.filter((j) => j !== job);
       }

@@ -47,6 +47,8 @@ export interface ControllerDeps {
   /** Back-off of one JobRun after a transient failure (defaults 1 s .. 5 min). */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** Finished JobRuns kept per JobTemplate or CronJob (default 100). */
+  readonly jobRunHistoryLimit?: number;
 }
 
 export interface ControllerSpec {
@@ -92,7 +94,7 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
     {
       reconciler: new JobRunReconciler({
         jobRuns: stores.jobRuns, jobTemplates: stores.jobTemplates, cronJobs: stores.cronJobs, jobs: stores.jobs, writer, events, metrics,
-        retryBaseMs: deps.retryBaseMs, retryMaxMs: deps.retryMaxMs,
+        retryBaseMs: deps.retryBaseMs, retryMaxMs: deps.retryMaxMs, historyLimit: deps.jobRunHistoryLimit,
       }),
       watch(caches, enqueue) {
         caches.jobRuns.onEvent((type, run) => {

@@ -20,10 +20,11 @@
  * the Job exists, False when refused or invalid, Unknown while the template is missing),
  * `Complete` and `Failed`.
  */
+import { DEFAULT_MAX_QUEUED, effectiveMaxQueued } from '../../../src/contract/annotations';
 import { BatchValidationError } from '../../../src/errors';
 import { LABEL_WORKLOAD } from '../../../src/contract/keys';
 import {
-  checkRunName, concurrencyKey, FINAL_PHASES, phaseOfJob, planRun, RunAdmission, RunPhase, RunPlan, RunSource, RunSourceKind,
+  checkRunName, concurrencyKey, FINAL_PHASES, isQueued, phaseOfJob, planRun, RunAdmission, RunPhase, RunPlan, RunSource, RunSourceKind,
   runSourceFromCronJob, runSourceFromJobTemplate,
 } from '../../../src/runs';
 import { formatRfc3339Seconds } from '../../../src/time';
@@ -51,7 +52,15 @@ export interface JobRunDeps {
   readonly retryBaseMs?: number;
   /** Longest back-off of one run, default 5 minutes. */
   readonly retryMaxMs?: number;
+  /**
+   * Finished JobRuns kept per workload source (JobTemplate or CronJob); older ones are
+   * deleted, their Jobs with them. Default {@link DEFAULT_JOB_RUN_HISTORY_LIMIT}.
+   */
+  readonly historyLimit?: number;
 }
+
+/** Finished JobRuns kept per JobTemplate or CronJob when `--jobrun-history-limit` is not given. */
+export const DEFAULT_JOB_RUN_HISTORY_LIMIT = 100;
 
 /** A run that failed transiently: when it may be tried again, and how often it failed. */
 interface RunBackoff {
@@ -120,7 +129,29 @@ export class JobRunReconciler implements Reconciler {
     if (backoffs.size > 0) this.backoffs.set(key, backoffs);
     else this.backoffs.delete(key);
     if (stale) throw stale;
+    await this.pruneHistory(runs, ctx);
     return retryAt === undefined ? undefined : { requeueAfterMs: Math.max(0, retryAt - ctx.now) };
+  }
+
+  /**
+   * Keeps the newest `historyLimit` finished runs of one source and deletes the older ones
+   * (their Jobs go with them, by owner reference), so finished runs never pile up. Oldest
+   * by completion, then by creation; each delete is preconditioned on the run read.
+   */
+  private async pruneHistory(runs: JobRun[], ctx: ReconcileContext): Promise<void> {
+    const limit = this.deps.historyLimit ?? DEFAULT_JOB_RUN_HISTORY_LIMIT;
+    // Re-read: a run may have finished during this reconcile.
+    const finished = runs
+      .map((r) => this.deps.jobRuns.get(r.metadata.namespace, r.metadata.name!) ?? r)
+      .filter((r) => FINAL_PHASES.has(r.status?.phase ?? '') && !r.metadata.deletionTimestamp);
+    if (finished.length <= limit) return;
+    const ended = (r: JobRun) => Date.parse(r.status?.completionTime ?? r.metadata.creationTimestamp ?? '') || 0;
+    finished.sort((a, b) => ended(a) - ended(b) || byCreation(a, b));
+    for (const old of finished.slice(0, finished.length - limit)) {
+      await this.deps.writer.delete(JOB_RUNS, old, { propagationPolicy: 'Background' });
+      this.deps.metrics?.jobRuns.inc({ namespace: old.metadata.namespace!, result: 'deleted' });
+      ctx.log.info('deleted a finished JobRun beyond the history limit', { jobRun: old.metadata.name, phase: old.status?.phase, historyLimit: limit });
+    }
   }
 
   private async reconcileRun(run: JobRun, ctx: ReconcileContext): Promise<void> {
@@ -188,6 +219,20 @@ export class JobRunReconciler implements Reconciler {
       return;
     }
     const { admission } = plan;
+    const maxQueued = effectiveMaxQueued(source.concurrency);
+    const waiting = active.filter((j) => isQueued(j));
+    if (admission === RunAdmission.QUEUE && waiting.length >= maxQueued) {
+      const cap = source.concurrency.maxQueued === undefined ? `the default max-queued ${DEFAULT_MAX_QUEUED}` : `max-queued ${maxQueued}`;
+      const message = `The queue of workload ${source.workload} is full: ${waiting.length} Jobs wait, ${cap}. ` +
+        'Create a new JobRun once the queue is shorter, or raise maxQueued in Concurrency.enqueue().';
+      this.deps.metrics?.jobRuns.inc({ namespace, result: 'refused' });
+      this.event(run, 'Warning', 'QueueFull', 'Refuse', message);
+      await this.setStatus(run, {
+        phase: RunPhase.REFUSED,
+        conditions: [condition(CONDITION_ACCEPTED, 'False', 'QueueFull', message)],
+      }, ctx);
+      return;
+    }
     if (admission === RunAdmission.REFUSE) {
       const names = active.map((j) => j.metadata.name).sort().join(', ');
       const message = `Workload ${source.workload} has the Forbid concurrency policy and ${active.length === 1 ? 'a run is' : 'runs are'} ` +

@@ -1,6 +1,8 @@
 /**
- * The controller's HTTP endpoint: `/healthz` (the process serves), `/readyz` (informers
+ * The controller's HTTP endpoints: `/healthz` (the process serves), `/readyz` (informers
  * synced; the body also tells whether this instance leads) and `/metrics` (Prometheus text).
+ * They can listen on two addresses: the probes where the kubelet reaches them (the pod IP)
+ * and the metrics where only scrapers may (`--metrics-bind`, `--health-bind`).
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -30,7 +32,11 @@ export function parseBindAddress(value: string): { host: string; port: number } 
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-export async function startHttpServer(bind: string, health: HealthSource, metrics: Metrics): Promise<HttpServer> {
+/** Which endpoints one listener serves. */
+export type HttpEndpoints = 'all' | 'health' | 'metrics';
+
+export async function startHttpServer(bind: string, health: HealthSource, metrics: Metrics, endpoints: HttpEndpoints = 'all'): Promise<HttpServer> {
+  const serves = (path: string) => endpoints === 'all' || (path === '/metrics') === (endpoints === 'metrics');
   const { host, port } = parseBindAddress(bind);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -42,7 +48,7 @@ export async function startHttpServer(bind: string, health: HealthSource, metric
       send(405, 'method not allowed\n');
       return;
     }
-    switch (path) {
+    switch (serves(path) ? path : '') {
       case '/healthz':
       case '/livez':
         if (health.healthy()) send(200, 'ok\n');

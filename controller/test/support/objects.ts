@@ -119,6 +119,7 @@ export interface JobTemplateSpec {
   readonly name?: string;
   readonly policy?: 'Allow' | 'Forbid' | 'Replace' | 'Enqueue';
   readonly maxConcurrency?: number;
+  readonly maxQueued?: number;
   /** Container args; default `['echo', 'Hello, ${option.username}!']`. */
   readonly args?: string[];
   readonly options?: Record<string, unknown>[];
@@ -135,7 +136,11 @@ export function jobTemplate(spec: JobTemplateSpec = {}): JobTemplate {
     metadata: { name, namespace: NS, labels: { [LABEL_WORKLOAD]: name, 'cdk8s-batch.dev/kind': 'ParameterizedJob' } },
     spec: {
       workload: { kind: 'ParameterizedJob', name },
-      concurrency: { policy, ...(policy === 'Enqueue' ? { maxConcurrency: spec.maxConcurrency ?? 1 } : {}) },
+      concurrency: {
+        policy,
+        ...(policy === 'Enqueue' ? { maxConcurrency: spec.maxConcurrency ?? 1 } : {}),
+        ...(spec.maxQueued !== undefined ? { maxQueued: spec.maxQueued } : {}),
+      },
       options: spec.options ?? [
         { type: 'String', name: 'username', required: false, string: { default: 'Example User', trimSpaces: true } },
         { type: 'Select', name: 'region', required: false, select: { values: ['emea', 'amer'], default: 'emea', allowCustom: false } },
