@@ -96,6 +96,16 @@ describe('examples', () => {
     expect(enqueued.spec.concurrencyPolicy).toBe('Allow');
     expect(enqueued.spec.jobTemplate.spec.suspend).toBe(true);
     expect(enqueued.metadata.annotations['cdk8s-batch.dev/max-concurrency']).toBe('1');
+
+    // Several expressions: one CronJob each, one workload label, Forbid across both by the controller.
+    const first = byName(objects, 'CronJob', 'example-expressions');
+    const second = byName(objects, 'CronJob', 'example-expressions-1');
+    expect(first.spec.schedule).toBe(Schedule.cron('H 9 * * 1-5').resolve('default/example-expressions'));
+    expect(second.spec.schedule).toBe(Schedule.cron('H 12 * * 6,0').resolve('default/example-expressions#1'));
+    for (const c of [first, second]) {
+      expect(c.metadata.labels['cdk8s-batch.dev/workload']).toBe('example-expressions');
+      expect(c.metadata.annotations).toMatchObject({ 'cdk8s-batch.dev/concurrency-policy': 'Enqueue', 'cdk8s-batch.dev/max-queued': '0' });
+    }
   });
 
   test('seed 004 options: greet, and a report with every option type and committed runs', () => {
