@@ -5,10 +5,10 @@
  * Concurrency is read from a watch of the Jobs (every change, in commit order).
  */
 import { Testing } from 'cdk8s';
-import { Concurrency, Schedule, ScheduledBatch } from '../../src';
 import {
   clusterEvents, ControllerProcess, controllerTestChart, createRunsFrom, deleteControllerRbac, waitUntilFinished,
 } from './controller-process';
+import { Concurrency, Schedule, ScheduledBatch } from '../../src';
 import { JobWatch } from './support/job-watch';
 import { apply, applyServerDryRun, createNamespace, deleteNamespace, getObject, waitFor } from './support/rig';
 
