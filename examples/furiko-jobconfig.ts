@@ -10,6 +10,7 @@ import { Concurrency, Schedule, ScheduledBatch, TimeZone } from '../src';
 export class FurikoJobConfigChart extends Chart {
   public readonly jobConfig: ScheduledBatch;
   public readonly enqueued: ScheduledBatch;
+  public readonly expressions: ScheduledBatch;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
@@ -43,6 +44,16 @@ export class FurikoJobConfigChart extends Chart {
       timeZone: TimeZone.of('Asia/Singapore'),
       concurrency: Concurrency.enqueue({ maxConcurrency: 1, maxQueued: 5 }),
       containers: [{ name: 'job-container', image: 'alpine:3.20', securityContext: { user: 1000, group: 1000 }, args: ['sleep', '600'] }],
+    });
+
+    // `cronSchedule.expressions` (Furiko #7): weekdays at 9 and weekends at noon, one workload,
+    // two CronJobs (example-expressions, example-expressions-1), Forbid across both.
+    this.expressions = new ScheduledBatch(this, 'example-expressions', {
+      metadata: { name: 'example-expressions' },
+      schedules: [Schedule.cron('H 9 * * 1-5'), Schedule.cron('H 12 * * 6,0')],
+      timeZone: TimeZone.of('Asia/Singapore'),
+      concurrency: Concurrency.forbid(),
+      containers: [{ name: 'job-container', image: 'alpine:3.20', securityContext: { user: 1000, group: 1000 }, args: ['echo', 'hello'] }],
     });
   }
 }

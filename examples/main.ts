@@ -4,6 +4,7 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { FurikoJobConfigChart } from './furiko-jobconfig';
 import { HelloChart } from './hello';
+import { FirstJobChart, JobBehaviourChart } from './jobs';
 import { MatrixChart } from './matrix';
 import { ParameterizedChart } from './parameterized';
 import { TaskReporterChart } from './task-reporter';
@@ -15,6 +16,8 @@ export const EXAMPLES: Record<string, (app: App) => void> = {
   'furiko-jobconfig': (app) => new FurikoJobConfigChart(app, 'furiko-jobconfig'),
   'parameterized': (app) => new ParameterizedChart(app, 'parameterized'),
   'matrix': (app) => new MatrixChart(app, 'matrix'),
+  'first-job': (app) => new FirstJobChart(app, 'first-job'),
+  'jobs': (app) => new JobBehaviourChart(app, 'jobs'),
 };
 
 export function synthExamples(outdir: string): App {

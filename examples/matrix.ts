@@ -1,7 +1,6 @@
 /**
- * Matrix workloads: Furiko's `withMatrix` example (a Go build for every goos × goarch pair)
- * and seed 002's two Jobs (`normal-job`: six completions two at a time; `abnormal-end`: a pod
- * that exits 1, with three retries), each as one Indexed Job.
+ * A matrix workload: Furiko's `withMatrix` example, a Go build for every goos × goarch pair,
+ * as one Indexed Job. (Seed 002's `normal-job` and `abnormal-end` are plain Jobs: see jobs.ts.)
  */
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -13,8 +12,6 @@ const nobody: kplus.ContainerSecurityContextProps = { user: 65534, group: 65534 
 
 export class MatrixChart extends Chart {
   public readonly build: ParallelMatrixJob;
-  public readonly normalJob: ParallelMatrixJob;
-  public readonly abnormalEnd: ParallelMatrixJob;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
@@ -35,33 +32,6 @@ export class MatrixChart extends Chart {
           GOARCH: kplus.EnvValue.fromValue('${matrix.goarch}'),
           HOME: kplus.EnvValue.fromValue('/tmp'),
         },
-      }],
-    });
-
-    // Seed 002 `normal-job`: `completions: 6` with `parallelism: 2`, each pod exiting 0.
-    this.normalJob = new ParallelMatrixJob(this, 'normal-job', {
-      metadata: { name: 'normal-job' },
-      matrix: Matrix.count(6),
-      maxParallel: 2,
-      containers: [{
-        name: 'busybox',
-        image: 'busybox:1.36.1',
-        command: ['sh', '-c', 'sleep 5; echo "cell ${matrix.index} done"; exit 0'],
-        securityContext: nobody,
-      }],
-    });
-
-    // Seed 002 `abnormal-end`: a pod that always exits 1; `backoffLimit: 3` is three retries,
-    // four attempts in all, after which the Job fails.
-    this.abnormalEnd = new ParallelMatrixJob(this, 'abnormal-end', {
-      metadata: { name: 'abnormal-end' },
-      matrix: Matrix.count(1),
-      maxAttempts: 4,
-      containers: [{
-        name: 'busybox',
-        image: 'busybox:1.36.1',
-        command: ['sh', '-c', 'sleep 5; exit 1'],
-        securityContext: nobody,
       }],
     });
   }

@@ -5,6 +5,7 @@ import { App, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { FurikoJobConfigChart } from '../examples/furiko-jobconfig';
 import { HelloChart } from '../examples/hello';
+import { FirstJobChart, JobBehaviourChart } from '../examples/jobs';
 import { EXAMPLES, synthExamples } from '../examples/main';
 import { MatrixChart } from '../examples/matrix';
 import { ParameterizedChart } from '../examples/parameterized';
@@ -95,6 +96,16 @@ describe('examples', () => {
     expect(enqueued.spec.concurrencyPolicy).toBe('Allow');
     expect(enqueued.spec.jobTemplate.spec.suspend).toBe(true);
     expect(enqueued.metadata.annotations['cdk8s-batch.dev/max-concurrency']).toBe('1');
+
+    // Several expressions: one CronJob each, one workload label, Forbid across both by the controller.
+    const first = byName(objects, 'CronJob', 'example-expressions');
+    const second = byName(objects, 'CronJob', 'example-expressions-1');
+    expect(first.spec.schedule).toBe(Schedule.cron('H 9 * * 1-5').resolve('default/example-expressions'));
+    expect(second.spec.schedule).toBe(Schedule.cron('H 12 * * 6,0').resolve('default/example-expressions#1'));
+    for (const c of [first, second]) {
+      expect(c.metadata.labels['cdk8s-batch.dev/workload']).toBe('example-expressions');
+      expect(c.metadata.annotations).toMatchObject({ 'cdk8s-batch.dev/concurrency-policy': 'Enqueue', 'cdk8s-batch.dev/max-queued': '0' });
+    }
   });
 
   test('seed 004 options: greet, and a report with every option type and committed runs', () => {
@@ -121,13 +132,11 @@ describe('examples', () => {
     expect(report.spec.options.map((o: any) => o.type)).toEqual(['Date', 'Select', 'Multi', 'Bool', 'Int']);
   });
 
-  test('matrix: Furiko\'s goos × goarch build and seed 002\'s normal-job and abnormal-end', () => {
+  test('matrix: Furiko\'s goos × goarch build', () => {
     const chart = new MatrixChart(Testing.app(), 'matrix');
     const objects = validateManifest(Testing.synth(chart));
     expect(objects.map((o) => o.kind === 'ConfigMap' ? `ConfigMap/${o.metadata.name.replace(/[0-9a-f]{10}$/, 'HASH')}` : `${o.kind}/${o.metadata.name}`)).toEqual([
       'ConfigMap/go-build-matrix-HASH', 'Job/go-build',
-      'ConfigMap/normal-job-matrix-HASH', 'Job/normal-job',
-      'ConfigMap/abnormal-end-matrix-HASH', 'Job/abnormal-end',
     ]);
     const build = byName(objects, 'Job', 'go-build');
     expect(build.spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 6, backoffLimitPerIndex: 2, maxFailedIndexes: 0 });
@@ -141,13 +150,53 @@ describe('examples', () => {
       expect(matrixEnv(go.env)).toEqual({ MATRIX_GOARCH: goarch, MATRIX_GOOS: goos });
       expect(filesUnder(go.files, '/etc/cdk8s-batch/matrix')).toEqual({ goarch, goos });
     });
-    const normal = byName(objects, 'Job', 'normal-job');
-    expect(normal.spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 2, backoffLimitPerIndex: 2 });
-    const normalPods = objects.filter((o) => o.metadata.name.startsWith('normal-job'));
-    expect(podView(normalPods, 4).containers[0].command).toEqual(['sh', '-c', 'sleep 5; echo "cell 4 done"; exit 0']);
-    const abnormal = byName(objects, 'Job', 'abnormal-end');
-    expect(abnormal.spec).toMatchObject({ completionMode: 'Indexed', completions: 1, parallelism: 1, backoffLimitPerIndex: 3, maxFailedIndexes: 0 });
-    expect(abnormal.spec.template.spec.containers[0].command).toEqual(['sh', '-c', 'sleep 5; exit 1']);
+  });
+
+  test('seed 001: the first Job, args overriding the CMD, backoffLimit 1', () => {
+    const objects = validateManifest(Testing.synth(new FirstJobChart(Testing.app(), 'first-job')));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Job/uzimihsr-echo-number']);
+    const job = objects[0];
+    expect(job.spec).toMatchObject({ backoffLimit: 1, completions: 1, parallelism: 1 });
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.containers).toHaveLength(1);
+    expect(pod.containers[0]).toMatchObject({ name: 'echo-number', image: 'uzimihsr/uzimihsr-sample-image:0.1', args: ['-c', 'echo ${NUMBER}'] });
+    expect(pod.containers[0].command).toBeUndefined(); // the image's ENTRYPOINT stays
+  });
+
+  test('seed 002: every Job, the broker and the CronJob', () => {
+    const objects = validateManifest(Testing.synth(new JobBehaviourChart(Testing.app(), 'jobs')));
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Job/normal-job', 'Job/abnormal-end', 'Job/two-containers', 'Job/prime-number',
+      'Deployment/taskqueue', 'Service/taskqueue', 'Job/pngen', 'Job/pngen-workers', 'CronJob/hello',
+    ]);
+    const spec = (name: string): any => byName(objects, 'Job', name).spec;
+    const commands = (name: string): any => spec(name).template.spec.containers.map((c: any) => [c.name, c.command.join(' ')]);
+    expect(spec('normal-job')).toMatchObject({ completions: 6, parallelism: 2 });
+    expect(commands('normal-job')).toEqual([['busybox', 'sh -c sleep 5; exit 0']]);
+    expect(spec('abnormal-end')).toMatchObject({ backoffLimit: 3, completions: 1 });
+    expect(commands('abnormal-end')).toEqual([['busybox', 'sh -c sleep 5; exit 1']]);
+    expect(spec('two-containers').backoffLimit).toBe(2);
+    expect(commands('two-containers')).toEqual([['busybox1', 'sh -c sleep 5; exit 0'], ['busybox2', 'sh -c sleep 5; exit 1']]);
+    for (const name of ['normal-job', 'abnormal-end', 'two-containers', 'prime-number', 'pngen', 'pngen-workers']) {
+      expect({ name, mode: spec(name).completionMode, restart: spec(name).template.spec.restartPolicy }).toEqual({ name, mode: undefined, restart: 'Never' });
+    }
+    expect(spec('prime-number')).toMatchObject({ backoffLimit: 4 });
+    expect(spec('prime-number').template.spec.containers[0].env).toEqual([
+      { name: 'A_START_NUM', value: '2' }, { name: 'A_SIZE_NUM', value: '10**5' },
+    ]);
+    expect(spec('pngen')).toMatchObject({ completions: 4, parallelism: 2, backoffLimit: 4 });
+    // The work queue: parallelism and no completions.
+    expect(spec('pngen-workers')).toMatchObject({ parallelism: 2, backoffLimit: 4 });
+    expect('completions' in spec('pngen-workers')).toBe(false);
+    expect(spec('pngen-workers').template.spec.containers[0].env).toEqual([
+      { name: 'BROKER_URL', value: 'amqp://guest:guest@taskqueue:5672' }, { name: 'QUEUE', value: 'taskqueue' },
+    ]);
+    const svc = byName(objects, 'Service', 'taskqueue');
+    expect(svc.spec.ports).toEqual([expect.objectContaining({ port: 5672 })]);
+    const cron = byName(objects, 'CronJob', 'hello');
+    expect(cron.spec.schedule).toBe('*/1 * * * *');
+    expect(cron.spec.jobTemplate.spec.template.spec.restartPolicy).toBe('OnFailure');
   });
 
   test('synth:examples writes one file per example into the out dir, byte-identical on re-run', () => {

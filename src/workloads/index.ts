@@ -5,6 +5,7 @@ export * from './pod-failure-policy';
 export * from './pod-props';
 export * from './scheduled-batch';
 export * from './parameterized-job';
+export * from './batch-job';
 export * from './completion';
 export * from './parallel-matrix-job';
 export * from './matrix-delivery';

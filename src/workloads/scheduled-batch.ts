@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import { BatchValidationError, locating } from '../errors';
+import { BatchValidationError, locate, locating } from '../errors';
 import { Concurrency, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-spec';
 import { runWindowAnnotations, scheduleAnnotations } from '../contract/annotations';
@@ -10,6 +10,7 @@ import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
 import { clockChangeWarning } from '../schedule/run-search';
+import { ScheduleGroup, unionOfSchedules } from '../schedule/union';
 import { warnAtSynth } from '../warnings';
 import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
@@ -22,9 +23,23 @@ import { MatrixDelivery } from './matrix-delivery';
 export interface ScheduledBatchProps extends BatchJobProps {
   /**
    * When runs start. `H` tokens are resolved at synth with `hashSeed`, so the emitted
-   * CronJob holds a concrete schedule.
+   * CronJob holds a concrete schedule. Give either `schedule` or `schedules`.
+   *
+   * @default - none; then `schedules` is required
    */
-  readonly schedule: Schedule;
+  readonly schedule?: Schedule;
+
+  /**
+   * Several schedules for one workload (Furiko's `cronSchedule.expressions`): one CronJob per
+   * schedule, named `NAME` for the first and `NAME-i` for the one at position `i`, the one at
+   * position `i` hashed with `SEED#i`; schedules without `H` whose union is one cron
+   * expression become one CronJob. The workload keeps one concurrency policy (across several
+   * CronJobs, `forbid()` and `enqueue()` need the `BatchController`; `replace()` is refused),
+   * one JobTemplate and one label. See docs/several-schedules.md.
+   *
+   * @default - none; then `schedule` is required
+   */
+  readonly schedules?: Schedule[];
 
   /**
    * Name, namespace, labels and annotations of the CronJob.
@@ -165,13 +180,19 @@ const MIN_STARTING_DEADLINE_SECONDS = 10;
  * });
  */
 export class ScheduledBatch extends BatchWorkload {
-  /** The CronJob. */
+  /** The CronJob (the first, with several schedules). */
   public readonly apiObject: ApiObject;
-  /** The schedule as written. */
+  /** Every CronJob of the workload, the first being `apiObject`. */
+  public readonly cronJobs: ApiObject[];
+  /** The schedule as written (the first, with several schedules). */
   public readonly schedule: Schedule;
-  /** The concrete schedule emitted as `spec.schedule`. */
+  /** Every schedule as written. */
+  public readonly schedules: Schedule[];
+  /** The concrete schedule emitted as `spec.schedule` (of the first CronJob). */
   public readonly resolvedSchedule: string;
-  /** The seed the schedule's `H` tokens were hashed with. */
+  /** The concrete schedule of each CronJob, in the order of `cronJobs`. */
+  public readonly resolvedSchedules: string[];
+  /** The seed the first schedule's `H` tokens were hashed with (the schedule at position `i` uses `SEED#i`). */
   public readonly hashSeed: string;
   /** The time zone of the schedule. */
   public readonly timeZone: TimeZone;
@@ -185,6 +206,8 @@ export class ScheduledBatch extends BatchWorkload {
   public readonly workload: WorkloadIdentity;
 
   private readonly scheduleProps: ScheduledBatchProps;
+  /** The policy the CronJobs carry: Forbid across several CronJobs is the controller's queue with no room. */
+  private readonly cronConcurrency: Concurrency;
 
   constructor(scope: Construct, id: string, props: ScheduledBatchProps) {
     super(scope, id, props);
@@ -200,7 +223,8 @@ export class ScheduledBatch extends BatchWorkload {
       checkScheduleSettings(props);
       props.concurrency?._check();
     });
-    this.schedule = props.schedule;
+    this.schedules = locating(this, () => schedulesOf(props));
+    this.schedule = this.schedules[0];
     this.timeZone = props.timeZone ?? TimeZone.UTC;
     this.concurrency = props.concurrency ?? Concurrency.allow();
 
@@ -208,26 +232,50 @@ export class ScheduledBatch extends BatchWorkload {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: props.metadata,
-      spec: this._lazy(() => this.renderSpec()),
+      spec: this._lazy(() => this.renderSpec(this.resolvedSchedules[0])),
     });
     const name = this.apiObject.name;
+    // Hashed schedules are never merged, so the CronJob count does not depend on the seeds.
+    const groupsBefore = locating(this, () => groupSchedules(this.schedules, () => 'seed'));
+    const suffix = groupsBefore.length > 1 ? `-${groupsBefore[groupsBefore.length - 1].positions[0]}`.length : 0;
     const cells = this._matrixCells(props.matrix);
     const { workload, namespace } = cells === undefined
-      ? this._identify(name, props.metadata, MAX_CRONJOB_NAME_LENGTH, 'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob')
-      : this._identify(name, props.metadata, maxCronJobNameLength(cells),
+      ? this._identify(name, props.metadata, MAX_CRONJOB_NAME_LENGTH - suffix, suffix === 0
+        ? 'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob'
+        : 'Kubernetes adds an 11-character suffix to name the Jobs of a CronJob, and the workload\'s other CronJobs add -<position>')
+      : this._identify(name, props.metadata, maxCronJobNameLength(cells) - suffix,
         `its Jobs are named <cronjob>-<8 digits>, and the pods of an Indexed Job with ${cells} cells have host names <job>-<index>, which must stay DNS labels`);
     this.workload = workload;
 
     this.hashSeed = props.hashSeed ?? `${workload.namespace}/${name}`;
     // Value objects report their own errors here, located at this construct.
-    this.resolvedSchedule = locating(this, () => this.schedule.resolve(this.hashSeed));
+    const groups = locating(this, () => groupSchedules(this.schedules, (i) => seedAt(this.hashSeed, i)));
+    this.resolvedSchedules = groups.map((g) => g.expression);
+    this.resolvedSchedule = this.resolvedSchedules[0];
     locating(this, () => this.timeZone.name);
+    const several = groups.length > 1;
+    if (several && this.concurrency.policy === ConcurrencyPolicy.REPLACE) {
+      throw locate(this, new BatchValidationError('concurrency', 'Replace',
+        `cannot hold across the ${groups.length} CronJobs of several schedules (Kubernetes replaces only within one CronJob)`,
+        'Use Concurrency.forbid() or Concurrency.enqueue(), or one schedule.'));
+    }
+    this.cronConcurrency = several && this.concurrency.policy === ConcurrencyPolicy.FORBID
+      ? Concurrency.enqueue({ maxConcurrency: 1, maxQueued: 0 }) : this.concurrency;
 
     // A clock change that moves or adds a run within a year (docs/schedules.md, "Clock changes").
-    const clockChange = clockChangeWarning(this.resolvedSchedule, this.timeZone.name, new Date());
-    if (clockChange !== undefined) {
-      warnAtSynth(this, () => true, clockChange);
+    for (const resolved of new Set(this.resolvedSchedules)) {
+      const clockChange = clockChangeWarning(resolved, this.timeZone.name, new Date());
+      if (clockChange !== undefined) {
+        warnAtSynth(this, () => true, clockChange);
+      }
     }
+
+    this.cronJobs = [this.apiObject, ...groups.slice(1).map((g, i) => new ApiObject(this, `Schedule${g.positions[0]}`, {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { ...props.metadata, name: `${name}-${g.positions[0]}`, namespace },
+      spec: this._lazy(() => this.renderSpec(this.resolvedSchedules[i + 1])),
+    }))];
 
     this._createConfigMap(name, namespace);
     if (props.matrix !== undefined) {
@@ -245,19 +293,29 @@ export class ScheduledBatch extends BatchWorkload {
       this.jobTemplate = this._createJobTemplate('AdHoc', this.workload, 'ScheduledBatch', this.concurrency, { namespace });
     }
 
-    const annotations: Record<string, string> = {
-      // What was hashed: for Schedule.hashed('@daily') that is `H H * * *`, not `@daily`.
-      ...scheduleAnnotations(this.schedule.isHashed ? this.schedule.expandedExpression : this.schedule.expression, this.hashSeed),
-      ...controllerAnnotations(this.concurrency),
-      ...runWindowAnnotations(props.notBefore, props.notAfter),
-    };
-    for (const [key, value] of Object.entries(annotations)) {
-      this.apiObject.metadata.addAnnotation(key, value);
-    }
-    for (const [key, value] of Object.entries({ ...workloadLabel(name), ...kindLabel('ScheduledBatch') })) {
-      this.apiObject.metadata.addLabel(key, value);
-    }
+    groups.forEach((g, i) => {
+      const cron = this.cronJobs[i];
+      const first = this.schedules[g.positions[0]];
+      const annotations: Record<string, string> = {
+        // What was hashed: for Schedule.hashed('@daily') that is `H H * * *`, not `@daily`. A
+        // merged CronJob has no H: its expression is the union itself.
+        ...scheduleAnnotations(
+          g.positions.length > 1 ? g.expression : first.isHashed ? first.expandedExpression : first.expression,
+          seedAt(this.hashSeed, g.positions[0])),
+        ...controllerAnnotations(this.cronConcurrency),
+        ...runWindowAnnotations(props.notBefore, props.notAfter),
+      };
+      for (const [key, value] of Object.entries(annotations)) {
+        cron.metadata.addAnnotation(key, value);
+      }
+      for (const [key, value] of Object.entries({ ...workloadLabel(name), ...kindLabel('ScheduledBatch') })) {
+        cron.metadata.addLabel(key, value);
+      }
+    });
 
+    if (several && this.concurrency.policy === ConcurrencyPolicy.FORBID) {
+      this._warnWithoutController('Concurrency.forbid() across several CronJobs');
+    }
     if (this.concurrency.needsController) {
       this._warnWithoutController('Concurrency.enqueue()');
     }
@@ -268,20 +326,20 @@ export class ScheduledBatch extends BatchWorkload {
     this.startingDeadline = props.startingDeadline ?? (hasWindow ? WINDOW_STARTING_DEADLINE : undefined);
   }
 
-  private renderSpec(): Record<string, unknown> {
+  private renderSpec(schedule: string): Record<string, unknown> {
     const props = this.scheduleProps;
     const name = this.workload.name;
-    const enqueue = this.concurrency.policy === ConcurrencyPolicy.ENQUEUE;
+    const enqueue = this.cronConcurrency.policy === ConcurrencyPolicy.ENQUEUE;
     return {
-      schedule: this.resolvedSchedule,
+      schedule,
       timeZone: this.timeZone.name,
-      concurrencyPolicy: this.concurrency.kubernetesPolicy,
+      concurrencyPolicy: this.cronConcurrency.kubernetesPolicy,
       startingDeadlineSeconds: this.startingDeadline?.toSeconds(),
       suspend: props.suspend ?? false,
       successfulJobsHistoryLimit: props.successfulJobsRetained ?? 3,
       failedJobsHistoryLimit: props.failedJobsRetained ?? 1,
       jobTemplate: {
-        metadata: this._jobMetadata(name, controllerAnnotations(this.concurrency)),
+        metadata: this._jobMetadata(name, controllerAnnotations(this.cronConcurrency)),
         spec: this._renderJobSpec(this.workload, enqueue ? { suspend: true } : {}, {}),
       },
     };
@@ -321,4 +379,34 @@ function checkScheduleSettings(props: ScheduledBatchProps): void {
       throw new BatchValidationError(field, String(value), 'is not a valid date', 'Pass e.g. new Date(\'2026-12-01T00:00:00Z\').');
     }
   }
+}
+
+/** The schedules, from `schedule` or `schedules` (exactly one of them). */
+function schedulesOf(props: ScheduledBatchProps): Schedule[] {
+  if (props.schedule !== undefined && props.schedules !== undefined) {
+    throw new BatchValidationError('schedules', `${props.schedules.length} schedules`, 'cannot be combined with schedule',
+      'Put every schedule in schedules, or use schedule alone.');
+  }
+  if (props.schedules !== undefined) {
+    if (props.schedules.length === 0) {
+      throw new BatchValidationError('schedules', '[]', 'must hold at least one schedule',
+        'Pass e.g. schedules: [Schedule.cron(\'0 9 * * 1-5\'), Schedule.cron(\'0 12 * * 6,0\')].');
+    }
+    return [...props.schedules];
+  }
+  if (props.schedule === undefined) {
+    throw new BatchValidationError('schedule', 'undefined', 'is missing: a ScheduledBatch needs schedule or schedules',
+      'Pass e.g. schedule: Schedule.cron(\'H 3 * * *\').');
+  }
+  return [props.schedule];
+}
+
+/** The seed of the schedule at `position`: the workload's for the first, `SEED#i` for the others. */
+function seedAt(seed: string, position: number): string {
+  return position === 0 ? seed : `${seed}#${position}`;
+}
+
+/** The CronJobs the schedules need (docs/several-schedules.md). */
+function groupSchedules(schedules: Schedule[], seed: (position: number) => string): ScheduleGroup[] {
+  return unionOfSchedules(schedules.map((s, i) => ({ resolved: s.resolve(seed(i)), hashed: s.isHashed })));
 }

@@ -13,6 +13,7 @@ import { ControllerProcess, deleteControllerRbac } from './controller-process';
 import {
   BUSYBOX_IMAGE, jobCondition, jobPods, maxConcurrent, onRealNode, podLogs, runInterval, waitForJobFinished,
 } from './support/real-node';
+import { FirstJobChart, JobBehaviourChart } from '../../examples/jobs';
 import { MatrixChart } from '../../examples/matrix';
 import { ParameterizedChart } from '../../examples/parameterized';
 import { TaskReporterChart } from '../../examples/task-reporter';
@@ -66,9 +67,7 @@ describe('matrix examples on the real node', () => {
       job.spec.backoffLimitPerIndex = 0; // a wrong cell must show, not be retried away
     }
     apply(onRealNode(objects, { '*': BUSYBOX_IMAGE }), ns);
-    const matrices: Record<string, Matrix> = {
-      'go-build': chart.build.matrix, 'normal-job': chart.normalJob.matrix, 'abnormal-end': chart.abnormalEnd.matrix,
-    };
+    const matrices: Record<string, Matrix> = { 'go-build': chart.build.matrix };
     expect(jobs.map((j) => j.metadata.name).sort()).toEqual(Object.keys(matrices).sort());
     for (const [name, matrix] of Object.entries(matrices)) {
       const job = await waitForJobFinished(ns, name, 300_000);
@@ -108,15 +107,41 @@ describe('matrix examples on the real node', () => {
   });
 });
 
+describe('seed 001 on the real node', () => {
+  let ns: string;
+  beforeAll(async () => { ns = await createNamespace('e2e-real-seed001'); });
+  afterAll(() => deleteNamespace(ns));
+
+  test('uzimihsr-echo-number: the args replace the image\'s CMD and print NUMBER; one pod, Complete', async () => {
+    const objects = inNamespace(Testing.synth(new FirstJobChart(Testing.app(), 'first-job')), ns);
+    const c = objects[0].spec.template.spec.containers[0];
+    // The seed's image has ENTRYPOINT /bin/sh and ENV NUMBER=777; the rig's busybox has neither.
+    c.command = ['/bin/sh'];
+    c.env = [{ name: 'NUMBER', value: '777' }];
+    apply(onRealNode(objects, { '*': BUSYBOX_IMAGE }), ns);
+    const job = await waitForJobFinished(ns, 'uzimihsr-echo-number', 240_000);
+    expect(jobCondition(job, 'Complete')).toBeDefined();
+    const pods = jobPods(ns, 'uzimihsr-echo-number');
+    expect(pods).toHaveLength(1);
+    expect(podLogs(ns, pods[0].metadata.name)).toBe('777\n');
+  }, 300_000);
+});
+
 describe('seed 002 on the real node', () => {
   let ns: string;
   beforeAll(async () => { ns = await createNamespace('e2e-real-seed002'); });
   afterAll(() => deleteNamespace(ns));
 
-  test('normal-job: six completions, never more than two pods at once; abnormal-end: exactly maxAttempts attempts, then failed', async () => {
-    const chart = new MatrixChart(Testing.app(), 'matrix');
+  /** The container's end as the kubelet recorded it. */
+  const terminated = (pod: any, container: string): any =>
+    pod.status.containerStatuses.find((s: any) => s.name === container).state.terminated;
+
+  test('normal-job: six completions two at a time; abnormal-end: four attempts, then Failed; two-containers: the failing container fails the pod', async () => {
+    const chart = new JobBehaviourChart(Testing.app(), 'jobs');
+    const names = ['normal-job', 'abnormal-end', 'two-containers'];
     const objects = inNamespace(Testing.synth(chart), ns)
-      .filter((o) => ['normal-job', 'abnormal-end'].includes(o.metadata.labels?.['cdk8s-batch.dev/workload']));
+      .filter((o) => o.kind === 'Job' && names.includes(o.metadata.name));
+    expect(objects).toHaveLength(3);
     // The examples' own commands (sleep 5; exit 0 / sleep 5; exit 1), for real.
     apply(onRealNode(objects, { '*': BUSYBOX_IMAGE }), ns);
 
@@ -125,26 +150,33 @@ describe('seed 002 on the real node', () => {
     expect(normal.status.succeeded).toBe(6);
     const pods = jobPods(ns, 'normal-job');
     expect(pods).toHaveLength(6);
-    expect(pods.map((p: any) => p.status.containerStatuses[0].state.terminated.exitCode)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(pods.map((p: any) => terminated(p, 'busybox').exitCode)).toEqual([0, 0, 0, 0, 0, 0]);
     const intervals = pods.map(runInterval);
     expect(intervals.every(([s, e]) => e - s >= 4000)).toBe(true); // each really slept 5 s
+    // Two at a time: the kubelet's start and finish times show two containers overlapping,
+    // never three (six pods of 5 s each one after another would never overlap).
     expect(maxConcurrent(intervals)).toBe(2);
-    for (const p of pods) {
-      expect(podLogs(ns, p.metadata.name)).toBe(`cell ${p.metadata.labels['batch.kubernetes.io/job-completion-index']} done\n`);
-    }
 
-    const maxAttempts = 4; // examples/matrix.ts: maxAttempts 4 (seed 002: backoffLimit 3)
+    // seed 002: backoffLimit 3, so four attempts; examples/jobs.ts: maxAttempts 4.
     const abnormal = await waitForJobFinished(ns, 'abnormal-end', 420_000);
-    const failed = jobCondition(abnormal, 'Failed');
-    // One cell with backoffLimitPerIndex: its index fails after maxAttempts, and the Job with
-    // it (maxFailedIndexes 0). A plain Job with backoffLimit says BackoffLimitExceeded here.
-    expect(failed.reason).toBe('MaxFailedIndexesExceeded');
-    expect(abnormal.status.failed).toBe(maxAttempts);
-    expect(abnormal.status.failedIndexes).toBe('0');
+    expect(jobCondition(abnormal, 'Failed').reason).toBe('BackoffLimitExceeded');
+    expect(abnormal.status.failed).toBe(4);
     const attempts = jobPods(ns, 'abnormal-end');
-    expect(attempts).toHaveLength(maxAttempts);
-    expect(attempts.map((p: any) => p.status.containerStatuses[0].state.terminated.exitCode)).toEqual(Array(maxAttempts).fill(1));
-  }, 800_000);
+    expect(attempts).toHaveLength(4);
+    expect(attempts.map((p: any) => terminated(p, 'busybox').exitCode)).toEqual([1, 1, 1, 1]);
+    // One attempt at a time: each pod is created after the previous one finished.
+    const starts = attempts.map(runInterval).sort((a: number[], b: number[]) => a[0] - b[0]);
+    expect(maxConcurrent(starts)).toBe(1);
+
+    // seed 002: backoffLimit 2, so three pods, each with busybox1 exiting 0 and busybox2 exiting 1.
+    const two = await waitForJobFinished(ns, 'two-containers', 420_000);
+    expect(jobCondition(two, 'Failed').reason).toBe('BackoffLimitExceeded');
+    expect(two.status).toMatchObject({ failed: 3 });
+    expect(two.status.succeeded ?? 0).toBe(0);
+    const twoPods = jobPods(ns, 'two-containers');
+    expect(twoPods.map((p: any) => [p.status.phase, terminated(p, 'busybox1').exitCode, terminated(p, 'busybox2').exitCode]))
+      .toEqual([['Failed', 0, 1], ['Failed', 0, 1], ['Failed', 0, 1]]);
+  }, 900_000);
 });
 
 describe('seed 003 task reporter on the real node', () => {

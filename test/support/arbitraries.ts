@@ -15,7 +15,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  BoolFormat, Completion, Concurrency, ExitCodeOperator, JobOption, Matrix, ParallelMatrixJob, ParameterizedJob, PodFailureAction,
+  BatchJob, BoolFormat, Completion, Concurrency, ExitCodeOperator, JobOption, Matrix, ParallelMatrixJob, ParameterizedJob, PodFailureAction,
   PodFailureRule, RunKind, Schedule, ScheduledBatch, TimeZone,
 } from '../../src';
 import { maxCronJobNameLength, maxJobNameLength } from '../../src/matrix';
@@ -93,7 +93,7 @@ export interface MatrixSpec {
 }
 
 export interface WorkloadSpec {
-  readonly kind: 'ScheduledBatch' | 'ParameterizedJob' | 'ParallelMatrixJob';
+  readonly kind: 'ScheduledBatch' | 'ParameterizedJob' | 'ParallelMatrixJob' | 'BatchJob';
   /** Construct id. */
   readonly id: string;
   /** metadata.name (CronJob or JobTemplate). */
@@ -101,6 +101,14 @@ export interface WorkloadSpec {
   readonly labels?: Record<string, string>;
   /** ScheduledBatch only. */
   readonly schedule?: ScheduleSpec;
+  /** ScheduledBatch only: more schedules, making `schedules: [schedule, ...extraSchedules]`. */
+  readonly extraSchedules?: ScheduleSpec[];
+  /** BatchJob only. */
+  readonly completions?: number;
+  /** BatchJob only. */
+  readonly parallelism?: number;
+  /** BatchJob only. */
+  readonly workQueue?: boolean;
   /** ScheduledBatch only: a name for TimeZone.of(). */
   readonly timeZone?: string;
   readonly hashSeed?: string;
@@ -189,7 +197,7 @@ export function buildMatrix(spec: MatrixSpec): Matrix {
   return Matrix.of(spec.values, { include: spec.include, exclude: spec.exclude });
 }
 
-export function buildWorkload(scope: Construct, spec: WorkloadSpec): ScheduledBatch | ParameterizedJob | ParallelMatrixJob {
+export function buildWorkload(scope: Construct, spec: WorkloadSpec): ScheduledBatch | ParameterizedJob | ParallelMatrixJob | BatchJob {
   const jobOptions = (spec.options ?? []).map(buildOption);
   const matrix = spec.matrix ? buildMatrix(spec.matrix) : undefined;
   const args = [
@@ -217,11 +225,18 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): ScheduledBa
     const { concurrency: _unused, ...jobProps } = common;
     return new ParallelMatrixJob(scope, spec.id, { ...jobProps, ...matrixProps, matrix: matrix! });
   }
+  if (spec.kind === 'BatchJob') {
+    const { concurrency: _unused, ...jobProps } = common;
+    return new BatchJob(scope, spec.id, {
+      ...jobProps, completions: spec.completions, parallelism: spec.parallelism, workQueue: spec.workQueue,
+    });
+  }
   if (spec.kind === 'ScheduledBatch') {
+    const first = buildSchedule(spec.schedule ?? { factory: 'cron', expression: '0 0 * * *' });
     return new ScheduledBatch(scope, spec.id, {
       ...common,
       ...matrixProps,
-      schedule: buildSchedule(spec.schedule ?? { factory: 'cron', expression: '0 0 * * *' }),
+      ...(spec.extraSchedules ? { schedules: [first, ...spec.extraSchedules.map(buildSchedule)] } : { schedule: first }),
       timeZone: spec.timeZone !== undefined ? TimeZone.of(spec.timeZone) : undefined,
       hashSeed: spec.hashSeed,
       startingDeadline: spec.startingDeadlineSeconds !== undefined ? Duration.seconds(spec.startingDeadlineSeconds) : undefined,
@@ -574,8 +589,28 @@ export function scheduledBatchSpec(id = 'x'): fc.Arbitrary<WorkloadSpec> {
     suspend: opt(fc.boolean()),
     successfulJobsRetained: opt(fc.integer({ min: 0, max: 100 })),
     failedJobsRetained: opt(fc.integer({ min: 0, max: 100 })),
+    extraSchedules: fc.option(fc.array(scheduleSpec(), { minLength: 1, maxLength: 3 }), { nil: undefined, freq: 4 }),
     ...commonFields(true),
-  }, { requiredKeys: ['kind', 'id', 'name', 'schedule'] }).map(dropUndefined);
+  }, { requiredKeys: ['kind', 'id', 'name', 'schedule'] }).map((s) => dropUndefined(s.extraSchedules ? {
+    ...s,
+    // The other CronJobs are NAME-1 to NAME-3; Replace cannot hold across CronJobs.
+    name: s.name.slice(0, 50).replace(/-+$/, ''),
+    concurrency: s.concurrency?.policy === 'replace' ? undefined : s.concurrency,
+  } : s));
+}
+
+export function batchJobSpec(id = 'x'): fc.Arbitrary<WorkloadSpec> {
+  return fc.record({
+    kind: fc.constant('BatchJob' as const),
+    id: fc.constant(id),
+    name: fc.oneof(workloadName(), dnsLabelOfLength(63)),
+    completions: opt(fc.integer({ min: 1, max: 1000 })),
+    parallelism: opt(fc.integer({ min: 1, max: 100 })),
+    workQueue: opt(fc.boolean()),
+    // A BatchJob's run uses the option defaults.
+    ...commonFields(true),
+  }, { requiredKeys: ['kind', 'id', 'name'] })
+    .map((s) => dropUndefined({ ...s, concurrency: undefined, completions: s.workQueue ? undefined : s.completions }));
 }
 
 export function parameterizedJobSpec(id = 'x'): fc.Arbitrary<WorkloadSpec> {
@@ -620,7 +655,7 @@ export function matrixSpec(): fc.Arbitrary<MatrixSpec> {
 function fitMatrixName(spec: WorkloadSpec): WorkloadSpec {
   if (!spec.matrix) return spec;
   const cells = buildMatrix(spec.matrix).cellCount;
-  const max = spec.kind === 'ScheduledBatch' ? maxCronJobNameLength(cells) : maxJobNameLength(cells);
+  const max = spec.kind === 'ScheduledBatch' ? maxCronJobNameLength(cells) - (spec.extraSchedules ? 2 : 0) : maxJobNameLength(cells);
   return { ...spec, name: spec.name.slice(0, max).replace(/-+$/, '') };
 }
 
@@ -648,6 +683,7 @@ export function validSpec(id = 'x'): fc.Arbitrary<WorkloadSpec> {
     { weight: 2, arbitrary: parameterizedJobSpec(id) },
     { weight: 2, arbitrary: parallelMatrixJobSpec(id) },
     { weight: 1, arbitrary: matrixScheduledBatchSpec(id) },
+    { weight: 1, arbitrary: batchJobSpec(id) },
   );
 }
 

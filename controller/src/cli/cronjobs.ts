@@ -9,7 +9,7 @@ import { BatchValidationError } from '../../../src/errors';
 import { explainSchedule, Schedule, TimeZone } from '../../../src/schedule';
 import { readScheduleAnnotations } from '../../../src/contract/annotations';
 import { ANNOTATION_SCHEDULE } from '../../../src/contract/keys';
-import { readKindLabel } from '../../../src/contract/labels';
+import { readKindLabel, readWorkloadLabel } from '../../../src/contract/labels';
 
 /** A CronJob and its schedule, as far as the manifests tell. */
 export interface CronJobSchedule {
@@ -20,6 +20,8 @@ export interface CronJobSchedule {
   readonly file: string;
   /** The `cdk8s-batch.dev/kind` label (e.g. `ScheduledBatch`); undefined for a plain CronJob. */
   readonly kind?: string;
+  /** The `cdk8s-batch.dev/workload` label: a workload with several schedules has one CronJob per schedule. */
+  readonly workload?: string;
   /** The schedule as written (annotation); undefined for a plain CronJob. */
   readonly expression?: string;
   /** The hash seed (annotation); undefined for a plain CronJob. */
@@ -73,6 +75,7 @@ function describeCronJob({ file, object }: ManifestObject, controllerZone: strin
     id: `${namespace}/${name}`,
     file,
     kind: readKindLabel(metadata.labels),
+    workload: readWorkloadLabel(metadata.labels),
     expression,
     seed,
     hashed: expression !== undefined && isHashed(expression),
@@ -170,4 +173,39 @@ function stringOr(value: unknown, fallback: string): string {
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** One entry of the list: a CronJob, or a workload whose several schedules are several CronJobs. */
+export interface ScheduleEntry {
+  /** `namespace/name` of the CronJob, or `namespace/workload` for a workload of several CronJobs. */
+  readonly id: string;
+  /** The CronJobs: one, or the workload's in name order (the first is named after the workload). */
+  readonly cronJobs: readonly CronJobSchedule[];
+}
+
+/**
+ * The CronJobs of one ScheduledBatch with several schedules (same namespace, same workload
+ * label, docs/several-schedules.md) as one entry, at the place of its first CronJob; every
+ * other CronJob as an entry of its own.
+ */
+export function scheduleEntries(cronJobs: readonly CronJobSchedule[]): ScheduleEntry[] {
+  const byWorkload = new Map<string, CronJobSchedule[]>();
+  const keyOf = (c: CronJobSchedule) => c.kind === 'ScheduledBatch' && c.workload !== undefined ? `${c.namespace}/${c.workload}` : undefined;
+  for (const c of cronJobs) {
+    const key = keyOf(c);
+    if (key !== undefined) byWorkload.set(key, [...byWorkload.get(key) ?? [], c]);
+  }
+  const entries: ScheduleEntry[] = [];
+  const seen = new Set<string>();
+  for (const c of cronJobs) {
+    const key = keyOf(c);
+    const members = key === undefined ? [c] : byWorkload.get(key)!;
+    if (members.length === 1) {
+      entries.push({ id: c.id, cronJobs: [c] });
+    } else if (!seen.has(key!)) {
+      seen.add(key!);
+      entries.push({ id: key!, cronJobs: members });
+    }
+  }
+  return entries;
 }

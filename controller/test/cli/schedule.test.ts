@@ -354,6 +354,59 @@ ops/hourly-ping  (plain CronJob in edited/cronjobs.yaml)
     assert.equal(result.code, 1);
   });
 
+  test('a workload with several schedules is one entry: each CronJob\'s schedule and seed, the next runs merged', () => {
+    // several/shop.k8s.yaml (fixtures/README.md): sync has three CronJobs, two of them due at
+    // 09:03 on Mondays (shown once, with both names); digest's two schedules were merged into one.
+    const result = runCli(['schedule', 'several', '--from', FROM, '--count', '4']);
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `4 CronJobs, next 4 runs after 2026-03-07T12:00:00Z
+
+shop/digest  (ScheduledBatch in several/shop.k8s.yaml)
+  written     0 9 * * 1-5,6,0
+  seed        shop/digest  (not used: no H)
+  resolved    0 9 * * 1-5,6,0
+  meaning     At 09:00 on every day-of-week from Monday through Friday, Saturday and Sunday
+  time zone   Asia/Tokyo
+  next runs   Sun 2026-03-08 09:00 +09:00
+              Mon 2026-03-09 09:00 +09:00
+              Tue 2026-03-10 09:00 +09:00
+              Wed 2026-03-11 09:00 +09:00
+
+shop/sync  (ScheduledBatch in several/shop.k8s.yaml, 3 CronJobs)
+  cronjob     sync
+  written     H 9 * * 1-5
+  seed        shop/sync
+  resolved    3 9 * * 1-5
+  meaning     At 09:03 on every day-of-week from Monday through Friday
+  time zone   Asia/Tokyo
+  cronjob     sync-1
+  written     H 12 * * 6,0
+  seed        shop/sync#1
+  resolved    26 12 * * 6,0
+  meaning     At 12:26 on Saturday and Sunday
+  time zone   Asia/Tokyo
+  cronjob     sync-2
+  written     3 9 * * 1
+  seed        shop/sync#2  (not used: no H)
+  resolved    3 9 * * 1
+  meaning     At 09:03 on Monday
+  time zone   Asia/Tokyo
+  next runs   Sun 2026-03-08 12:26 +09:00  sync-1
+              Mon 2026-03-09 09:03 +09:00  sync, sync-2
+              Tue 2026-03-10 09:03 +09:00  sync
+              Wed 2026-03-11 09:03 +09:00  sync
+`);
+    const json = JSON.parse(runCli(['schedule', 'several', '--from', FROM, '--count', '2', '-o', 'json']).stdout);
+    assert.deepEqual(json.map((e: any) => e.name ?? e.workload), ['digest', 'sync']);
+    assert.deepEqual(json[1].cronJobs.map((c: any) => [c.name, c.seed, c.resolved]),
+      [['sync', 'shop/sync', '3 9 * * 1-5'], ['sync-1', 'shop/sync#1', '26 12 * * 6,0'], ['sync-2', 'shop/sync#2', '3 9 * * 1']]);
+    assert.deepEqual(json[1].nextRuns, [
+      { at: '2026-03-08T12:26:00+09:00', cronJobs: ['sync-1'] },
+      { at: '2026-03-09T09:03:00+09:00', cronJobs: ['sync', 'sync-2'] },
+    ]);
+  });
+
   test('the same file named twice is read once', () => {
     const twice = runCli(['schedule', 'dist/us', 'dist/us/billing.k8s.yaml', '--from', FROM, '-o', 'json']);
     const once = runCli(['schedule', 'dist/us', '--from', FROM, '-o', 'json']);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { findRuns, FoundRuns, MAX_NEXT_RUNS } from '../../../../src/schedule';
 import { ANNOTATION_SCHEDULE } from '../../../../src/contract/keys';
-import { cronJobSchedules, CronJobSchedule } from '../cronjobs';
+import { cronJobSchedules, CronJobSchedule, ScheduleEntry, scheduleEntries } from '../cronjobs';
 import { ZoneClock } from '../../../../src/time';
 import { RuntimeError, UsageError } from '../errors';
 import { formatData, OUTPUT_FORMATS, OutputFormat, parseTimeZone, parseWholeNumber, requireMode } from '../flag-values';
@@ -102,12 +102,13 @@ function listSchedules(paths: string[], options: ScheduleOptions, io: CliIo, con
   const cronJobs = cronJobSchedules(manifests.objects, controllerZone);
   const runs = new Map(cronJobs.map(c => [c, c.problem ? NO_RUNS : findRuns(c.resolved, { count, from, timeZone: c.zone })]));
 
+  const entries = scheduleEntries(cronJobs);
   if (options.output === 'text') {
     io.stdout.write(cronJobs.length === 0
       ? noCronJobs(paths, manifests.files.length, manifests.objects.length)
-      : listText(cronJobs, runs, count, from, io));
+      : listText(cronJobs.length, entries, runs, count, from, io));
   } else {
-    const data = cronJobs.map(c => cronJobData(c, runs.get(c)!));
+    const data = entries.map(e => e.cronJobs.length === 1 ? cronJobData(e.cronJobs[0], runs.get(e.cronJobs[0])!) : workloadData(e, runs, count));
     io.stdout.write(formatData(options.output, data));
   }
   failOnUnreadable(cronJobs, options.output === 'text' ? 'above' : 'in the output');
@@ -119,13 +120,69 @@ function noCronJobs(paths: string[], files: number, objects: number): string {
   return `No CronJobs found in ${paths.join(', ')} (${files} YAML ${files === 1 ? 'file' : 'files'}, ${objects} ${objects === 1 ? 'object' : 'objects'}).\n`;
 }
 
-function listText(cronJobs: CronJobSchedule[], runs: Map<CronJobSchedule, FoundRuns>, count: number, from: Date, io: CliIo): string {
-  const header = `${cronJobs.length} ${cronJobs.length === 1 ? 'CronJob' : 'CronJobs'}, next ${count} ${count === 1 ? 'run' : 'runs'} after ${formatUtc(from)}`;
-  const blocks = cronJobs.map(c => cronJobText(c, runs.get(c)!, io));
+function listText(total: number, entries: ScheduleEntry[], runs: Map<CronJobSchedule, FoundRuns>, count: number, from: Date, io: CliIo): string {
+  const header = `${total} ${total === 1 ? 'CronJob' : 'CronJobs'}, next ${count} ${count === 1 ? 'run' : 'runs'} after ${formatUtc(from)}`;
+  const blocks = entries.map(e => e.cronJobs.length === 1 ? cronJobText(e.cronJobs[0], runs.get(e.cronJobs[0])!, io) : workloadText(e, runs, count, io));
   return [paint(io, 'bold', header), ...blocks].join('\n\n') + '\n';
 }
 
-function cronJobText(c: CronJobSchedule, found: FoundRuns, io: CliIo): string {
+/** A run of a workload with several CronJobs, and which of them start it. */
+interface MergedRun { readonly at: Date; readonly cronJobs: string[]; readonly remark?: string }
+
+/**
+ * The workload's next runs: every CronJob's, in time order, a time due on two CronJobs once
+ * (each would start a Job then; the list says which).
+ */
+function mergedRuns(entry: ScheduleEntry, runs: Map<CronJobSchedule, FoundRuns>, count: number): MergedRun[] {
+  const all = entry.cronJobs.flatMap(c => runs.get(c)!.runs.map(run => ({ at: run.at, name: c.name, remark: run.remark })))
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || byName(a.name, b.name));
+  const merged: MergedRun[] = [];
+  for (const run of all) {
+    const last = merged[merged.length - 1];
+    if (last && last.at.getTime() === run.at.getTime()) {
+      last.cronJobs.push(run.name);
+    } else {
+      merged.push({ at: run.at, cronJobs: [run.name], remark: run.remark });
+    }
+  }
+  return merged.slice(0, count);
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function workloadText(entry: ScheduleEntry, runs: Map<CronJobSchedule, FoundRuns>, count: number, io: CliIo): string {
+  const first = entry.cronJobs[0];
+  const lines = [`${paint(io, 'bold', entry.id)}  ${paint(io, 'dim', `(${first.kind} in ${first.file}, ${entry.cronJobs.length} CronJobs)`)}`];
+  for (const c of entry.cronJobs) {
+    // Each CronJob's own block, without its next runs (the workload's are merged below).
+    const own = cronJobText(c, { runs: [] }, io, true).split('\n').slice(1);
+    lines.push(`${INDENT}${'cronjob'.padEnd(LABEL_WIDTH)}${c.name}`, ...own);
+  }
+  const merged = mergedRuns(entry, runs, count);
+  merged.forEach((run, i) => {
+    const text = `${formatWallTime(run.at, first.zone)}  ${run.cronJobs.join(', ')}${run.remark ? `  ${run.remark}` : ''}`;
+    lines.push(`${INDENT}${(i === 0 ? 'next runs' : '').padEnd(LABEL_WIDTH)}${text}`);
+  });
+  if (merged.length === 0) {
+    lines.push(`${INDENT}${'next runs'.padEnd(LABEL_WIDTH)}none found`);
+  }
+  return lines.join('\n');
+}
+
+function workloadData(entry: ScheduleEntry, runs: Map<CronJobSchedule, FoundRuns>, count: number): Record<string, unknown> {
+  const first = entry.cronJobs[0];
+  return {
+    namespace: first.namespace,
+    workload: first.workload,
+    kind: first.kind,
+    cronJobs: entry.cronJobs.map(c => cronJobData(c, runs.get(c)!)),
+    nextRuns: mergedRuns(entry, runs, count).map(run => ({ at: formatRfc3339In(run.at, first.zone), cronJobs: run.cronJobs })),
+  };
+}
+
+function cronJobText(c: CronJobSchedule, found: FoundRuns, io: CliIo, withoutRuns = false): string {
   const origin = c.kind ? `${c.kind} in ${c.file}` : `plain CronJob in ${c.file}`;
   const lines = [`${paint(io, 'bold', c.id)}  ${paint(io, 'dim', `(${origin})`)}`];
   const row = (label: string, value: string, style?: Parameters<typeof paint>[1], remark?: string) => {
@@ -153,6 +210,9 @@ function cronJobText(c: CronJobSchedule, found: FoundRuns, io: CliIo): string {
   }
   if (c.drift) {
     row('warning', c.drift, 'yellow');
+  }
+  if (withoutRuns) {
+    return lines.join('\n');
   }
   // A run that a clock change moved or added says so on its line (docs/schedules.md, "Clock changes").
   found.runs.forEach((run, i) => row(i === 0 ? 'next runs' : '', formatWallTime(run.at, c.zone), undefined,
