@@ -19,7 +19,7 @@ import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { Informer, ListWatchLike, stripManagedFields } from './kube/informer';
+import { Informer, ListWatchLike, projectJobForCache, stripManagedFields } from './kube/informer';
 import { LeaderElector } from './kube/leader';
 import {
   CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
@@ -116,16 +116,18 @@ export class Manager {
     // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
     const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) => {
       const selectors = { namespace: ns, labelSelector, fieldSelector };
+      // Cached objects keep what the rules read: Jobs, the many, lose their pod template too.
+      const transform = rt === JOBS ? projectJobForCache : stripManagedFields;
       // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
       const list = async (): Promise<KubeList<T>> => {
         const token = tracker.listStarted();
-        const answer = await options.api.list<T>(rt, selectors);
-        answer.items.forEach(stripManagedFields);
+        const answer = await options.api.list<T>(rt, { ...selectors, transform });
+        answer.items.forEach(transform); // again for an API without per-page transforms (idempotent)
         tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
         return answer;
       };
       return new Informer<T>((onActivity) => options.listWatch<T>(rt, selectors, list, onActivity), {
-        ...informerOptions, name: rt.plural, transform: stripManagedFields,
+        ...informerOptions, name: rt.plural, transform,
       });
     };
     this.caches = {
