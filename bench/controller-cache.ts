@@ -46,18 +46,30 @@ function served(job: KubeObject, i: number): KubeObject {
       creationTimestamp: created,
       managedFields: [
         {
-          manager: 'bench', operation: 'Update', apiVersion: 'batch/v1', time: created, fieldsType: 'FieldsV1',
+          manager: 'bench',
+          operation: 'Update',
+          apiVersion: 'batch/v1',
+          time: created,
+          fieldsType: 'FieldsV1',
           fieldsV1: fieldsOf({ metadata: { labels: job.metadata.labels, annotations: job.metadata.annotations }, spec }),
         },
         {
-          manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'batch/v1', time: created, fieldsType: 'FieldsV1',
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          apiVersion: 'batch/v1',
+          time: created,
+          fieldsType: 'FieldsV1',
           subresource: 'status',
           fieldsV1: { 'f:status': { 'f:conditions': { '.': {}, 'k:{"type":"Suspended"}': { '.': {}, 'f:lastProbeTime': {}, 'f:lastTransitionTime': {}, 'f:message': {}, 'f:reason': {}, 'f:status': {}, 'f:type': {} } } } },
         },
       ],
     },
     spec: {
-      parallelism: 1, completions: 1, completionMode: 'NonIndexed', manualSelector: false, podReplacementPolicy: 'TerminatingOrFailed',
+      parallelism: 1,
+      completions: 1,
+      completionMode: 'NonIndexed',
+      manualSelector: false,
+      podReplacementPolicy: 'TerminatingOrFailed',
       ...spec,
       selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } },
       template: { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...controllerLabels } } },
@@ -92,7 +104,7 @@ export function benchControllerCache(): Record<string, string> {
   const texts = Array.from({ length: JOBS }, (_, i) =>
     JSON.stringify(served(jobOf(workloads[i % WORKLOADS], `${workloads[i % WORKLOADS].name}-${i}`), i)));
   const modes: Record<string, (job: KubeObject) => void> = {
-    whole: () => undefined,
+    'whole': () => undefined,
     'without managedFields (before)': stripManagedFields,
     'projectJobForCache (now)': projectJobForCache,
   };
