@@ -25,7 +25,7 @@ import { LABEL_WORKLOAD } from '../../src/contract/keys';
 import { isConflict, KubeApi } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
-import { Informer, ListWatchLike, MultiNamespaceListWatch, stripManagedFields } from './kube/informer';
+import { Informer, ListWatchLike, MultiNamespaceListWatch, projectJobForCache, stripManagedFields } from './kube/informer';
 import { LeaderElector } from './kube/leader';
 import {
   CronJob, CRONJOBS, Job, JOB_RUNS, JOB_TEMPLATES, JobRun, JobTemplate, JOBS, KubeList, KubeObject, Pod, PODS, ResourceType,
@@ -142,13 +142,15 @@ export class Manager {
     const tracker = new WriteTracker();
     // Kubernetes' kinds are label-selected to workloads; our own kinds are all ours.
     const make = <T extends KubeObject>(rt: ResourceType, labelSelector: string | undefined, fieldSelector?: string) => {
+      // Cached objects keep what the rules read: Jobs, the many, lose their pod template too.
+      const transform = rt === JOBS ? projectJobForCache : stripManagedFields;
       const one = (ns: string | undefined, onActivity: () => void) => {
         const selectors = { namespace: ns, labelSelector, fieldSelector };
         // Every LIST, also client-node's in-place relist after 410 Gone, expires the creations it lacks.
         const list = async (): Promise<KubeList<T>> => {
           const token = tracker.listStarted();
-          const answer = await options.api.list<T>(rt, selectors);
-          answer.items.forEach(stripManagedFields);
+          const answer = await options.api.list<T>(rt, { ...selectors, transform });
+          answer.items.forEach(transform); // again for an API without per-page transforms (idempotent)
           tracker.listed(rt.plural, token, answer.items, (o) => !ns || o.metadata.namespace === ns);
           return answer;
         };
@@ -157,7 +159,7 @@ export class Manager {
       return new Informer<T>((onActivity) => (scope.length === 1
         ? one(scope[0], onActivity)
         : new MultiNamespaceListWatch<T>(new Map(scope.map((ns) => [ns!, one(ns, onActivity)])))), {
-        ...informerOptions, name: rt.plural, transform: stripManagedFields,
+        ...informerOptions, name: rt.plural, transform,
       });
     };
     this.caches = {

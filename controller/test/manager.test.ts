@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiError } from '../src/kube/api';
-import { Job, JOBS, Lease, LEASES } from '../src/kube/types';
+import { ANNOTATION_PENDING_TIMEOUT, LABEL_WORKLOAD } from '../../src/contract/keys';
+import { CRONJOBS, Job, JOBS, Lease, LEASES } from '../src/kube/types';
 import { FakeApi } from './support/fake-api';
 import { FakeClock } from './support/fake-clock';
 import { startHarness } from './support/harness';
-import { finish, job, NS } from './support/objects';
+import { cronJob, finish, job, NS } from './support/objects';
 
 const leaderElection = { namespace: 'cdk8s-batch', name: 'cdk8s-batch-controller' };
 
@@ -144,6 +145,40 @@ describe('Manager', () => {
       for (const name of ['listed', 'watched']) {
         assert.equal((h.manager.caches.jobs.get(NS, name)!.metadata as any).managedFields, undefined, name);
       }
+    } finally {
+      await h.stop();
+    }
+  });
+
+  test('cached Jobs hold no pod template, listed or watched; what the rules read stays, and CronJobs keep theirs', async () => {
+    const clock = new FakeClock();
+    const api = new FakeApi(clock);
+    const podTemplate = { metadata: { labels: { app: 'x' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } };
+    const withTemplate = (j: Job): Job => ({ ...j, spec: { ...j.spec, template: podTemplate } as Job['spec'] });
+    api.seed(JOBS, withTemplate(job({ name: 'listed', suspend: true, enqueue: false, pendingTimeoutSeconds: 60 })));
+    const cron = cronJob({ name: 'nightly' });
+    (cron.spec as any).jobTemplate = { spec: { template: podTemplate } };
+    api.seed(CRONJOBS, cron);
+    const h = await startHarness({ api, clock });
+    try {
+      api.seed(JOBS, withTemplate(job({ name: 'watched', suspend: true, enqueue: false })));
+      api.update<Job>(JOBS, NS, 'listed', (j) => finish(j));
+      await h.settle();
+      for (const name of ['listed', 'watched']) {
+        const cached = h.manager.caches.jobs.get(NS, name)!;
+        assert.equal((cached.spec as any).template, undefined, name);
+        assert.equal(cached.spec!.suspend, true, name);
+        assert.equal(cached.spec!.backoffLimit, 2, name);
+        assert.equal(cached.metadata.labels![LABEL_WORKLOAD], 'nightly', name);
+        assert.ok(cached.metadata.uid && cached.metadata.resourceVersion, name);
+        // The API server still has the template: only the cache's copy is trimmed.
+        assert.deepEqual((api.object<Job>(JOBS, NS, name)!.spec as any).template, podTemplate, name);
+      }
+      const listed = h.manager.caches.jobs.get(NS, 'listed')!;
+      assert.equal(listed.metadata.annotations![ANNOTATION_PENDING_TIMEOUT], '60');
+      assert.deepEqual(listed.status!.conditions, [{ type: 'Complete', status: 'True' }]);
+      // A run of a CronJob is built from its jobTemplate: that cache keeps it whole.
+      assert.deepEqual((h.manager.caches.cronJobs.get(NS, 'nightly')!.spec as any).jobTemplate, { spec: { template: podTemplate } });
     } finally {
       await h.stop();
     }

@@ -68,6 +68,26 @@ describe('RestClient', () => {
     assert.equal(new URL(seen[1].url, 'http://x').searchParams.get('continue'), 'next');
   });
 
+  test('a list\'s transform sees each page before the next one is read', async () => {
+    const order: string[] = [];
+    respond = (req) => {
+      const cont = new URL(req.url, 'http://x').searchParams.get('continue');
+      order.push(`page ${cont ?? 'first'}`);
+      return cont
+        ? { status: 200, body: { metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'c', managedFields: [{}] } }] } }
+        : { status: 200, body: { metadata: { resourceVersion: '7', continue: 'next' }, items: [{ metadata: { name: 'a', managedFields: [{}] } }, { metadata: { name: 'b' } }] } };
+    };
+    const list = await client().list(JOBS, {
+      namespace: 'ns',
+      transform: (item) => {
+        order.push(`item ${item.metadata.name}`);
+        delete (item.metadata as { managedFields?: unknown }).managedFields;
+      },
+    });
+    assert.deepEqual(order, ['page first', 'item a', 'item b', 'page next', 'item c']);
+    assert.deepEqual(list.items, [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }, { metadata: { name: 'c' } }]);
+  });
+
   test('merge-patches with the merge-patch content type and a field manager; status subresource path', async () => {
     seen.length = 0;
     respond = () => ({ status: 200, body: { metadata: { name: 'p', resourceVersion: '9' } } });

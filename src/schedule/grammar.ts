@@ -90,8 +90,29 @@ const HASHED_MACROS: ReadonlyMap<string, string> = new Map([
   ['@hourly', 'H * * * *'],
 ]);
 
-/** Parses and validates an expression or macro; throws BatchValidationError naming the field, the token and the fix. */
+/**
+ * Parses and validates an expression or macro; throws BatchValidationError naming the field, the
+ * token and the fix. A fleet repeats a few expressions (`H H * * *` in every workload, the same
+ * resolved schedules in the CLI's run searches), so valid ones are parsed once per process: the
+ * result is immutable and shared. Rejections are not kept (each throws anew).
+ */
 export function parseCron(expression: string, options: ParseOptions): ParsedCron {
+  const key = `${options.allowHash ? 'H' : '-'}${options.macroStyle}\u0000${expression}`;
+  let parsed = parsedCache.get(key);
+  if (parsed === undefined) {
+    parsed = parseUncached(expression, options);
+    if (parsedCache.size >= PARSED_CACHE_LIMIT) {
+      parsedCache.clear(); // a bound for long-lived processes fed many distinct expressions
+    }
+    parsedCache.set(key, parsed);
+  }
+  return parsed;
+}
+
+const PARSED_CACHE_LIMIT = 10_000;
+const parsedCache = new Map<string, ParsedCron>();
+
+function parseUncached(expression: string, options: ParseOptions): ParsedCron {
   const trimmed = expression.trim();
   if (trimmed === '') {
     throw new BatchValidationError(SCHEDULE, expression, 'is empty',

@@ -1,5 +1,6 @@
 import { BatchValidationError } from '../../src/errors';
 import { Schedule } from '../../src/schedule';
+import { MacroStyle, parseCron } from '../../src/schedule/grammar';
 
 /**
  * The grammar of DESIGN §4 as a table: every accepted expression with the
@@ -188,5 +189,36 @@ describe('rejected expressions', () => {
 
   test('the first bad item of a field is the one reported', () => {
     expect(() => Schedule.cron('1,60,61 * * * *').expandedExpression).toThrow('(got "60")');
+  });
+});
+
+describe('parseCron keeps each valid parse (issue 17)', () => {
+  test('the same expression and options give the same parsed object', () => {
+    const a = parseCron('H H(0-5) * * *', { allowHash: true, macroStyle: MacroStyle.PLAIN });
+    const b = parseCron('H H(0-5) * * *', { allowHash: true, macroStyle: MacroStyle.PLAIN });
+    expect(b).toBe(a);
+    expect(a.expanded).toBe('H H(0-5) * * *');
+  });
+
+  test('options are part of the key: @daily is 0 0 * * * plain and H H * * * hashed', () => {
+    expect(parseCron('@daily', { allowHash: true, macroStyle: MacroStyle.PLAIN }).expanded).toBe('0 0 * * *');
+    expect(parseCron('@daily', { allowHash: true, macroStyle: MacroStyle.HASHED }).expanded).toBe('H H * * *');
+    expect(parseCron('@daily', { allowHash: true, macroStyle: MacroStyle.PLAIN }).expanded).toBe('0 0 * * *');
+    expect(() => parseCron('H * * * *', { allowHash: false, macroStyle: MacroStyle.PLAIN })).toThrow(BatchValidationError);
+    expect(parseCron('H * * * *', { allowHash: true, macroStyle: MacroStyle.PLAIN }).hasHash).toBe(true);
+  });
+
+  test('a rejected expression throws every time with the same message, and resolves the same seed the same', () => {
+    const message = (() => {
+      try {
+        parseCron('61 * * * *', { allowHash: true, macroStyle: MacroStyle.PLAIN });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    })();
+    expect(message).toMatch(/61/);
+    expect(() => parseCron('61 * * * *', { allowHash: true, macroStyle: MacroStyle.PLAIN })).toThrow(message);
+    expect(Schedule.cron('H H * * *').resolve(SEED)).toBe(Schedule.cron('H H * * *').resolve(SEED));
   });
 });

@@ -4,10 +4,17 @@
  * zone names are checked by the core (TimeZone.of), whose message is kept with the flag's name
  * in front instead of the construct prop's.
  */
-import { stringify } from 'yaml';
+import type * as Yaml from 'yaml';
 import { UsageError } from './errors';
 import { BatchValidationError } from '../../../src/errors';
 import { TimeZone } from '../../../src/schedule';
+
+// Loaded when YAML is printed: most runs never do, and it is slow to load (issue 17).
+let yamlModule: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return yamlModule ??= require('yaml') as typeof Yaml;
+}
 
 /** Output formats of commands that print data. */
 export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
@@ -17,7 +24,7 @@ export type OutputFormat = typeof OUTPUT_FORMATS[number];
 export function formatData(format: 'json' | 'yaml', data: unknown): string {
   // YAML 1.1 rules: a string that a 1.1 reader would take for a date, yes/no or a number is quoted,
   // as cdk8s synth quotes it.
-  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data, { lineWidth: 0, version: '1.1' });
+  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : yaml().stringify(data, { lineWidth: 0, version: '1.1' });
 }
 
 /** A whole number from `min` to `max`. */

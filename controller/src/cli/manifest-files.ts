@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { RuntimeError } from './errors';
+import { YamlDocumentError, yamlDocuments } from './yaml-documents';
 
 /** One Kubernetes object read from a manifest file. */
 export interface ManifestObject {
@@ -95,13 +95,15 @@ function uniqueFiles(files: readonly string[], cwd: string): string[] {
 function objectsInFile(file: string, cwd: string): ManifestObject[] {
   const text = readText(file, cwd);
   const objects: ManifestObject[] = [];
-  parseAllDocuments(text).forEach((doc, i) => {
-    const error = doc.errors[0];
-    if (error) {
-      throw new RuntimeError(`${file}: is not valid YAML (document ${i + 1}: ${firstLine(error.message)}). `
-        + 'Fix the file, or leave it out of the paths.');
-    }
-    const value: unknown = doc.toJS();
+  let values: unknown[];
+  try {
+    values = yamlDocuments(text);
+  } catch (e) {
+    if (!(e instanceof YamlDocumentError)) throw e;
+    throw new RuntimeError(`${file}: is not valid YAML (document ${e.document}: ${firstLine(e.message)}). `
+      + 'Fix the file, or leave it out of the paths.');
+  }
+  values.forEach((value, i) => {
     if (value === null || value === undefined) {
       return; // an empty document, e.g. after a trailing "---"
     }

@@ -4,7 +4,7 @@
  * default pre-filled. Every answer is checked by the options core (`JobOption.render`) as it
  * is typed, so a rejected value shows the same message as `--set` would and is asked again.
  */
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import type * as Inquirer from '@inquirer/prompts';
 import { BatchValidationError } from '../../../src/errors';
 import { JobOption, OptionType } from '../../../src/options';
 
@@ -19,15 +19,23 @@ export interface Prompter {
 /** Prompts on stderr (stdout may be redirected to a file), answers from stdin. */
 const TERMINAL = { input: process.stdin, output: process.stderr };
 
+// Loaded on the first prompt: only `run` on a terminal prompts, and loading it is a good part
+// of every other command's start-up (issue 17).
+let inquirer: typeof Inquirer | undefined;
+function prompts(): typeof Inquirer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return inquirer ??= require('@inquirer/prompts') as typeof Inquirer;
+}
+
 export const inquirerPrompter: Prompter = {
-  confirm: (message, defaultValue) => confirm({ message, default: defaultValue }, TERMINAL),
-  select: (message, choices, defaultValue) => select({ message, choices: choices.map((c) => ({ name: c, value: c })), default: defaultValue }, TERMINAL),
-  checkbox: (message, choices, checked, validate) => checkbox({
+  confirm: (message, defaultValue) => prompts().confirm({ message, default: defaultValue }, TERMINAL),
+  select: (message, choices, defaultValue) => prompts().select({ message, choices: choices.map((c) => ({ name: c, value: c })), default: defaultValue }, TERMINAL),
+  checkbox: (message, choices, checked, validate) => prompts().checkbox({
     message,
     choices: choices.map((c) => ({ name: c, value: c, checked: checked.includes(c) })),
     validate: (picked) => validate(picked.map((p) => p.value)),
   }, TERMINAL),
-  input: (message, defaultValue, validate) => input({ message, default: defaultValue, validate }, TERMINAL),
+  input: (message, defaultValue, validate) => prompts().input({ message, default: defaultValue, validate }, TERMINAL),
 };
 
 /** Shown in a list to type a value that is not listed (options with allowCustom). */

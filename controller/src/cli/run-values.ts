@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 import { RuntimeError, UsageError } from './errors';
 
 /** `--set` values in order: `NAME=VALUE`, split at the first `=` (values may hold `=`). */
@@ -34,7 +34,9 @@ export function readValuesFile(file: string, cwd: string): Record<string, string
   }
   let data: unknown;
   try {
-    data = parse(text);
+    // Loaded here: only `run --values` reads a values file, and `yaml` is slow to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    data = (require('yaml') as typeof Yaml).parse(text);
   } catch (e) {
     throw new UsageError(`--values ${file}: not YAML or JSON (${(e as Error).message.split('\n')[0]}). Write one NAME: VALUE per line.`);
   }

@@ -11,6 +11,11 @@ export interface ListOptions {
   readonly fieldSelector?: string;
   readonly limit?: number;
   readonly continue?: string;
+  /**
+   * Called on every item as its page arrives (in place), before the next page is read: a
+   * cache's transform, so a long LIST never holds every item whole at once.
+   */
+  readonly transform?: (item: KubeObject) => void;
 }
 
 export interface DeleteOptions {

@@ -67,6 +67,7 @@ export class RestClient implements KubeApi {
         },
       });
       first ??= result;
+      if (options.transform) result.items?.forEach(options.transform);
       items.push(...(result.items ?? []));
       cont = result.metadata?.continue;
       if (!cont || options.limit !== undefined) break;
