@@ -61,6 +61,9 @@ export abstract class BatchWorkload extends Construct {
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');
     }
+    if (props.concurrencyGroup) {
+      this._warnWithoutController('concurrencyGroup');
+    }
   }
 
   /** The main containers. */
@@ -192,6 +195,8 @@ export abstract class BatchWorkload extends Construct {
       podFailurePolicy: rules.length > 0 ? { rules: rules.map((r) => r._toKube()) } : undefined,
       ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
       ...indexed?.jobFields(),
+      // A group's Jobs wait, suspended, for the controller's admission.
+      ...(props.concurrencyGroup ? { suspend: true } : {}),
       ...extra,
       template,
     };
@@ -230,13 +235,15 @@ export abstract class BatchWorkload extends Construct {
   protected _jobMetadata(workloadName: string, annotations: Record<string, string> = {}): ApiObjectMetadata {
     const meta = this._props.jobMetadata;
     const pending = this._props.pendingTimeout;
+    const group = this._props.concurrencyGroup?._metadata();
     const allAnnotations: Record<string, string> = {
       ...meta?.annotations,
       ...annotations,
       ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
+      ...group?.annotations,
     };
     return {
-      labels: { ...meta?.labels, [LABEL_WORKLOAD]: workloadName },
+      labels: { ...meta?.labels, ...group?.labels, [LABEL_WORKLOAD]: workloadName },
       annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
     };
   }
