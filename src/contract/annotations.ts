@@ -9,7 +9,7 @@
 import { BatchValidationError } from '../errors';
 import { ConcurrencyPolicy } from './concurrency-policy';
 import {
-  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_GROUP_MAX_CONCURRENCY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
+  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_GROUP_MAX_CONCURRENCY, ANNOTATION_KILLED_AT, ANNOTATION_KILLED_BY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
   ANNOTATION_PENDING_TIMEOUT, LABEL_CONCURRENCY_GROUP,
 } from './keys';
 
@@ -154,6 +154,26 @@ export function admittedAnnotation(admittedAt: string): Record<string, string> {
 /** Whether the controller has admitted the Job (it carries `admitted-at`). */
 export function isAdmitted(annotations: Annotations): boolean {
   return annotations?.[ANNOTATION_ADMITTED_AT] !== undefined;
+}
+
+/** Who killed a run, and when: `cdk8s-batch kill`'s record on the Job and the JobRun. */
+export interface KillRecord {
+  /** The user the API server authenticated. */
+  readonly by: string;
+  /** RFC 3339. */
+  readonly at: string;
+}
+
+/** The annotations that mark a run killed. */
+export function killAnnotations(kill: KillRecord): Record<string, string> {
+  return { [ANNOTATION_KILLED_BY]: kill.by, [ANNOTATION_KILLED_AT]: kill.at };
+}
+
+/** The kill record of a Job or JobRun, or undefined when it was not killed. */
+export function readKill(annotations: Annotations): KillRecord | undefined {
+  const at = annotations?.[ANNOTATION_KILLED_AT];
+  if (at === undefined) return undefined;
+  return { by: annotations?.[ANNOTATION_KILLED_BY] ?? '(unknown)', at };
 }
 
 function checkCap(field: string, value: number, min: number): void {

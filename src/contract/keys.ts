@@ -64,6 +64,15 @@ export const ANNOTATION_GROUP_MAX_CONCURRENCY = `${PREFIX}/group-max-concurrency
 export const ANNOTATION_ADMITTED_AT = `${PREFIX}/admitted-at`;
 
 /**
+ * Annotations on a killed run's Job (and JobRun), written by `cdk8s-batch kill` with the
+ * user's own credentials: who killed it (the name the API server authenticated, from a
+ * SelfSubjectReview) and when (RFC 3339).
+ */
+export const ANNOTATION_KILLED_BY = `${PREFIX}/killed-by`;
+/** See `ANNOTATION_KILLED_BY`. */
+export const ANNOTATION_KILLED_AT = `${PREFIX}/killed-at`;
+
+/**
  * Annotation on a CronJob, written by the controller: it suspended the CronJob because it is
  * outside its run window. The value says which side (`not-before` or `not-after`). Only a
  * CronJob carrying it is resumed when the window opens; a suspension without it is the

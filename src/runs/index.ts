@@ -2,6 +2,7 @@
 // Internal: not exported from the package's index (not part of the jsii API).
 export * from './admission';
 export * from './concurrency-key';
+export * from './due-time';
 export * from './group-admission';
 export * from './job-for-run';
 export * from './job-phase';

@@ -3,7 +3,7 @@
  * definition for the JobRun status, the Enqueue rule and the CLI's `get`/`status`, so they
  * never disagree.
  */
-import { concurrencyGroupOf, hasEnqueuePolicy, isAdmitted } from '../contract/annotations';
+import { concurrencyGroupOf, hasEnqueuePolicy, isAdmitted, readKill } from '../contract/annotations';
 import { RunPhase } from '../contract/job-run';
 
 /** The fields of a Job that these rules read (raw JSON, as the API server sends it). */
@@ -14,7 +14,7 @@ export interface JobState {
 }
 
 /** Phases after which nothing changes. */
-export const FINAL_PHASES: ReadonlySet<string> = new Set([RunPhase.SUCCEEDED, RunPhase.FAILED, RunPhase.REFUSED]);
+export const FINAL_PHASES: ReadonlySet<string> = new Set([RunPhase.SUCCEEDED, RunPhase.FAILED, RunPhase.REFUSED, RunPhase.KILLED]);
 
 /**
  * Whether a suspended Job waits for the controller's admission: it has the Enqueue policy or
@@ -22,7 +22,7 @@ export const FINAL_PHASES: ReadonlySet<string> = new Set([RunPhase.SUCCEEDED, Ru
  */
 export function isQueued(job: JobState): boolean {
   const annotations = job.metadata?.annotations;
-  return job.spec?.suspend === true && !isAdmitted(annotations) &&
+  return job.spec?.suspend === true && !isAdmitted(annotations) && !readKill(annotations) &&
     (hasEnqueuePolicy(annotations) || isInConcurrencyGroup(job));
 }
 
@@ -34,7 +34,8 @@ export function isInConcurrencyGroup(job: JobState): boolean {
 /** The phase of a run from its Job (Kubernetes' `Complete`/`Failed` conditions decide the end). */
 export function phaseOfJob(job: JobState): RunPhase {
   if (hasTrueCondition(job, 'Complete')) return RunPhase.SUCCEEDED;
-  if (hasTrueCondition(job, 'Failed')) return RunPhase.FAILED;
+  // Killed: failed by the deadline `cdk8s-batch kill` set (until then its pods are stopping).
+  if (hasTrueCondition(job, 'Failed')) return readKill(job.metadata?.annotations) ? RunPhase.KILLED : RunPhase.FAILED;
   if (job.spec?.suspend === true) return isQueued(job) ? RunPhase.QUEUED : RunPhase.SUSPENDED;
   return RunPhase.RUNNING;
 }
