@@ -8,6 +8,7 @@ export * from './job-for-run';
 export * from './job-phase';
 export * from './job-run-manifest';
 export * from './job-template-manifest';
+export * from './kill';
 export * from './plan-run';
 export * from './run-source';
 export { RunPhase, RunSourceKind } from '../contract/job-run';

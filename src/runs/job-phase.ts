@@ -43,3 +43,8 @@ export function phaseOfJob(job: JobState): RunPhase {
 function hasTrueCondition(job: JobState, type: string): boolean {
   return job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
 }
+
+/** Whether the Job has finished (a `Complete` or `Failed` condition is True, Kubernetes' definition). */
+export function isJobFinishedState(job: JobState): boolean {
+  return hasTrueCondition(job, 'Complete') || hasTrueCondition(job, 'Failed');
+}
