@@ -50,6 +50,7 @@ export abstract class BatchWorkload extends Construct {
     this._props = props;
     this.optionSet = locating(this, () => {
       checkJobSettings(props);
+      props.concurrencyGroup?._check();
       if (props.config) {
         checkConfigMapData('config', props.config);
       }

@@ -42,9 +42,18 @@ export class ConcurrencyGroup {
   public readonly maxConcurrency: number;
 
   constructor(props: ConcurrencyGroupProps) {
-    const checked = checkConcurrencyGroup(props);
-    this.name = checked.name;
-    this.maxConcurrency = checked.maxConcurrency;
+    // Checked by each workload that joins, so that an error names the workload's path.
+    this.name = props.name;
+    this.maxConcurrency = props.maxConcurrency ?? 1;
+  }
+
+  /**
+   * Checks the name and the cap.
+   *
+   * @internal
+   */
+  public _check(): void {
+    checkConcurrencyGroup(this);
   }
 
   /**
@@ -53,6 +62,6 @@ export class ConcurrencyGroup {
    * @internal
    */
   public _metadata(): { labels: Record<string, string>; annotations: Record<string, string> } {
-    return concurrencyGroupMetadata(this);
+    return concurrencyGroupMetadata(checkConcurrencyGroup(this));
   }
 }

@@ -94,8 +94,10 @@ describe('ConcurrencyGroup', () => {
     [{ name: 'x'.repeat(64) }, `concurrencyGroup.name: must be a DNS label of at most 63 characters (lower case letters, digits and "-"), because Jobs carry it as a label value (got "${'x'.repeat(64)}"). Name the group e.g. 'shared-db'.`],
     [{ name: 'db', maxConcurrency: 0 }, "concurrencyGroup.maxConcurrency: must be a whole number from 1 to 10000 (got \"0\"). Pass new ConcurrencyGroup({ name: 'db', maxConcurrency: 1 }) or another whole number in range."],
     [{ name: 'db', maxConcurrency: 1.5 }, "concurrencyGroup.maxConcurrency: must be a whole number from 1 to 10000 (got \"1.5\"). Pass new ConcurrencyGroup({ name: 'db', maxConcurrency: 1 }) or another whole number in range."],
-  ])('rejects %j', (props, message) => {
-    expect(() => new ConcurrencyGroup(props)).toThrow(message);
+  ])('rejects %j, naming the workload that joins', (props, message) => {
+    const group = new ConcurrencyGroup(props);
+    expect(() => new ScheduledBatch(chart(), 'nightly', { schedule: Schedule.daily(), concurrencyGroup: group, containers: [container] }))
+      .toThrow(`test/nightly: ${message}`);
   });
 });
 
