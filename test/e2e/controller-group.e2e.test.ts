@@ -104,8 +104,11 @@ describe('controller: ConcurrencyGroup', () => {
     expect(await controller!.metric('cdk8s_batch_reconcile_errors_total')).toBe(0);
     // The JobRuns say their runs waited in the queue, then succeeded.
     for (const name of ['import-a', 'import-b']) {
-      const run = JSON.parse(kubectl(['get', 'jobrun', name, '-n', ns, '-o', 'json']));
-      expect(run.status.phase).toBe('Succeeded');
+      const run = await waitFor(() => {
+        const r = JSON.parse(kubectl(['get', 'jobrun', name, '-n', ns, '-o', 'json']));
+        return r.status?.phase === 'Succeeded' ? r : undefined;
+      }, 60_000, { description: `JobRun ${name} Succeeded` });
+      expect(run.status.jobName).toBe(name);
     }
   });
 });
