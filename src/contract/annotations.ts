@@ -11,8 +11,9 @@
 import { BatchValidationError } from '../errors';
 import { ConcurrencyPolicy } from './concurrency-policy';
 import {
-  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
-  ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE, ANNOTATION_PENDING_TIMEOUT, ANNOTATION_SCHEDULE, ANNOTATION_WINDOW_SUSPENDED,
+  ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_GROUP_MAX_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_KILLED_AT,
+  ANNOTATION_KILLED_BY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE,
+  ANNOTATION_PENDING_TIMEOUT, ANNOTATION_SCHEDULE, ANNOTATION_WINDOW_SUSPENDED, LABEL_CONCURRENCY_GROUP,
 } from './keys';
 import { instantOf, parseRfc3339 } from '../time/rfc3339';
 
@@ -104,6 +105,66 @@ export function readPendingTimeout(annotations: Annotations): number | undefined
   return readCount(annotations, ANNOTATION_PENDING_TIMEOUT, 1, MAX_PENDING_TIMEOUT_SECONDS);
 }
 
+/** A concurrency group as its Jobs carry it: the queue's name and its cap on running Jobs. */
+export interface GroupMembership {
+  /** The group's name (a DNS label: it is a label value). */
+  readonly name: string;
+  /** How many Jobs of the group may run at once, across its workloads (1 to `MAX_ENQUEUE_CAP`). */
+  readonly maxConcurrency: number;
+}
+
+const GROUP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A concurrency group's settings, checked where they are set (`new ConcurrencyGroup()`);
+ * `maxConcurrency` defaults to 1.
+ *
+ * @throws BatchValidationError for a name that is not a DNS label or a cap out of range
+ */
+export function checkConcurrencyGroup(group: { readonly name: string; readonly maxConcurrency?: number }): GroupMembership {
+  if (typeof group.name !== 'string' || group.name.length > 63 || !GROUP_NAME.test(group.name)) {
+    throw new BatchValidationError('concurrencyGroup.name', String(group.name),
+      'must be a DNS label of at most 63 characters (lower case letters, digits and "-"), because Jobs carry it as a label value',
+      "Name the group e.g. 'shared-db'.");
+  }
+  const maxConcurrency = group.maxConcurrency ?? 1;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_ENQUEUE_CAP) {
+    throw new BatchValidationError('concurrencyGroup.maxConcurrency', String(maxConcurrency),
+      `must be a whole number from 1 to ${MAX_ENQUEUE_CAP}`,
+      `Pass new ConcurrencyGroup({ name: '${group.name}', maxConcurrency: 1 }) or another whole number in range.`);
+  }
+  return { name: group.name, maxConcurrency };
+}
+
+/**
+ * The label and annotation that put a Job in a concurrency group's queue. The Job is also
+ * created suspended (`spec.suspend: true`); the controller admits it.
+ */
+export function concurrencyGroupMetadata(group: GroupMembership): { labels: Record<string, string>; annotations: Record<string, string> } {
+  return {
+    labels: { [LABEL_CONCURRENCY_GROUP]: group.name },
+    annotations: { [ANNOTATION_GROUP_MAX_CONCURRENCY]: String(group.maxConcurrency) },
+  };
+}
+
+/** The name of the concurrency group a Job waits in, or undefined when it is in none. */
+export function concurrencyGroupOf(labels: Annotations): string | undefined {
+  const name = labels?.[LABEL_CONCURRENCY_GROUP];
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/**
+ * A Job's concurrency group from its labels and annotations, or undefined when it is in none.
+ * An absent `group-max-concurrency` is 1 (the safest reading of a group).
+ *
+ * @throws BatchValidationError when the cap is not a whole number in the range the writer allows
+ */
+export function readConcurrencyGroup(labels: Annotations, annotations: Annotations): GroupMembership | undefined {
+  const name = concurrencyGroupOf(labels);
+  if (name === undefined) return undefined;
+  return { name, maxConcurrency: readCount(annotations, ANNOTATION_GROUP_MAX_CONCURRENCY, 1, MAX_ENQUEUE_CAP) ?? 1 };
+}
+
 /** The annotation the controller writes on a Job it admits from the Enqueue queue, at `admittedAt` (ms since the epoch). */
 export function admittedAnnotation(admittedAt: number): Record<string, string> {
   return { [ANNOTATION_ADMITTED_AT]: new Date(admittedAt).toISOString() };
@@ -174,6 +235,26 @@ export function windowSuspendedPatch(side: WindowSide | undefined): Record<strin
 /** Whether the controller suspended the CronJob for its run window (only then does it resume it). */
 export function isWindowSuspended(annotations: Annotations): boolean {
   return annotations?.[ANNOTATION_WINDOW_SUSPENDED] !== undefined;
+}
+
+/** Who killed a run, and when: `cdk8s-batch kill`'s record on the Job and the JobRun. */
+export interface KillRecord {
+  /** The user the API server authenticated. */
+  readonly by: string;
+  /** RFC 3339. */
+  readonly at: string;
+}
+
+/** The annotations that mark a run killed. */
+export function killAnnotations(kill: KillRecord): Record<string, string> {
+  return { [ANNOTATION_KILLED_BY]: kill.by, [ANNOTATION_KILLED_AT]: kill.at };
+}
+
+/** The kill record of a Job or JobRun, or undefined when it was not killed. */
+export function readKill(annotations: Annotations): KillRecord | undefined {
+  const at = annotations?.[ANNOTATION_KILLED_AT];
+  if (at === undefined) return undefined;
+  return { by: annotations?.[ANNOTATION_KILLED_BY] ?? '(unknown)', at };
 }
 
 function checkCap(field: string, value: number, min: number): void {

@@ -14,7 +14,7 @@ export enum RunSourceKind {
 export enum RunPhase {
   /** The controller has not acted yet, or the template does not exist yet. */
   PENDING = 'Pending',
-  /** The Job exists, suspended, and waits for admission by the Enqueue rule. */
+  /** The Job exists, suspended, and waits for admission (Enqueue, a concurrency group); or the JobRun waits for its `startAfter` (no Job yet). */
   QUEUED = 'Queued',
   /** The Job is suspended by someone else (not waiting in the Enqueue queue). */
   SUSPENDED = 'Suspended',
@@ -26,4 +26,6 @@ export enum RunPhase {
   FAILED = 'Failed',
   /** The concurrency policy refused the run (`Forbid` while another run was active). */
   REFUSED = 'Refused',
+  /** Someone killed the run (`cdk8s-batch kill`): its Job was stopped before it finished. */
+  KILLED = 'Killed',
 }

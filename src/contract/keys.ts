@@ -28,6 +28,14 @@ export const LABEL_KIND = `${PREFIX}/kind`;
 /** Label on a Job created for an ad-hoc run (and its pods): the run's name. */
 export const LABEL_JOB_RUN = `${PREFIX}/job-run`;
 
+/**
+ * Label on a Job (and on the Job template of a CronJob or JobTemplate): the concurrency group
+ * whose queue the Job waits in. Separate from the workload label, as Kueue keeps its
+ * `queue-name` label apart from the job's identity: one workload's Jobs are in one group, a
+ * group holds Jobs of many workloads. A label, so that the controller selects a group's Jobs.
+ */
+export const LABEL_CONCURRENCY_GROUP = `${PREFIX}/concurrency-group`;
+
 /** Annotation: the schedule as the user wrote it, before hashing. */
 export const ANNOTATION_SCHEDULE = `${PREFIX}/schedule`;
 /** Annotation: the seed the `H` tokens were hashed with. */
@@ -45,12 +53,24 @@ export const ANNOTATION_NOT_AFTER = `${PREFIX}/not-after`;
 /** Annotation: how long a pod may stay Pending before the controller fails it (seconds). */
 export const ANNOTATION_PENDING_TIMEOUT = `${PREFIX}/pending-timeout-seconds`;
 
+/** Annotation: the concurrency group's cap on running Jobs (whole number), beside the group label. */
+export const ANNOTATION_GROUP_MAX_CONCURRENCY = `${PREFIX}/group-max-concurrency`;
+
 /**
  * Annotation on a Job, written by the controller: when it admitted (un-suspended) the Job,
  * RFC 3339. Written in the same patch as `spec.suspend: false`, so a Job carrying it is
  * never admitted again.
  */
 export const ANNOTATION_ADMITTED_AT = `${PREFIX}/admitted-at`;
+
+/**
+ * Annotations on a killed run's Job (and JobRun), written by `cdk8s-batch kill` with the
+ * user's own credentials: who killed it (the name the API server authenticated, from a
+ * SelfSubjectReview) and when (RFC 3339).
+ */
+export const ANNOTATION_KILLED_BY = `${PREFIX}/killed-by`;
+/** See `ANNOTATION_KILLED_BY`. */
+export const ANNOTATION_KILLED_AT = `${PREFIX}/killed-at`;
 
 /**
  * Annotation on a CronJob, written by the controller: it suspended the CronJob because it is

@@ -162,6 +162,11 @@ export const JOB_RUN_SPEC_SCHEMA: Schema = {
       description: `Option values by option name (at most ${MAX_RUN_VALUES}, each at most ${MAX_RUN_VALUE_LENGTH} characters).`,
     },
     force: { type: 'boolean', description: 'Start even if the concurrency policy would refuse or queue the run.' },
+    startAfter: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Hold the run until this time (RFC 3339): it stays Queued (NotYetDue) until then; a time in the past starts it at once.',
+    },
   },
 };
 
@@ -245,6 +250,7 @@ export function customResourceDefinitions(): Schema[] {
       { name: 'Template', type: 'string', jsonPath: '.spec.templateRef.name' },
       { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
       { name: 'Job', type: 'string', jsonPath: '.status.jobName' },
+      { name: 'Start-After', type: 'date', jsonPath: '.spec.startAfter', priority: 1 },
     ], [JOB_RUN_NAME_RULE]),
   ];
 }

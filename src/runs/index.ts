@@ -2,10 +2,13 @@
 // Internal: not exported from the package's index (not part of the jsii API).
 export * from './admission';
 export * from './concurrency-key';
+export * from './due-time';
+export * from './group-admission';
 export * from './job-for-run';
 export * from './job-phase';
 export * from './job-run-manifest';
 export * from './job-template-manifest';
+export * from './kill';
 export * from './plan-run';
 export * from './run-source';
 export { RunPhase, RunSourceKind } from '../contract/job-run';

@@ -1,4 +1,4 @@
-import { checkEnqueueCaps, enqueueAnnotations } from '../contract/annotations';
+import { checkEnqueueCaps, concurrencyGroupOf, enqueueAnnotations } from '../contract/annotations';
 import { API_GROUP_VERSION, JOB_RUN_KIND } from '../contract/keys';
 import { jobRunLabel, workloadLabel } from '../contract/labels';
 import { checkObjectName } from '../kube/validation';
@@ -53,7 +53,10 @@ export function jobForRun(source: RunSource, request: RunRequest): RunJob {
   };
   spec.template = template;
   const queued = request.admission === RunAdmission.QUEUE;
-  if (queued) spec.suspend = true; else delete spec.suspend;
+  // A Job in a concurrency group waits for the group's admission whatever its own policy says
+  // (even forced: the group guards a resource shared with other workloads).
+  const grouped = concurrencyGroupOf(source.jobMetadata.labels) !== undefined;
+  if (queued || grouped) spec.suspend = true; else delete spec.suspend;
 
   const annotations: Record<string, string> = { ...source.jobMetadata.annotations };
   const enqueue = enqueueAnnotations(checkEnqueueCaps(source.concurrency));

@@ -15,6 +15,8 @@ export interface JobRunRequest {
   /** The values as given (strings, like `--set`); defaults are the controller's to fill in. */
   readonly values?: Record<string, string>;
   readonly force?: boolean;
+  /** Hold the run until then: RFC 3339 (`startAfterValue()`). */
+  readonly startAfter?: string;
   readonly labels?: Record<string, string>;
 }
 
@@ -39,6 +41,7 @@ export function jobRunManifest(request: JobRunRequest): Record<string, any> {
       },
       ...(keys.length > 0 ? { values: Object.fromEntries(keys.map((k) => [k, request.values![k]])) } : {}),
       ...(request.force ? { force: true } : {}),
+      ...(request.startAfter ? { startAfter: request.startAfter } : {}),
     },
   };
 }

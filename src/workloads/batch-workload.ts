@@ -52,6 +52,7 @@ export abstract class BatchWorkload extends Construct {
     this._props = props;
     this.optionSet = locating(this, () => {
       checkJobSettings(props);
+      props.concurrencyGroup?._check();
       if (props.config) {
         checkConfigMapData('config', props.config);
       }
@@ -62,6 +63,9 @@ export abstract class BatchWorkload extends Construct {
     this.node.addValidation({ validate: () => this.validateTarget() });
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');
+    }
+    if (props.concurrencyGroup) {
+      this._warnWithoutController('concurrencyGroup');
     }
   }
 
@@ -207,6 +211,8 @@ export abstract class BatchWorkload extends Construct {
       podFailurePolicy: rules.length > 0 ? { rules: rules.map((r) => r._toKube()) } : undefined,
       ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
       ...indexed?.jobFields(),
+      // A group's Jobs wait, suspended, for the controller's admission.
+      ...(props.concurrencyGroup ? { suspend: true } : {}),
       ...extra,
       template,
     };
@@ -245,13 +251,15 @@ export abstract class BatchWorkload extends Construct {
   protected _jobMetadata(workloadName: string, annotations: Record<string, string> = {}): ApiObjectMetadata {
     const meta = this._props.jobMetadata;
     const pending = this._props.pendingTimeout;
+    const group = this._props.concurrencyGroup?._metadata();
     const allAnnotations: Record<string, string> = {
       ...meta?.annotations,
       ...annotations,
       ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
+      ...group?.annotations,
     };
     return {
-      labels: { ...meta?.labels, ...workloadLabel(workloadName) },
+      labels: { ...meta?.labels, ...group?.labels, ...workloadLabel(workloadName) },
       annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
     };
   }

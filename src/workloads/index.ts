@@ -1,6 +1,7 @@
 export * from './batch-workload';
 export * from './job-props';
 export * from './concurrency';
+export * from './concurrency-group';
 export * from './pod-failure-policy';
 export * from './pod-props';
 export * from './scheduled-batch';

@@ -1,4 +1,5 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
+import { ConcurrencyGroup } from './concurrency-group';
 import { PodFailureRule } from './pod-failure-policy';
 import { BatchPodProps } from './pod-props';
 import { KubernetesVersion } from '../kube/kubernetes-version';
@@ -48,6 +49,16 @@ export interface BatchJobProps extends BatchPodProps {
    * @default - no limit
    */
   readonly pendingTimeout?: Duration;
+
+  /**
+   * A queue shared with other workloads: the workload's Jobs are created suspended and the
+   * companion controller starts them oldest first across the group, at most the group's
+   * `maxConcurrency` at a time, in addition to this workload's own concurrency policy. Needs
+   * the `BatchController`.
+   *
+   * @default - in no group
+   */
+  readonly concurrencyGroup?: ConcurrencyGroup;
 
   /**
    * Configuration for the containers: emitted as an immutable ConfigMap whose name carries

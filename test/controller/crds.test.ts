@@ -30,7 +30,9 @@ describe('CRDs', () => {
     expect(template.spec.scope).toBe('Namespaced');
     const [runVersion] = run.spec.versions;
     expect(runVersion).toMatchObject({ name: 'v1alpha1', served: true, storage: true, subresources: { status: {} } });
-    expect(runVersion.additionalPrinterColumns.map((c: any) => c.name)).toEqual(['Template', 'Phase', 'Job', 'Age']);
+    expect(runVersion.additionalPrinterColumns.map((c: any) => c.name)).toEqual(['Template', 'Phase', 'Job', 'Start-After', 'Age']);
+    // A run held until a time: the field, RFC 3339 checked by the API server (format date-time).
+    expect(runVersion.schema.openAPIV3Schema.properties.spec.properties.startAfter).toMatchObject({ type: 'string', format: 'date-time' });
     expect(template.spec.versions[0].subresources).toBeUndefined();
     expect(runVersion.schema.openAPIV3Schema.properties.status.properties.conditions['x-kubernetes-list-map-keys']).toEqual(['type']);
   });

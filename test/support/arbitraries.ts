@@ -15,7 +15,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  BatchJob, BoolFormat, Completion, Concurrency, ExitCodeOperator, JobOption, Matrix, ParallelMatrixJob, ParameterizedJob, PodFailureAction,
+  BatchJob, BoolFormat, Completion, Concurrency, ConcurrencyGroup, ExitCodeOperator, JobOption, Matrix, ParallelMatrixJob, ParameterizedJob, PodFailureAction,
   PodFailureRule, RunKind, Schedule, ScheduledBatch, TimeZone,
 } from '../../src';
 import { maxCronJobNameLength, maxJobNameLength } from '../../src/matrix';
@@ -123,6 +123,8 @@ export interface WorkloadSpec {
   readonly podFailureRules?: RuleSpec[];
   readonly config?: Record<string, string>;
   readonly options?: OptionSpec[];
+  /** A ConcurrencyGroup to join. */
+  readonly concurrencyGroup?: { readonly name: string; readonly maxConcurrency?: number };
   /** ParameterizedJob only. */
   readonly runs?: RunSpec[];
   /** ParallelMatrixJob, or a ScheduledBatch without options. */
@@ -220,6 +222,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): ScheduledBa
     podFailureRules: spec.podFailureRules?.map(buildRule),
     config: spec.config,
     options: jobOptions.length > 0 ? jobOptions : undefined,
+    concurrencyGroup: spec.concurrencyGroup ? new ConcurrencyGroup(spec.concurrencyGroup) : undefined,
   };
   if (spec.kind === 'ParallelMatrixJob') {
     const { concurrency: _unused, ...jobProps } = common;
@@ -574,6 +577,10 @@ function commonFields(scheduled: boolean) {
     podFailureRules: opt(fc.array(rule(), { minLength: 1, maxLength: 4 })),
     config: opt(config()),
     options: opt(options(scheduled)),
+    concurrencyGroup: opt(fc.record({
+      name: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/),
+      maxConcurrency: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
+    }, { requiredKeys: ['name'] }).map(dropUndefined)),
   };
 }
 
@@ -715,6 +722,21 @@ const sched = (expression: string, factory: 'cron' | 'hashed' = 'cron') => (b: W
 
 /** Messages copied from one run of the code (see the report); never computed by it. */
 export const DEFECTS: readonly Defect[] = [
+  // Concurrency groups
+  {
+    name: 'a concurrency group name that is not a DNS label',
+    kind: 'ScheduledBatch',
+    apply: (b) => ({ ...b, concurrencyGroup: { name: 'Orders_DB' } }),
+    message:
+      'test/x: concurrencyGroup.name: must be a DNS label of at most 63 characters (lower case letters, digits and "-"), because Jobs carry it as a label value (got "Orders_DB"). Name the group e.g. \'shared-db\'.',
+  },
+  {
+    name: 'a concurrency group cap of 0',
+    kind: 'ParameterizedJob',
+    apply: (b) => ({ ...b, concurrencyGroup: { name: 'db', maxConcurrency: 0 } }),
+    message:
+      "test/x: concurrencyGroup.maxConcurrency: must be a whole number from 1 to 10000 (got \"0\"). Pass new ConcurrencyGroup({ name: 'db', maxConcurrency: 1 }) or another whole number in range.",
+  },
   // Names
   {
     name: 'a 53-character CronJob name',

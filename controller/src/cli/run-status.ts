@@ -4,6 +4,7 @@
  * for its template, refused, invalid). Phases come from the run core (`src/runs/job-phase.ts`) and the
  * queue order from the Enqueue rule's own ordering, so the CLI says what the controller does.
  */
+import { readKill } from '../../../src/contract/annotations';
 import { readJobRunLabel, workloadSelector } from '../../../src/contract/labels';
 import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase, WorkloadMember, workloadOf } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, jobRunOf, trueCondition } from '../reconcilers/util';
@@ -36,6 +37,11 @@ export interface RunView {
   readonly values?: Record<string, string>;
   readonly conditions: Condition[];
   readonly created?: string;
+  /** The JobRun's `spec.startAfter`: not started before then. */
+  readonly startAfter?: string;
+  /** Who killed the run and when (`cdk8s-batch kill`). */
+  readonly killedBy?: string;
+  readonly killedAt?: string;
 }
 
 /** The runs of `workload`, oldest first. */
@@ -75,6 +81,7 @@ export function viewOfJob(job: Job, workload: string, run: JobRun | undefined, q
     values: run?.status?.values,
     conditions: run?.status?.conditions ?? job.status?.conditions ?? [],
     created: job.metadata.creationTimestamp,
+    ...extras(run, job),
   };
 }
 
@@ -92,6 +99,7 @@ export function viewOfJobRun(run: JobRun, workload: string): RunView {
     values: run.status?.values,
     conditions: run.status?.conditions ?? [],
     created: run.metadata.creationTimestamp,
+    ...extras(run),
   };
 }
 
@@ -134,7 +142,8 @@ export async function watchRun(io: CliIo, api: KubeApi, namespace: string, name:
       if (phase === RunPhase.SUCCEEDED) return;
       const why = (run.status?.conditions ?? []).find((c) => c.type === 'Failed' && c.status === 'True')
         ?? (run.status?.conditions ?? []).find((c) => c.type === 'Accepted');
-      throw new RuntimeError(`JobRun ${namespace}/${name} ${phase === RunPhase.REFUSED ? 'was refused' : 'failed'}`
+      const verb = phase === RunPhase.REFUSED ? 'was refused' : phase === RunPhase.KILLED ? 'was killed' : 'failed';
+      throw new RuntimeError(`JobRun ${namespace}/${name} ${verb}`
         + (why ? ` (${why.reason}): ${why.message}` : '.'));
     }
     if (Date.now() >= deadline) {
@@ -159,6 +168,15 @@ export async function listRuns(api: KubeApi, namespace: string, workload: string
   } catch (e) {
     throw new RuntimeError(`cannot list the runs of ${namespace}/${workload}: ${(e as Error).message}`);
   }
+}
+
+/** `startAfter` and the kill record, when there are. */
+function extras(run: JobRun | undefined, job?: Job): Pick<RunView, 'startAfter' | 'killedBy' | 'killedAt'> {
+  const kill = readKill(job?.metadata.annotations) ?? readKill(run?.metadata.annotations);
+  return {
+    ...(run?.spec?.startAfter ? { startAfter: run.spec.startAfter } : {}),
+    ...(kill ? { killedBy: kill.by, killedAt: kill.at } : {}),
+  };
 }
 
 function secondsBetween(from: string | undefined, to: string | undefined): number | undefined {

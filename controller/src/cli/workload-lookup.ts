@@ -4,7 +4,7 @@
  * `reports`), so the name in metadata is rarely what a person types. The same rules apply to
  * synthesized manifests and to the cluster.
  */
-import { LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { readWorkloadLabel } from '../../../src/contract/labels';
 import { WorkloadMember, workloadOf } from '../../../src/runs';
 
 /** A runnable object: a JobTemplate or a CronJob (raw JSON). */
@@ -41,7 +41,7 @@ export function lookupWorkload<T extends WorkloadObject>(query: string, objects:
   const workloads = oneObjectPerWorkload(objects);
   const rules: Array<[MatchRule, (o: T) => boolean]> = [
     [MatchRule.NAME, (o) => o.metadata?.name === query],
-    [MatchRule.LABEL, (o) => o.metadata?.labels?.[LABEL_WORKLOAD] === query],
+    [MatchRule.LABEL, (o) => readWorkloadLabel(o.metadata?.labels) === query],
     [MatchRule.CONSTRUCT_ID, (o) => namesOf(o).some((n) => {
       const base = withoutHash(n);
       return base !== n && (base === query || base.endsWith(`-${query}`));

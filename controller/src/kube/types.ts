@@ -111,6 +111,7 @@ export interface JobRun extends KubeObject {
     templateRef?: { kind?: string; name?: string };
     values?: Record<string, string>;
     force?: boolean;
+    startAfter?: string;
   };
   status?: JobRunStatus;
 }

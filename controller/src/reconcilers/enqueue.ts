@@ -20,7 +20,7 @@
  * changed policy while Jobs still waited).
  */
 import { admittedAnnotation, DEFAULT_MAX_QUEUED, effectiveMaxQueued, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
-import { concurrencyKey, isQueued } from '../../../src/runs';
+import { concurrencyKey, isInConcurrencyGroup, isQueued } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
 import { isNotFound } from '../kube/api';
 import { Writer } from '../kube/cache';
@@ -95,8 +95,10 @@ export class EnqueueReconciler implements Reconciler {
       .filter((j) => isQueued(j) && !j.metadata.deletionTimestamp)
       .sort(byCreation);
 
+    // Jobs in a concurrency group are admitted by the group rule (./group.ts), which applies
+    // this workload's cap too; the queue cap below still counts them.
     const slots = Math.max(0, policy.maxConcurrency - active.length);
-    const toAdmit = queued.slice(0, slots);
+    const toAdmit = queued.filter((j) => !isInConcurrencyGroup(j)).slice(0, slots);
     let running = active.length;
     for (const job of toAdmit) {
       // One at a time, oldest first: if this one fails (409: the cache was stale), younger
@@ -127,7 +129,7 @@ export class EnqueueReconciler implements Reconciler {
       });
     }
 
-    let stillQueued = queued.slice(toAdmit.length);
+    let stillQueued = queued.filter((j) => !toAdmit.includes(j));
     const maxQueued = effectiveMaxQueued(policy);
     if (stillQueued.length > maxQueued) {
       const excess = stillQueued.slice(maxQueued); // the newest ones

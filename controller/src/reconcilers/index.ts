@@ -6,7 +6,9 @@
  * and, for a resource not watched yet, an informer in `../manager.ts` (`Caches`). Nothing
  * else changes: queueing, retries, leader gating, metrics and shutdown are the manager's.
  */
+import { readWorkloadLabel } from '../../../src/contract/labels';
 import { EnqueueReconciler, workloadKey } from './enqueue';
+import { ConcurrencyGroupReconciler, groupKey } from './group';
 import { jobRunKey, JobRunReconciler } from './job-run';
 import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
 import { jobRunOf } from './util';
@@ -72,6 +74,24 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
         caches.cronJobs.onEvent((_type, cron) => {
           const key = workloadKey(cron);
           if (key) enqueue(key);
+        });
+      },
+    },
+    {
+      reconciler: new ConcurrencyGroupReconciler({ jobs: stores.jobs, writer, events, metrics }),
+      watch(caches, enqueue) {
+        // Any Job of a group: a finishing Job frees a slot, a new one may be queued. A finishing
+        // Job of a grouped Enqueue workload frees that workload's slot too.
+        caches.jobs.onEvent((_type, job) => {
+          const key = groupKey(job);
+          if (key) enqueue(key);
+          const workload = readWorkloadLabel(job.metadata.labels);
+          if (!key && workload && job.metadata.namespace) {
+            for (const other of stores.jobs.listWorkload(job.metadata.namespace, workload)) {
+              const otherKey = groupKey(other);
+              if (otherKey) enqueue(otherKey);
+            }
+          }
         });
       },
     },

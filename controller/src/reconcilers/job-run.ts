@@ -23,8 +23,9 @@
 import { DEFAULT_MAX_QUEUED, effectiveMaxQueued } from '../../../src/contract/annotations';
 import { BatchValidationError } from '../../../src/errors';
 import { LABEL_WORKLOAD } from '../../../src/contract/keys';
+import { concurrencyGroupOf, readKill } from '../../../src/contract/annotations';
 import {
-  checkRunName, concurrencyKey, FINAL_PHASES, isQueued, phaseOfJob, planRun, RunAdmission, RunPhase, RunPlan, RunSource, RunSourceKind,
+  checkRunName, concurrencyKey, dueState, FINAL_PHASES, formatLateness, isQueued, LATE_START_THRESHOLD_MS, readStartAfter, phaseOfJob, planRun, RunAdmission, RunPhase, RunPlan, RunSource, RunSourceKind,
   runSourceFromCronJob, runSourceFromJobTemplate,
 } from '../../../src/runs';
 import { formatRfc3339Seconds } from '../../../src/time';
@@ -72,8 +73,11 @@ interface RunBackoff {
 export const CONDITION_ACCEPTED = 'Accepted';
 export const CONDITION_COMPLETE = 'Complete';
 export const CONDITION_FAILED = 'Failed';
+export const CONDITION_KILLED = 'Killed';
 /** `Accepted` Unknown while the Job's name is recorded and the Job not created yet. */
 export const REASON_CREATING = 'Creating';
+/** `Accepted` Unknown while the run waits for its `spec.startAfter`. */
+export const REASON_NOT_YET_DUE = 'NotYetDue';
 
 /** The work-queue key of a JobRun: its workload's concurrency key, `namespace/templateRef.name`. */
 export function jobRunKey(run: JobRun): string | undefined {
@@ -110,7 +114,8 @@ export class JobRunReconciler implements Reconciler {
         continue;
       }
       try {
-        await this.reconcileRun(run, ctx);
+        const dueAt = await this.reconcileRun(run, ctx);
+        if (dueAt !== undefined) retryAt = Math.min(retryAt ?? Infinity, dueAt);
       } catch (e) {
         if (isNotFound(e) && !this.deps.jobRuns.get(namespace, run.metadata.name!)) continue; // the run itself is gone
         if (isConflict(e)) {
@@ -154,10 +159,23 @@ export class JobRunReconciler implements Reconciler {
     }
   }
 
-  private async reconcileRun(run: JobRun, ctx: ReconcileContext): Promise<void> {
+  /** Returns when to look again for a run not due yet. */
+  private async reconcileRun(run: JobRun, ctx: ReconcileContext): Promise<number | undefined> {
     const namespace = run.metadata.namespace!;
     const name = run.metadata.name!;
     const job = this.deps.jobs.get(namespace, name);
+    const kill = readKill(run.metadata.annotations);
+    if (kill && !job) {
+      // Killed before its Job ran (not due yet, or queued: `cdk8s-batch kill` deleted the
+      // suspended Job): it never starts.
+      const message = `Killed by ${kill.by} at ${kill.at}, before it started.`;
+      await this.setStatus(run, {
+        phase: RunPhase.KILLED,
+        conditions: [condition(CONDITION_KILLED, 'True', 'Killed', message)],
+        completionTime: formatRfc3339Seconds(ctx.now),
+      }, ctx);
+      return undefined;
+    }
     if (job) {
       if (controllerOwner(job, 'JobRun')?.uid !== run.metadata.uid) {
         await this.fail(run, ctx, 'JobExists', jobExistsMessage(namespace, name));
@@ -176,13 +194,39 @@ export class JobRunReconciler implements Reconciler {
         ? `Job ${run.status.jobName} does not exist, and this run may have created it before (the controller restarted between ` +
           'recording its name and creating it). It is not started again, so that it never runs twice. Create a new JobRun to run it.'
         : `Job ${run.status.jobName} was deleted before it finished (by hand, by the Enqueue queue cap, or replaced by another run).`);
-      return;
+      return undefined;
     }
-    await this.start(run, ctx);
+    return this.start(run, ctx);
   }
 
-  /** A JobRun without a Job: validate, apply the concurrency policy, create the Job. */
-  private async start(run: JobRun, ctx: ReconcileContext): Promise<void> {
+  /** A JobRun without a Job: wait for its due time, validate, apply the concurrency policy, create the Job. */
+  private async start(run: JobRun, ctx: ReconcileContext): Promise<number | undefined> {
+    const namespace = run.metadata.namespace!;
+    const name = run.metadata.name!;
+    let startAfter: number | undefined;
+    try {
+      startAfter = readStartAfter(run.spec?.startAfter);
+    } catch (e) {
+      if (!(e instanceof BatchValidationError)) throw e;
+      await this.fail(run, ctx, 'InvalidStartAfter', `JobRun ${namespace}/${name}: ${e.message}`);
+      return undefined;
+    }
+    const due = dueState(startAfter, ctx.now);
+    if (!due.due) {
+      // Held before anything else: the template may change or appear until then, and a
+      // Forbid or Enqueue decision is made at the due time, against the runs active then.
+      await this.setStatus(run, {
+        phase: RunPhase.QUEUED,
+        conditions: [condition(CONDITION_ACCEPTED, 'Unknown', REASON_NOT_YET_DUE,
+          `Waits until its startAfter time ${run.spec!.startAfter} (in ${formatLateness(due.waitMs)}); the Job is created then.`)],
+      }, ctx);
+      return startAfter;
+    }
+    await this.startNow(run, ctx, startAfter, due.lateMs);
+    return undefined;
+  }
+
+  private async startNow(run: JobRun, ctx: ReconcileContext, startAfter: number | undefined, lateMs: number): Promise<void> {
     const namespace = run.metadata.namespace!;
     const name = run.metadata.name!;
     const found = this.sourceOf(run);
@@ -292,15 +336,23 @@ export class JobRunReconciler implements Reconciler {
     const queued = admission === RunAdmission.QUEUE;
     this.deps.metrics?.jobRuns.inc({ namespace, result: queued ? 'queued' : 'started' });
     ctx.log.info('created Job for JobRun', { jobRun: name, job: name, workload: source.workload, queued });
-    const message = queued
+    const group = concurrencyGroupOf(built.job.metadata?.labels);
+    let message = queued
       ? `Created Job ${name}, suspended: it waits in the queue of workload ${source.workload} (Enqueue, at most ${source.concurrency.maxConcurrency} running).`
-      : `Created Job ${name}.`;
+      : group ? `Created Job ${name}, suspended: it waits in the queue of concurrency group ${group}.` : `Created Job ${name}.`;
+    if (startAfter !== undefined) {
+      message += ` Its startAfter time was ${run.spec!.startAfter}; created ${formatLateness(lateMs)} after it.`;
+      if (lateMs > LATE_START_THRESHOLD_MS) {
+        this.event(run, 'Warning', 'StartedLate', 'Create',
+          `Started ${formatLateness(lateMs)} after its startAfter time ${run.spec!.startAfter} (the controller was not running or was behind then).`);
+      }
+    }
     this.event(run, 'Normal', 'JobCreated', 'Create', message);
     await this.setStatus(run, {
       phase: phaseOfJob(created),
       jobName: name,
       values: built.values,
-      conditions: [condition(CONDITION_ACCEPTED, 'True', queued ? 'Queued' : 'Started', message)],
+      conditions: [condition(CONDITION_ACCEPTED, 'True', queued || group ? 'Queued' : 'Started', message)],
     }, ctx);
   }
 
@@ -318,6 +370,8 @@ export class JobRunReconciler implements Reconciler {
       conditions.push(condition(CONDITION_FAILED, 'True', jobFailed.reason ?? 'JobFailed',
         `Job ${job.metadata.name} failed${jobFailed.message ? `: ${jobFailed.message}` : '.'}`));
     }
+    const kill = readKill(job.metadata.annotations) ?? readKill(run.metadata.annotations);
+    if (kill && jobFailed) conditions.push(condition(CONDITION_KILLED, 'True', 'Killed', `Killed by ${kill.by} at ${kill.at}.`));
     const end = jobComplete ?? jobFailed;
     await this.setStatus(run, {
       phase,

@@ -48,8 +48,15 @@ export async function serveFakeApi(api: FakeApi, namespace = 'default'): Promise
   };
 }
 
+/** The user the served fake API server authenticates every caller as. */
+export const FAKE_USER = 'fake-user@example.com';
+
 async function handle(api: FakeApi, req: http.IncomingMessage): Promise<{ code: number; body: unknown }> {
   const url = new URL(req.url ?? '/', 'http://fake');
+  if (req.method === 'POST' && url.pathname === '/apis/authentication.k8s.io/v1/selfsubjectreviews') {
+    // Who the caller is: the fake API server knows one user.
+    return { code: 201, body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', status: { userInfo: { username: FAKE_USER } } } };
+  }
   const route = parse(url.pathname);
   if (!route) return status(new ApiError(404, `no route for ${url.pathname}`, 'NotFound'));
   try {
@@ -60,6 +67,14 @@ async function handle(api: FakeApi, req: http.IncomingMessage): Promise<{ code: 
     if (req.method === 'POST' && route.name === undefined) {
       const body = JSON.parse(await read(req)) as KubeObject;
       return { code: 201, body: await api.create(route.rt, route.namespace, body) };
+    }
+    if (req.method === 'PATCH' && route.name !== undefined) {
+      return { code: 200, body: await api.mergePatch(route.rt, route.namespace, route.name, JSON.parse(await read(req))) };
+    }
+    if (req.method === 'DELETE' && route.name !== undefined) {
+      const options = await read(req);
+      await api.delete(route.rt, route.namespace, route.name, options ? JSON.parse(options) : undefined);
+      return { code: 200, body: { apiVersion: 'v1', kind: 'Status', status: 'Success' } };
     }
     return status(new ApiError(405, `${req.method} is not served here`, 'MethodNotAllowed'));
   } catch (e) {

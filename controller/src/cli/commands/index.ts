@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { CliIo } from '../io';
 import { registerExplain } from './explain';
 import { registerGet } from './get';
+import { registerKill } from './kill';
 import { registerRun } from './run';
 import { registerSchedule } from './schedule';
 import { registerStatus } from './status';
@@ -17,6 +18,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerRun,
   registerGet,
   registerStatus,
+  registerKill,
   registerSchedule,
   registerExplain,
 ];

@@ -19,6 +19,7 @@ import { inquirerPrompter, Prompter, promptForValues } from '../prompts';
 import { runSourceFromCluster, runSourceFromFiles } from '../run-source-lookup';
 import { parseSetFlags, readValuesFile } from '../run-values';
 import { watchRun } from '../run-status';
+import { startAfterFromFlags } from '../start-after-flags';
 import { isAlreadyExists, isNotFound } from '../../kube/api';
 import { JOB_RUNS, JobRun } from '../../kube/types';
 
@@ -34,6 +35,8 @@ interface RunFlags extends ClusterFlags {
   readonly prompt: boolean;
   readonly wait?: boolean;
   readonly timeout: string;
+  readonly at?: string;
+  readonly in?: string;
 }
 
 /** Options for tests: a scripted prompter instead of the terminal's. */
@@ -49,6 +52,8 @@ export function registerRun(program: Command, io: CliIo, options: RunCommandOpti
     .option('--values <file>', 'option values from a YAML or JSON map (--set wins)')
     .option('--name <name>', 'name of the JobRun and its Job (default: WORKLOAD-<unix seconds>)')
     .option('--force', 'start even if the concurrency policy would refuse or queue the run')
+    .option('--at <time>', 'start no earlier than this RFC 3339 time (the JobRun waits, Queued, until then)')
+    .option('--in <delay>', 'start after this delay from now, e.g. 2h, 1h30m, 90s')
     .option('--dry-run', 'print the JobRun (or with --job the Job) instead of creating it')
     .option('--job', 'with --dry-run: print the Job the controller would create')
     .addOption(new Option('-o, --output <format>', 'with --dry-run: output format').choices(['yaml', 'json']))
@@ -64,6 +69,8 @@ Examples:
   $ cdk8s-batch run sales-report --values q3.yaml --wait    # values from a file; wait for the end
   $ cdk8s-batch run greet --set username=Bob --dry-run > runs/greet-bob.yaml   # commit it (GitOps)
   $ cdk8s-batch run greet -f dist/ --dry-run --job          # the Job, from synthesized manifests
+  $ cdk8s-batch run greet --at 2026-12-24T22:00:00+09:00    # held until then (Queued, NotYetDue)
+  $ cdk8s-batch run greet --in 2h                           # two hours from now
 
 Exit codes: 0 ok (with --wait: the run succeeded), 1 runtime failure or a failed/refused run,
 2 usage or validation error (the messages of the options core).`)
@@ -76,6 +83,7 @@ Exit codes: 0 ok (with --wait: the run succeeded), 1 runtime failure or a failed
 async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter: Prompter): Promise<void> {
   checkFlags(flags);
   const given = { ...(flags.values ? readValuesFile(flags.values, io.cwd) : {}), ...parseSetFlags(flags.set) };
+  const startAfter = startAfterFromFlags(flags, io.now());
   let cluster: Cluster | undefined;
   let source: RunSource;
   if (flags.file) {
@@ -109,6 +117,7 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
     templateName: source.name,
     values,
     force: flags.force,
+    startAfter,
   });
 
   if (flags.dryRun) {
@@ -126,6 +135,7 @@ async function runCommand(io: CliIo, workload: string, flags: RunFlags, prompter
     throw new RuntimeError(`cannot create JobRun ${source.namespace}/${name}: ${(e as Error).message}`);
   }
   io.stdout.write(`jobrun.cdk8s-batch.dev/${name} created in namespace ${source.namespace}\n`);
+  if (startAfter) io.stdout.write(`It waits until ${startAfter} (startAfter), then starts.\n`);
   if (!flags.wait) {
     io.stdout.write(`Follow it with: cdk8s-batch status ${name} -n ${source.namespace}\n`);
     return;

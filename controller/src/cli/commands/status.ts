@@ -65,6 +65,8 @@ export function describeRun(view: RunView): string {
     ['Namespace', view.namespace],
     ['Workload', view.workload],
     ['Phase', view.phase + (view.queuePosition !== undefined ? ` (position ${view.queuePosition} in the queue)` : '')],
+    ...(view.startAfter ? [['Start after', view.startAfter + (view.startTime ? '' : ' (not started before then)')] as [string, string]] : []),
+    ...(view.killedBy ? [['Killed', `by ${view.killedBy} at ${view.killedAt}`] as [string, string]] : []),
     ['Job', view.jobName ?? '-'],
     ['Started', view.startTime ?? '-'],
     ['Completed', view.completionTime ?? '-'],
