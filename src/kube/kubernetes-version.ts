@@ -117,17 +117,17 @@ export const KUBERNETES_FEATURES = {
     minVersion: KubernetesVersion.V1_27,
     alternative: 'every supported target has it',
   },
-  podFailureRules: {
-    feature: 'podFailureRules',
-    fields: 'Job `podFailurePolicy`',
-    minVersion: KubernetesVersion.V1_31,
-    alternative: 'remove podFailureRules (every failed pod then counts against maxAttempts), or raise the target',
-  },
   admissionPolicies: {
     feature: 'BatchController admission policies',
     fields: '`ValidatingAdmissionPolicy` and its bindings (admissionregistration.k8s.io/v1)',
     minVersion: KubernetesVersion.V1_30,
     alternative: 'set admissionPolicies: false and let only those who may create Jobs create JobTemplates and JobRuns (without the policies the controller runs any JobTemplate\'s pod for whoever may create a JobRun), or raise the target',
+  },
+  podFailureRules: {
+    feature: 'podFailureRules',
+    fields: 'Job `podFailurePolicy`',
+    minVersion: KubernetesVersion.V1_31,
+    alternative: 'remove podFailureRules (every failed pod then counts against maxAttempts), or raise the target',
   },
   matrixRetriesPerCell: {
     feature: 'a matrix as one Indexed Job (MatrixDelivery.files(), MatrixDelivery.envFiles())',
