@@ -310,14 +310,15 @@ export abstract class BatchWorkload extends Construct {
       return [e instanceof Error ? e.message : String(e)];
     }
     const indexed = this._indexed;
-    const used: Array<[KubernetesFeature, string | undefined]> = [
-      ...((this._props.podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as [KubernetesFeature, string | undefined]] : []),
-      ...(indexed && !indexed.perCell ? [[KUBERNETES_FEATURES.matrixRetriesPerCell, 'matrixDelivery'] as [KubernetesFeature, string]] : []),
-      ...(indexed?.envFiles ? [[KUBERNETES_FEATURES.matrixEnv, 'matrixDelivery'] as [KubernetesFeature, string]] : []),
+    type Use = [KubernetesFeature, string | undefined];
+    const used: Use[] = [
+      ...((this._props.podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as Use] : []),
+      ...(indexed && !indexed.perCell ? [[KUBERNETES_FEATURES.matrixRetriesPerCell, 'matrixDelivery'] as Use] : []),
+      ...(indexed?.envFiles ? [[KUBERNETES_FEATURES.matrixEnv, 'matrixDelivery'] as Use] : []),
       // An Indexed Job below 1.33 is reported above; one Job per cell cannot carry these at all.
       ...(indexed?.perCell && indexed.completionNeedsIndexedJob
         ? [[indexed.completion.mode === CompletionMode.ANY_SUCCESSFUL ? KUBERNETES_FEATURES.completionAnySuccessful
-          : KUBERNETES_FEATURES.completionFailFast, 'completion'] as [KubernetesFeature, string]] : []),
+          : KUBERNETES_FEATURES.completionFailFast, 'completion'] as Use] : []),
     ];
     return used.map(([feature, field]) => requireKubernetes(target, feature, field)).filter((m): m is string => m !== undefined);
   }

@@ -217,7 +217,9 @@ export class IndexedMatrix {
    * Puts the images back from `before` (the pod spec before substitution) with cell `index`'s
    * values as written: an image is not expanded by the kubelet, so it takes no `$$`.
    */
-  public substituteCellImages(before: Record<string, any>, after: Record<string, any>, scopes: SubstitutionScopes, index: number, path: string): void {
+  public substituteCellImages(
+    before: Record<string, any>, after: Record<string, any>, scopes: SubstitutionScopes, index: number, path: string,
+  ): void {
     const matrix = this.cellScope(index, false);
     for (const list of ['initContainers', 'containers'] as const) {
       (before[list] ?? []).forEach((container: Record<string, any>, i: number) => {
@@ -430,12 +432,12 @@ function envFileValue(index: number, key: string, value: string): string {
   if (value.includes('\'')) {
     throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
       `holds a single quote, which the cell's env file cannot carry (${name} is written single-quoted, and the format has no escape)`,
-      `Remove the single quote, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.`);
+      'Remove the single quote, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
   }
   if (value.includes('\r\n')) {
-    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, JSON.stringify(value),
+    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
       `holds a carriage return before a line break, which the kubelet drops when it reads the cell's env file (${name} would arrive with "\\n" only)`,
-      `Use "\\n" line breaks, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.`);
+      'Use "\\n" line breaks, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
   }
   const lines = `${name}='${value}'`.split('\n');
   lines.forEach((line, i) => {
@@ -444,7 +446,7 @@ function envFileValue(index: number, key: string, value: string): string {
       const which = lines.length === 1 ? '' : ` (line ${i + 1} of its ${lines.length} lines)`;
       throw new BatchValidationError(`matrix cell ${index} key "${key}"`, `${value.slice(0, 40)}... (${bytes} bytes as an env file line${which})`,
         `is too long for the kubelet, which reads env files line by line with a limit of ${MAX_ENV_FILE_LINE_BYTES} bytes per line (${name}='...')`,
-        `Shorten the value, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which have no such limit.`);
+        'Shorten the value, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which have no such limit.');
     }
   });
   return `'${value}'`;

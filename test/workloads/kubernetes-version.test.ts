@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  BatchController, Completion, KubernetesVersion, Matrix, MatrixDelivery, ParallelMatrixJob, PodFailureAction, PodFailureRule, Schedule, ScheduledBatch,
+  BatchController, Completion, KubernetesVersion, Matrix, MatrixDelivery, ParallelMatrixJob, PodFailureAction, PodFailureRule,
+  Schedule, ScheduledBatch,
 } from '../../src';
 import { kubernetesFeatureTable } from '../../src/kube/kubernetes-version';
 

@@ -472,7 +472,7 @@ describe('ParallelMatrixJob: errors', () => {
   test('a value with a carriage return before a line break (the kubelet would drop the \\r)', () => {
     expect(() => matrixJob({ matrix: Matrix.keys(['ok', 'two\r\nlines']) })).toThrow(
       'test/pm: matrix cell 1 key "key": holds a carriage return before a line break, which the kubelet drops when it reads the cell\'s env file ' +
-      '(MATRIX_KEY would arrive with "\\n" only) (got "\\"two\\\\r\\\\nlines\\""). ' +
+      '(MATRIX_KEY would arrive with "\\n" only) (got "two\\r\\nlines"). ' +
       'Use "\\n" line breaks, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
     expect(() => matrixJob({ matrix: Matrix.keys(['ok', 'two\r\nlines']), matrixDelivery: MatrixDelivery.jobPerCell() })).not.toThrow();
   });
