@@ -88,8 +88,9 @@ test('the rig behaves as 1.34: the env-files Job of a 1.35 target is rejected, a
   expect(JSON.stringify(job)).toContain('fileKeyRef');
   const error = errorOf(() => applyServerDryRun(objects, ns));
   expect(error).toBeInstanceOf(KubectlError);
-  expect(error.message).toContain('spec.template.spec.containers[0].env[0].valueFrom: Invalid value: "": ' +
-    'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'.replace(/`/g, ''));
+  // The issue's measurement (field names with or without backticks, as the server's version writes them).
+  expect(error.message).toMatch(new RegExp('spec\\.template\\.spec\\.containers\\[0\\]\\.env\\[0\\]\\.valueFrom: Invalid value: "": ' +
+    'must specify one of: `?fieldRef`?, `?resourceFieldRef`?, `?configMapKeyRef`? or `?secretKeyRef`?'));
   expect(listObjects('configmaps', ns, 'cdk8s-batch.dev/workload')).toEqual([]);
 });
 
