@@ -27,6 +27,8 @@ export const LABEL_WORKLOAD = `${PREFIX}/workload`;
 export const LABEL_KIND = `${PREFIX}/kind`;
 /** Label on a Job created for an ad-hoc run (and its pods): the run's name. */
 export const LABEL_JOB_RUN = `${PREFIX}/job-run`;
+/** Label on a matrix cell's Job and pods when each cell is a Job of its own: the cell's index. */
+export const LABEL_MATRIX_CELL = `${PREFIX}/matrix-cell`;
 
 /**
  * Label on a Job (and on the Job template of a CronJob or JobTemplate): the concurrency group

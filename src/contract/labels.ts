@@ -4,7 +4,7 @@
  * controller and the CLI apply one rule. A reader takes the labels as a manifest file holds
  * them (any JSON value) and treats a value that is not a string as absent.
  */
-import { LABEL_JOB_RUN, LABEL_KIND, LABEL_WORKLOAD } from './keys';
+import { LABEL_JOB_RUN, LABEL_KIND, LABEL_MATRIX_CELL, LABEL_WORKLOAD } from './keys';
 
 /** Labels as an object or a manifest file holds them. */
 type Labels = Readonly<Record<string, unknown>> | undefined;
@@ -42,6 +42,11 @@ export function jobRunLabel(jobRun: string): Record<string, string> {
 /** The JobRun a Job was created for, by its label, or undefined. */
 export function readJobRunLabel(labels: Labels): string | undefined {
   return stringAt(labels, LABEL_JOB_RUN);
+}
+
+/** The label on a matrix cell's pod (and, with one Job per cell, its Job): the cell's index. */
+export function matrixCellLabel(index: number): Record<string, string> {
+  return { [LABEL_MATRIX_CELL]: String(index) };
 }
 
 function stringAt(labels: Labels, key: string): string | undefined {

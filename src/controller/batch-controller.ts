@@ -8,6 +8,7 @@ import { admissionPolicies, userClusterRoles } from './admission-policy';
 import { BatchCustomResourceDefinitions } from './batch-crds';
 import { markAsBatchController } from './presence';
 import { API_GROUP } from '../contract/keys';
+import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
 import { checkObjectName } from '../kube/validation';
 
 /**
@@ -77,12 +78,20 @@ export interface BatchControllerProps {
    * RBAC: creating a JobTemplate needs `create jobs`, a JobRun of a `Replace` workload needs
    * `delete jobs`, `force: true` needs the `force` verb on `jobruns` (docs/controller.md,
    * "Security model"). They are `ValidatingAdmissionPolicy` objects, which need Kubernetes
-   * 1.30 or later; without them, anyone who may create a JobTemplate and a JobRun can run any
-   * pod with the controller's rights.
+   * 1.30 or later (checked against the target Kubernetes version at synth); without them,
+   * anyone who may create a JobTemplate and a JobRun can run any pod with the controller's
+   * rights.
    *
    * @default true
    */
   readonly admissionPolicies?: boolean;
+
+  /**
+   * The oldest Kubernetes the controller's objects must work on (docs/kubernetes-versions.md).
+   *
+   * @default - the context key `cdk8s-batch.dev/kubernetes-version` of the chart or app, else `KubernetesVersion.DEFAULT`
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
 
   /**
    * Whether to emit the user ClusterRoles `cdk8s-batch-edit` (aggregated into `edit` and
@@ -235,6 +244,19 @@ export class BatchController extends Construct {
     }
 
     if (props.admissionPolicies ?? true) {
+      // ValidatingAdmissionPolicy is GA in 1.30: below, the API server has no such kind (or only behind a gate).
+      this.node.addValidation({
+        validate: () => {
+          let target: KubernetesVersion;
+          try {
+            target = KubernetesVersion.targetOf(this, props.kubernetesVersion);
+          } catch (e) {
+            return [e instanceof Error ? e.message : String(e)];
+          }
+          const problem = requireKubernetes(target, KUBERNETES_FEATURES.admissionPolicies, 'admissionPolicies');
+          return problem ? [problem] : [];
+        },
+      });
       for (const obj of admissionPolicies()) {
         new ApiObject(this, `${obj.kind}-${obj.metadata.name}`, { ...obj, apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata, labels } });
       }

@@ -19,6 +19,8 @@ export class KubernetesVersion {
   public static readonly V1_27 = new KubernetesVersion(new Checked(() => 27));
   /** Kubernetes 1.29. */
   public static readonly V1_29 = new KubernetesVersion(new Checked(() => 29));
+  /** Kubernetes 1.30: `ValidatingAdmissionPolicy` is GA. */
+  public static readonly V1_30 = new KubernetesVersion(new Checked(() => 30));
   /** Kubernetes 1.31: `podFailurePolicy` is GA. */
   public static readonly V1_31 = new KubernetesVersion(new Checked(() => 31));
   /** Kubernetes 1.33: `backoffLimitPerIndex`, `maxFailedIndexes` and `successPolicy` are GA. */
@@ -115,6 +117,12 @@ export const KUBERNETES_FEATURES = {
     minVersion: KubernetesVersion.V1_27,
     alternative: 'every supported target has it',
   },
+  admissionPolicies: {
+    feature: 'BatchController admission policies',
+    fields: '`ValidatingAdmissionPolicy` and its bindings (admissionregistration.k8s.io/v1)',
+    minVersion: KubernetesVersion.V1_30,
+    alternative: 'set admissionPolicies: false and let only those who may create Jobs create JobTemplates and JobRuns (without the policies the controller runs any JobTemplate\'s pod for whoever may create a JobRun), or raise the target',
+  },
   podFailureRules: {
     feature: 'podFailureRules',
     fields: 'Job `podFailurePolicy`',
@@ -122,26 +130,38 @@ export const KUBERNETES_FEATURES = {
     alternative: 'remove podFailureRules (every failed pod then counts against maxAttempts), or raise the target',
   },
   matrixRetriesPerCell: {
-    feature: 'matrix Jobs (retries per cell, Completion)',
-    fields: 'Job `backoffLimitPerIndex`, `maxFailedIndexes`, `successPolicy`',
+    feature: 'a matrix as one Indexed Job (MatrixDelivery.files(), MatrixDelivery.envFiles())',
+    fields: 'Job `backoffLimitPerIndex`',
     minVersion: KubernetesVersion.V1_33,
-    alternative: 'raise the target; a matrix Job counts retries per cell, which older Kubernetes cannot',
+    alternative: 'use matrixDelivery: MatrixDelivery.jobPerCell() (a ParallelMatrixJob\'s default below 1.33: one Job per cell, retried with backoffLimit), or raise the target; a ScheduledBatch with a matrix needs 1.33',
+  },
+  completionFailFast: {
+    feature: 'Completion.allSuccessful() with fail-fast',
+    fields: 'Job `maxFailedIndexes` (one Indexed Job)',
+    minVersion: KubernetesVersion.V1_33,
+    alternative: 'use completion: Completion.allSuccessful({ failFast: false }) (every cell runs to its end), or raise the target',
+  },
+  completionAnySuccessful: {
+    feature: 'Completion.anySuccessful()',
+    fields: 'Job `successPolicy` (one Indexed Job)',
+    minVersion: KubernetesVersion.V1_33,
+    alternative: 'use completion: Completion.allSuccessful({ failFast: false }) and let the program of each cell decide, or raise the target',
   },
   matrixEnv: {
-    feature: 'matrix environment variables (`MATRIX_<KEY>`, `${matrix.KEY}` in command, args, env)',
+    feature: 'matrix environment variables from env files (MatrixDelivery.envFiles())',
     fields: '`env[].valueFrom.fileKeyRef` (EnvFiles)',
     minVersion: KubernetesVersion.V1_35,
-    alternative: 'use matrixDelivery: MatrixDelivery.files() (the default below 1.35) and read the cell from /etc/cdk8s-batch/matrix/<key>, or raise the target',
+    alternative: 'use matrixDelivery: MatrixDelivery.files() (the default on 1.33 and 1.34: read the cell from /etc/cdk8s-batch/matrix/<key>) or MatrixDelivery.jobPerCell() (MATRIX_<KEY> and ${matrix.KEY} as literal values, any version), or raise the target',
   },
 } satisfies Record<string, KubernetesFeature>;
 
 /**
- * Fails when `feature` needs a newer Kubernetes than `target`, naming the feature, the
- * version it needs and the alternative.
+ * Fails when `feature` needs a newer Kubernetes than `target`, naming the prop (`field`),
+ * the feature, the version it needs and the alternative.
  */
-export function requireKubernetes(target: KubernetesVersion, feature: KubernetesFeature): string | undefined {
+export function requireKubernetes(target: KubernetesVersion, feature: KubernetesFeature, field?: string): string | undefined {
   if (target.isAtLeast(feature.minVersion)) return undefined;
-  return `${feature.feature} needs Kubernetes ${feature.minVersion} (${feature.fields}); ` +
+  return `${field ? `${field}: ` : ''}${feature.feature} needs Kubernetes ${feature.minVersion} (${feature.fields}); ` +
     `the target is ${target} (context "${KUBERNETES_VERSION_CONTEXT_KEY}" or kubernetesVersion): ${feature.alternative}.`;
 }
 

@@ -82,7 +82,7 @@ export function substituteText(text: string, scopes: SubstitutionScopes, field: 
 }
 
 /** `$` as `$$`: the kubelet's expansion of `command`, `args` and env turns `$$` back into `$`. */
-function escapeForKubelet(value: string): string {
+export function escapeForKubelet(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
 

@@ -1,20 +1,21 @@
 import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { CompletionMode } from './completion';
 import { Concurrency, controllerAnnotations } from './concurrency';
 import { configMapForWorkload } from './config';
-import { IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
+import { defaultMatrixDelivery, IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkJobSettings } from './job-settings';
 import { JobSpecJson } from './job-spec';
-import { MatrixDelivery } from './matrix-delivery';
+import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
 import { PodTemplate, PodTemplateJson } from './pod-template';
 import { pendingTimeoutAnnotation } from '../contract/annotations';
 import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL } from '../contract/keys';
 import { workloadLabel } from '../contract/labels';
 import { appHasBatchController } from '../controller/presence';
-import { locating } from '../errors';
-import { KUBERNETES_FEATURES, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
+import { BatchValidationError, locating } from '../errors';
+import { KUBERNETES_FEATURES, KubernetesFeature, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
 import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
 import { Matrix } from '../matrix';
@@ -39,6 +40,8 @@ export abstract class BatchWorkload extends Construct {
   protected readonly _pod: PodTemplate;
   /** The pod as the synth validation rendered it, until the next render takes it. */
   private _validatedPod?: PodTemplateJson;
+  /** The pod render the Jobs of one cell each copy, until the current synchronous run ends. */
+  private _cellBase?: PodTemplateJson;
   /** @internal */
   protected readonly _props: BatchJobProps;
   /**
@@ -82,6 +85,7 @@ export abstract class BatchWorkload extends Construct {
   /** Adds a container to every pod. */
   public addContainer(container: kplus.ContainerProps): kplus.Container {
     this._validatedPod = undefined;
+    this._cellBase = undefined;
     const added = this._pod.addContainer(container);
     this.wireConfig(added);
     return added;
@@ -90,12 +94,14 @@ export abstract class BatchWorkload extends Construct {
   /** Adds an init container to every pod. */
   public addInitContainer(container: kplus.ContainerProps): kplus.Container {
     this._validatedPod = undefined;
+    this._cellBase = undefined;
     return this._pod.addInitContainer(container);
   }
 
   /** Adds a volume to every pod. */
   public addVolume(volume: kplus.Volume): void {
     this._validatedPod = undefined;
+    this._cellBase = undefined;
     this._pod.addVolume(volume);
   }
 
@@ -156,16 +162,27 @@ export abstract class BatchWorkload extends Construct {
    * @internal
    */
   protected _useMatrix(settings: Omit<IndexedMatrixSettings, 'maxAttempts' | 'restartPolicy' | 'delivery'> & { delivery?: MatrixDelivery },
-    workloadName: string, namespace: string | undefined): ApiObject {
+    workloadName: string, namespace: string | undefined, jobPerCell = false): ApiObject | undefined {
     return locating(this, () => {
-      // Env files need 1.35 (EnvFiles); on an older target the cells go as files only.
-      const delivery = settings.delivery ??
-        (KubernetesVersion.targetOf(this, this._props.kubernetesVersion).isAtLeast(KUBERNETES_FEATURES.matrixEnv.minVersion)
-          ? MatrixDelivery.envFiles() : MatrixDelivery.files());
+      const target = KubernetesVersion.targetOf(this, this._props.kubernetesVersion);
+      const delivery = settings.delivery ?? defaultMatrixDelivery(target, jobPerCell);
+      if (delivery.mode === MatrixDeliveryMode.JOB_PER_CELL && !jobPerCell) {
+        throw new BatchValidationError('matrixDelivery', 'MatrixDelivery.jobPerCell()',
+          'is for a ParallelMatrixJob: a ScheduledBatch\'s CronJob creates one Job per run',
+          'Use MatrixDelivery.files() or MatrixDelivery.envFiles() (one Indexed Job per run, Kubernetes 1.33 or later), or one ParallelMatrixJob with MatrixDelivery.jobPerCell().');
+      }
       this._indexed = new IndexedMatrix({
         ...settings, delivery, maxAttempts: this._props.maxAttempts, restartPolicy: this._props.restartPolicy,
       });
-      return this._indexed.createConfigMap(this, workloadName, namespace);
+      const indexed = this._indexed;
+      // Below 1.33 the target check reports it (with the version); at 1.33 the choice of one Job per cell does.
+      if (indexed.perCell && indexed.completionNeedsIndexedJob && target.isAtLeast(KUBERNETES_FEATURES.completionFailFast.minVersion)) {
+        const any = indexed.completion.mode === CompletionMode.ANY_SUCCESSFUL;
+        throw new BatchValidationError('completion', any ? 'Completion.anySuccessful()' : 'Completion.allSuccessful() with fail-fast',
+          `needs one Indexed Job (${any ? 'successPolicy' : 'maxFailedIndexes'}), and MatrixDelivery.jobPerCell() runs one Job per cell, each to its end`,
+          'Use completion: Completion.allSuccessful({ failFast: false }), or matrixDelivery: MatrixDelivery.files() or MatrixDelivery.envFiles().');
+      }
+      return indexed.createConfigMap(this, workloadName, namespace);
     });
   }
 
@@ -178,29 +195,37 @@ export abstract class BatchWorkload extends Construct {
    *
    * @internal
    */
-  protected _renderJobSpec(workload: WorkloadIdentity, extra: Record<string, unknown>, values?: Record<string, string>): JobSpecJson {
+  protected _renderJobSpec(workload: WorkloadIdentity, extra: Record<string, unknown>, values?: Record<string, string>, cell?: number): JobSpecJson {
     const props = this._props;
     // The synth validation just rendered the pod; take that render instead of rendering again
-    // (rendering is most of a workload's synth time).
-    const template = this._validatedPod ?? this._pod.render();
+    // (rendering is most of a workload's synth time). One Job per cell: one render, a copy per cell.
+    const template = cell === undefined ? this._validatedPod ?? this._pod.render() : this._cellTemplate();
     this._validatedPod = undefined;
     template.metadata.labels = { ...template.metadata.labels, ...workloadLabel(workload.name) };
     const indexed = this._indexed;
     locating(this, () => {
       const scopes = {
         workload: { name: workload.name, namespace: workload.namespace },
-        ...(indexed ? { matrix: indexed.scope() } : {}),
+        ...(indexed ? { matrix: cell === undefined ? indexed.scope() : indexed.cellScope(cell) } : {}),
       };
       indexed?.checkImages(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
       if (values) {
         const options = this.optionSet.render(values);
+        const before = template.spec;
         template.spec = Substitution.inPodSpec(template.spec, { ...scopes, options }, 'spec.template.spec') as PodTemplateJson['spec'];
+        if (cell !== undefined) {
+          indexed?.substituteCellImages(before, template.spec, { ...scopes, options }, cell, 'spec.template.spec');
+        }
       } else {
         Substitution.inPodSpec(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
       }
     });
     const rules = props.podFailureRules ?? [];
-    indexed?.deliver(template);
+    if (cell !== undefined) {
+      locating(this, () => indexed?.deliverCell(template, cell));
+    } else {
+      indexed?.deliver(template);
+    }
     // After delivery, so that the containers cdk8s-batch adds are completed too.
     if ((props.podSecurity ?? PodSecurity.RESTRICTED) === PodSecurity.RESTRICTED) {
       restrictPodSpec(template.spec);
@@ -284,6 +309,15 @@ export abstract class BatchWorkload extends Construct {
     return Lazy.any({ produce });
   }
 
+  /** A copy of the pod render shared by the Jobs of one synth (one Job per cell). */
+  private _cellTemplate(): PodTemplateJson {
+    if (!this._cellBase) {
+      this._cellBase = this._validatedPod ?? this._pod.render();
+      queueMicrotask(() => { this._cellBase = undefined; });
+    }
+    return JSON.parse(JSON.stringify(this._cellBase));
+  }
+
   private wireConfig(container: kplus.Container): void {
     if (this.configMap) {
       container.env.copyFrom(kplus.Env.fromConfigMap(this.configMap));
@@ -298,12 +332,18 @@ export abstract class BatchWorkload extends Construct {
     } catch (e) {
       return [e instanceof Error ? e.message : String(e)];
     }
-    const used = [
-      ...((this._props.podFailureRules ?? []).length > 0 ? [KUBERNETES_FEATURES.podFailureRules] : []),
-      ...(this._indexed ? [KUBERNETES_FEATURES.matrixRetriesPerCell] : []),
-      ...(this._indexed?.envFiles ? [KUBERNETES_FEATURES.matrixEnv] : []),
+    const indexed = this._indexed;
+    type Use = [KubernetesFeature, string | undefined];
+    const used: Use[] = [
+      ...((this._props.podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as Use] : []),
+      ...(indexed && !indexed.perCell ? [[KUBERNETES_FEATURES.matrixRetriesPerCell, 'matrixDelivery'] as Use] : []),
+      ...(indexed?.envFiles ? [[KUBERNETES_FEATURES.matrixEnv, 'matrixDelivery'] as Use] : []),
+      // An Indexed Job below 1.33 is reported above; one Job per cell cannot carry these at all.
+      ...(indexed?.perCell && indexed.completionNeedsIndexedJob
+        ? [[indexed.completion.mode === CompletionMode.ANY_SUCCESSFUL ? KUBERNETES_FEATURES.completionAnySuccessful
+          : KUBERNETES_FEATURES.completionFailFast, 'completion'] as Use] : []),
     ];
-    return used.map((feature) => requireKubernetes(target, feature)).filter((m): m is string => m !== undefined);
+    return used.map(([feature, field]) => requireKubernetes(target, feature, field)).filter((m): m is string => m !== undefined);
   }
 
   private validatePod(): string[] {

@@ -5,12 +5,15 @@ import { Completion, CompletionMode } from './completion';
 import { contentHash } from './config';
 import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
 import { PodTemplateJson } from './pod-template';
-import { workloadLabel } from '../contract/labels';
+import { PREFIX } from '../contract/keys';
+import { matrixCellLabel, workloadLabel } from '../contract/labels';
 import { BatchValidationError } from '../errors';
+import { KUBERNETES_FEATURES, KubernetesVersion } from '../kube/kubernetes-version';
 import { checkConfigMapData } from '../kube/validation';
 import { Matrix } from '../matrix';
 import { CONFIG_MAP_MAX_DATA_BYTES, matrixDataKey } from '../matrix/config-map';
 import { SubstitutionScopes } from '../options';
+import { escapeForKubelet } from '../options/substitute';
 import { Substitution } from '../options/substitution';
 
 /** Where every container finds its cell's values as files: `/etc/cdk8s-batch/matrix/<key>`. */
@@ -44,6 +47,14 @@ export interface IndexedMatrixSettings {
   readonly delivery: MatrixDelivery;
 }
 
+/** Pod annotation holding a cell's value of the key at `position` in key order (one Job per cell). */
+export function cellValueAnnotation(position: number): string {
+  return `${PREFIX}/matrix-${position}`;
+}
+
+/** Kubernetes' limit on all annotations of one object together, keys and values (TotalAnnotationSizeLimitB). */
+const MAX_ANNOTATION_BYTES = 262_144;
+
 /**
  * Everything an Indexed Job over a matrix needs, in one place for every workload that has
  * one (ParallelMatrixJob, ScheduledBatch with a matrix): the Job fields, the matrix
@@ -73,13 +84,20 @@ export class IndexedMatrix {
         `Use e.g. 2 to run two cells at a time, or leave it unset to run all ${matrix.cellCount} at once.`);
     }
     this.parallelism = Math.min(maxParallel, matrix.cellCount);
-    this.completion = settings.completion ?? Completion.allSuccessful();
+    this.delivery = settings.delivery;
+    const perCell = this.delivery.mode === MatrixDeliveryMode.JOB_PER_CELL;
+    if (perCell && this.parallelism < matrix.cellCount) {
+      throw new BatchValidationError('maxParallel', String(maxParallel),
+        `cannot be applied with one Job per cell (MatrixDelivery.jobPerCell()): all ${matrix.cellCount} Jobs start at once`,
+        'Remove maxParallel, or use matrixDelivery: MatrixDelivery.files() (one Indexed Job, Kubernetes 1.33 or later), whose parallelism caps the cells.');
+    }
+    // One Job per cell: each Job runs to its end, so "every cell, without fail-fast" is the one completion a set of Jobs has.
+    this.completion = settings.completion ?? (perCell ? Completion.allSuccessful({ failFast: false }) : Completion.allSuccessful());
     this.cellInitImage = settings.cellInitImage ?? DEFAULT_CELL_INIT_IMAGE;
     if (this.cellInitImage.trim() === '') {
       throw new BatchValidationError('cellInitImage', this.cellInitImage, 'is empty',
         `Name an image with a \`cp\` binary, or leave it unset for ${DEFAULT_CELL_INIT_IMAGE}.`);
     }
-    this.delivery = settings.delivery;
     this.maxAttempts = settings.maxAttempts ?? 3;
     const restart = settings.restartPolicy ?? kplus.RestartPolicy.NEVER;
     if (restart !== kplus.RestartPolicy.NEVER) {
@@ -125,7 +143,11 @@ export class IndexedMatrix {
    * Creates the matrix ConfigMap `<workload>-matrix-<hash>`: immutable and named after its
    * content, like the config ConfigMap.
    */
-  public createConfigMap(scope: Construct, workloadName: string, namespace: string | undefined): ApiObject {
+  public createConfigMap(scope: Construct, workloadName: string, namespace: string | undefined): ApiObject | undefined {
+    if (this.perCell) {
+      // Each cell's values are written into its own Job: no ConfigMap to leave behind.
+      return undefined;
+    }
     const data = this.configMapData();
     this.configMapName = `${workloadName}-matrix-${contentHash(data)}`;
     // A plain ApiObject: cdk8s-plus-27's ConfigMap serializes its data in quadratic time,
@@ -141,6 +163,10 @@ export class IndexedMatrix {
 
   /** The Job spec fields of the Indexed Job, merged over the shared ones. */
   public jobFields(): Record<string, unknown> {
+    if (this.perCell) {
+      // A plain Job per cell: one pod to success, backoffLimit (maxAttempts - 1) is the cell's retries.
+      return {};
+    }
     const all = this.completion.mode === CompletionMode.ALL_SUCCESSFUL;
     return {
       // Kubernetes defaults backoffLimit to MaxInt32 with per-index retries; the per-cell limit applies.
@@ -157,6 +183,52 @@ export class IndexedMatrix {
   /** Whether the cells also reach the pods as `MATRIX_<KEY>` variables. */
   public get envFiles(): boolean {
     return this.delivery.mode === MatrixDeliveryMode.ENV_FILES;
+  }
+
+  /** Whether every cell is a Job of its own (no Indexed Job, no ConfigMap). */
+  public get perCell(): boolean {
+    return this.delivery.mode === MatrixDeliveryMode.JOB_PER_CELL;
+  }
+
+  /** Whether the completion needs the Indexed Job fields a set of Jobs does not have (fail-fast, any successful). */
+  public get completionNeedsIndexedJob(): boolean {
+    return this.completion.mode === CompletionMode.ANY_SUCCESSFUL || this.completion.failFast;
+  }
+
+  /**
+   * `${matrix.KEY}` → cell `index`'s value itself (one Job per cell), with every `$` written
+   * `$$`: command, args and env values are expanded by the kubelet, which turns `$$` back into
+   * `$`, so the process gets the value as written, as with the other deliveries.
+   */
+  public cellScope(index: number, forKubelet = true): Record<string, string> {
+    const cell = this.matrix._cellTable[index];
+    const scope: Record<string, string> = {};
+    for (const key of this.matrix.keyNames) {
+      if (Object.hasOwn(cell, key)) {
+        scope[key] = forKubelet ? escapeForKubelet(cell[key]) : cell[key];
+      } else if (forKubelet) {
+        // A key this cell lacks: as with env files, `$(MATRIX_<KEY>)` of an unset variable stays as written.
+        scope[key] = `$(${Matrix.envName(key)})`;
+      }
+    }
+    return scope;
+  }
+
+  /**
+   * Puts the images back from `before` (the pod spec before substitution) with cell `index`'s
+   * values as written: an image is not expanded by the kubelet, so it takes no `$$`.
+   */
+  public substituteCellImages(
+    before: Record<string, any>, after: Record<string, any>, scopes: SubstitutionScopes, index: number, path: string,
+  ): void {
+    const matrix = this.cellScope(index, false);
+    for (const list of ['initContainers', 'containers'] as const) {
+      (before[list] ?? []).forEach((container: Record<string, any>, i: number) => {
+        if (typeof container.image === 'string') {
+          after[list][i].image = Substitution.inText(container.image, { ...scopes, matrix }, `${path}.${list}[${i}].image`);
+        }
+      });
+    }
   }
 
   /** `${matrix.KEY}` → `$(MATRIX_KEY)`, which the kubelet expands in command, args and env values. */
@@ -181,13 +253,13 @@ export class IndexedMatrix {
     for (const list of ['initContainers', 'containers'] as const) {
       (podSpec[list] ?? []).forEach((container: Record<string, any>, i: number) => {
         const field = `${path}.${list}[${i}].image`;
-        if (typeof container.image === 'string' &&
+        if (!this.perCell && typeof container.image === 'string' &&
           Substitution.inText(container.image, { ...scopes, matrix: markers }, field).includes(marker)) {
           throw new BatchValidationError(field, container.image, 'refers to the matrix',
-            'Every pod of the matrix Job runs the same image: one image per cell needs one Job per cell, which the Indexed delivery does not support. ' +
-            'Pass the cell\'s value to the container in command, args or env instead (e.g. ${matrix.KEY} in args).');
+            'Every pod of the Indexed matrix Job runs the same image. Use matrixDelivery: MatrixDelivery.jobPerCell() for one Job (and image) per cell, ' +
+            'or pass the cell\'s value to the container in command, args or env instead (e.g. ${matrix.KEY} in args).');
         }
-        if (!this.envFiles) {
+        if (this.delivery.mode === MatrixDeliveryMode.FILES) {
           const texts: Array<[string, unknown]> = [
             ...((container.command ?? []) as unknown[]).map((v, j): [string, unknown] => [`command[${j}]`, v]),
             ...((container.args ?? []) as unknown[]).map((v, j): [string, unknown] => [`args[${j}]`, v]),
@@ -197,7 +269,7 @@ export class IndexedMatrix {
             const at = `${path}.${list}[${i}].${sub}`;
             if (typeof text === 'string' && Substitution.inText(text, { ...scopes, matrix: markers }, at).includes(marker)) {
               throw new BatchValidationError(at, text, 'refers to the matrix, and MatrixDelivery.files() delivers the cell only as files',
-                `Read the value from ${MATRIX_MOUNT_ROOT}/<key> in the container, or use matrixDelivery: MatrixDelivery.envFiles() (Kubernetes 1.35 or later).`);
+                `Read the value from ${MATRIX_MOUNT_ROOT}/<key> in the container, or use matrixDelivery: MatrixDelivery.envFiles() (Kubernetes 1.35 or later) or MatrixDelivery.jobPerCell() (any version).`);
             }
           }
         }
@@ -208,7 +280,7 @@ export class IndexedMatrix {
   /** Problems with names the matrix delivery reserves, for synth validation. */
   public conflicts(podSpec: Record<string, any>): string[] {
     const errors: string[] = [];
-    const envNames = new Set(this.envFiles ? this.matrix.keyNames.map((key) => Matrix.envName(key)) : []);
+    const envNames = new Set(this.delivery.mode !== MatrixDeliveryMode.FILES ? this.matrix.keyNames.map((key) => Matrix.envName(key)) : []);
     for (const volume of podSpec.volumes ?? []) {
       if (volume.name === MATRIX_VOLUME || volume.name === CELL_VOLUME) {
         errors.push(`volumes: the volume name "${volume.name}" is reserved for the matrix delivery. Rename the volume.`);
@@ -234,6 +306,49 @@ export class IndexedMatrix {
       }
     }
     return errors;
+  }
+
+  /**
+   * Writes cell `index` into a rendered pod template (changed in place), for one Job per cell:
+   * every value as a pod annotation, projected by a downward API volume to
+   * `/etc/cdk8s-batch/matrix/<key>` (an empty file for a key the cell does not have), and
+   * `MATRIX_<KEY>` as a literal env value (`$` written `$$`) in every container.
+   */
+  public deliverCell(template: PodTemplateJson, index: number): void {
+    const cell = this.matrix._cellTable[index];
+    const keys = this.matrix.keyNames;
+    const annotations: Record<string, string> = { ...template.metadata.annotations };
+    keys.forEach((key, position) => {
+      annotations[cellValueAnnotation(position)] = Object.hasOwn(cell, key) ? cell[key] : '';
+    });
+    const bytes = Object.entries(annotations).reduce((sum, [k, v]) => sum + Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8'), 0);
+    if (bytes > MAX_ANNOTATION_BYTES) {
+      throw new BatchValidationError(`matrix cell ${index}`, `${bytes} bytes`,
+        `is too large for the pod's annotations, which carry the cell's values with one Job per cell (Kubernetes allows ${MAX_ANNOTATION_BYTES} bytes of annotations per object)`,
+        'Shorten the values, or use matrixDelivery: MatrixDelivery.files(), which carries them in a ConfigMap (1 MiB for all cells).');
+    }
+    template.metadata = {
+      ...template.metadata,
+      labels: { ...template.metadata.labels, ...matrixCellLabel(index) },
+      annotations,
+    };
+    const env = keys.filter((key) => Object.hasOwn(cell, key))
+      .map((key) => ({ name: Matrix.envName(key), value: escapeForKubelet(cell[key]) }));
+    const mount = { name: MATRIX_VOLUME, mountPath: MATRIX_MOUNT_ROOT, readOnly: true };
+    const withCell = (container: Record<string, any>): Record<string, any> => ({
+      ...container,
+      env: [...env, ...(container.env ?? [])],
+      volumeMounts: [...(container.volumeMounts ?? []), mount],
+    });
+    const spec = template.spec;
+    spec.initContainers = spec.initContainers?.map(withCell);
+    spec.containers = spec.containers.map(withCell);
+    spec.volumes = [...((spec.volumes as unknown[] | undefined) ?? []), {
+      name: MATRIX_VOLUME,
+      downwardAPI: {
+        items: keys.map((key, position) => ({ path: key, fieldRef: { fieldPath: `metadata.annotations['${cellValueAnnotation(position)}']` } })),
+      },
+    }];
   }
 
   /**
@@ -308,26 +423,43 @@ export class IndexedMatrix {
 
 /**
  * A value as written into an env file: single-quoted, the form of the Kubernetes env file
- * standard. Single-quoted values cannot hold a single quote, and env files hold one
- * variable per line, so both are rejected.
+ * standard (the kubelet's parser, pkg/kubelet/util/env: content within single quotes is
+ * literal, line breaks included). A single quote cannot be written inside one, and a carriage
+ * return before a line break is dropped by the kubelet's line reader, so both are rejected.
+ * Each physical line of the assignment must fit the kubelet's 64 KiB line buffer.
  */
 function envFileValue(index: number, key: string, value: string): string {
-  if (/[\n\r]/.test(value)) {
-    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
-      `holds a line break, which the cell's env file cannot carry (${Matrix.envName(key)})`,
-      `Remove the line break, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
-  }
+  const name = Matrix.envName(key);
   if (value.includes('\'')) {
     throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
-      `holds a single quote, which the cell's env file cannot carry (${Matrix.envName(key)} is written single-quoted)`,
-      `Remove the single quote, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
+      `holds a single quote, which the cell's env file cannot carry (${name} is written single-quoted, and the format has no escape)`,
+      'Remove the single quote, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
   }
-  const line = `${Matrix.envName(key)}='${value}'`;
-  const bytes = Buffer.byteLength(line, 'utf8');
-  if (bytes > MAX_ENV_FILE_LINE_BYTES) {
-    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, `${value.slice(0, 40)}... (${bytes} bytes as an env file line)`,
-      `is too long for the kubelet, which reads env files line by line with a limit of ${MAX_ENV_FILE_LINE_BYTES} bytes per line (${Matrix.envName(key)}='...')`,
-      `Shorten the value, or use matrixDelivery: MatrixDelivery.files(), which carries it as the file ${MATRIX_MOUNT_ROOT}/${key}.`);
+  if (value.includes('\r\n')) {
+    throw new BatchValidationError(`matrix cell ${index} key "${key}"`, value,
+      `holds a carriage return before a line break, which the kubelet drops when it reads the cell's env file (${name} would arrive with "\\n" only)`,
+      'Use "\\n" line breaks, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
   }
+  const lines = `${name}='${value}'`.split('\n');
+  lines.forEach((line, i) => {
+    const bytes = Buffer.byteLength(line, 'utf8');
+    if (bytes > MAX_ENV_FILE_LINE_BYTES) {
+      const which = lines.length === 1 ? '' : ` (line ${i + 1} of its ${lines.length} lines)`;
+      throw new BatchValidationError(`matrix cell ${index} key "${key}"`, `${value.slice(0, 40)}... (${bytes} bytes as an env file line${which})`,
+        `is too long for the kubelet, which reads env files line by line with a limit of ${MAX_ENV_FILE_LINE_BYTES} bytes per line (${name}='...')`,
+        'Shorten the value, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which have no such limit.');
+    }
+  });
   return `'${value}'`;
+}
+
+/**
+ * The delivery a target gets when the workload does not choose: env files from 1.35
+ * (EnvFiles), files from 1.33 (the Indexed Job fields), below that one Job per cell where the
+ * workload can run one (a ParallelMatrixJob; `jobPerCell`).
+ */
+export function defaultMatrixDelivery(target: KubernetesVersion, jobPerCell: boolean): MatrixDelivery {
+  if (target.isAtLeast(KUBERNETES_FEATURES.matrixEnv.minVersion)) return MatrixDelivery.envFiles();
+  if (jobPerCell && !target.isAtLeast(KUBERNETES_FEATURES.matrixRetriesPerCell.minVersion)) return MatrixDelivery.jobPerCell();
+  return MatrixDelivery.files();
 }

@@ -15,8 +15,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  BatchJob, BoolFormat, Completion, Concurrency, ConcurrencyGroup, ExitCodeOperator, JobOption, Matrix, ParallelMatrixJob, ParameterizedJob, PodFailureAction,
-  PodFailureRule, RunKind, Schedule, ScheduledBatch, TimeZone,
+  BatchJob, BoolFormat, Completion, Concurrency, ConcurrencyGroup, ExitCodeOperator, JobOption, Matrix, MatrixDelivery, MatrixDeliveryMode,
+  ParallelMatrixJob, ParameterizedJob, PodFailureAction, PodFailureRule, RunKind, Schedule, ScheduledBatch, TimeZone,
 } from '../../src';
 import { maxCronJobNameLength, maxJobNameLength } from '../../src/matrix';
 
@@ -199,15 +199,24 @@ export function buildMatrix(spec: MatrixSpec): Matrix {
   return Matrix.of(spec.values, { include: spec.include, exclude: spec.exclude });
 }
 
-export function buildWorkload(scope: Construct, spec: WorkloadSpec): ScheduledBatch | ParameterizedJob | ParallelMatrixJob | BatchJob {
+/**
+ * @param matrixDelivery a matrix workload's delivery; with `MatrixDelivery.files()` the
+ * container names its cell's files in args instead of `${matrix.KEY}`, which files only cannot
+ * carry. Default: the prop unset (the target's choice) and `${matrix.KEY}` in args.
+ */
+export function buildWorkload(
+  scope: Construct, spec: WorkloadSpec, matrixDelivery?: MatrixDelivery,
+): ScheduledBatch | ParameterizedJob | ParallelMatrixJob | BatchJob {
   const jobOptions = (spec.options ?? []).map(buildOption);
   const matrix = spec.matrix ? buildMatrix(spec.matrix) : undefined;
+  const filesOnly = matrixDelivery?.mode === MatrixDeliveryMode.FILES;
   const args = [
     'run',
     ...(spec.options ?? []).map((o) => `--${o.name}=\${option.${o.name}}`),
-    ...(matrix ? matrix.keyNames.map((k) => `--${k}=\${matrix.${k}}`) : []),
+    ...(matrix ? matrix.keyNames.map((k) => (filesOnly ? `--${k}-file=/etc/cdk8s-batch/matrix/${k}` : `--${k}=\${matrix.${k}}`)) : []),
   ];
   const matrixProps = spec.matrix && matrix ? {
+    matrixDelivery,
     matrix,
     maxParallel: spec.matrix.maxParallel,
     completion: spec.matrix.anySuccessful ? Completion.anySuccessful() : Completion.allSuccessful({ failFast: spec.matrix.failFast }),

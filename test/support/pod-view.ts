@@ -17,6 +17,12 @@
  *   defined so far; `valueFrom.fileKeyRef` reads a key from an env file in an emptyDir
  *   volume (written by an init container), `configMapKeyRef` from a ConfigMap;
  * - command and args are expanded with the container's final environment;
+ * - one Job per cell (`MatrixDelivery.jobPerCell()`): the index picks the Job labelled
+ *   `cdk8s-batch.dev/matrix-cell: <index>`, which is not Indexed (no `JOB_COMPLETION_INDEX`);
+ *   a downward API volume shows each item's pod annotation (`metadata.annotations['k']`) as a
+ *   file, an empty one when the annotation is absent;
+ * - env files (`fileKeyRef`) follow the kubelet's parser (pkg/kubelet/util/env): values in
+ *   single quotes, taken literally, line breaks included;
  * - `$(VAR)` expansion (k8s.io/kubernetes third_party/forked/golang/expansion): `$$` is a
  *   literal `$`, `$(NAME)` is replaced when NAME is defined and left as written otherwise,
  *   any other `$` is kept.
@@ -71,39 +77,65 @@ export function expandKubernetes(input: string, vars: Record<string, string>): s
 }
 
 /**
- * Parses an env file as written for `fileKeyRef`: `KEY=VALUE` lines, VALUE optionally in
- * single quotes (taken literally); blank lines and `#` comments are skipped.
+ * Parses an env file as the kubelet does for `fileKeyRef` (pkg/kubelet/util/env, ParseEnv):
+ * `KEY='VALUE'` with the value single-quoted and taken literally, spanning lines until the
+ * closing quote; blank lines and `#` comments are skipped; anything else is an error.
  */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^[ \t]+/, '');
+    if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq < 0) throw new Error(`env file line without "=": ${JSON.stringify(line)}`);
-    const key = line.slice(0, eq).trim();
-    let value = line.slice(eq + 1);
-    if (value.length >= 2 && value.startsWith('\'') && value.endsWith('\'')) {
-      value = value.slice(1, -1);
+    const key = line.slice(0, eq);
+    if (!line.slice(eq + 1).startsWith('\'')) throw new Error(`env file value not single-quoted: ${JSON.stringify(line)}`);
+    let rest = line.slice(eq + 2);
+    let value = '';
+    for (;;) {
+      const close = rest.indexOf('\'');
+      if (close >= 0) {
+        value += rest.slice(0, close);
+        const after = rest.slice(close + 1).replace(/^[ \t]+/, '');
+        if (after !== '' && !after.startsWith('#')) throw new Error(`env file: content after the closing quote: ${JSON.stringify(rest)}`);
+        break;
+      }
+      value += `${rest}\n`;
+      i++;
+      if (i >= lines.length) throw new Error(`env file: unclosed single quote for ${key}`);
+      rest = lines[i];
     }
     out[key] = value;
   }
   return out;
 }
 
-function jobSpecOf(objects: any[]): any {
+/** The Job spec and pod template metadata for `index`: the Indexed Job, or the cell's own Job. */
+function jobSpecOf(objects: any[], index: number): { spec: any; perCell: boolean } {
   const jobs = objects.filter((o) => o.kind === 'Job' || o.kind === 'CronJob');
+  const cellJobs = jobs.filter((o) => o.metadata?.labels?.['cdk8s-batch.dev/matrix-cell'] !== undefined);
+  if (cellJobs.length > 0) {
+    const job = cellJobs.find((o) => o.metadata.labels['cdk8s-batch.dev/matrix-cell'] === String(index));
+    if (!job) throw new Error(`no Job for cell ${index}`);
+    return { spec: job.spec, perCell: true };
+  }
   if (jobs.length !== 1) throw new Error(`expected one Job or CronJob, got ${jobs.length}`);
-  return jobs[0].kind === 'Job' ? jobs[0].spec : jobs[0].spec.jobTemplate.spec;
+  return { spec: jobs[0].kind === 'Job' ? jobs[0].spec : jobs[0].spec.jobTemplate.spec, perCell: false };
 }
 
 /** What each container of the pod with completion index `index` sees. */
 export function podView(objects: any[], index: number): PodView {
-  const jobSpec = jobSpecOf(objects);
-  if (jobSpec.completionMode !== 'Indexed') throw new Error('not an Indexed Job');
-  if (!Number.isInteger(index) || index < 0 || index >= jobSpec.completions) {
-    throw new Error(`index ${index} is not a completion index (0 to ${jobSpec.completions - 1})`);
+  const { spec: jobSpec, perCell } = jobSpecOf(objects, index);
+  if (!perCell) {
+    if (jobSpec.completionMode !== 'Indexed') throw new Error('not an Indexed Job');
+    if (!Number.isInteger(index) || index < 0 || index >= jobSpec.completions) {
+      throw new Error(`index ${index} is not a completion index (0 to ${jobSpec.completions - 1})`);
+    }
   }
   const pod = jobSpec.template.spec;
+  const podAnnotations: Record<string, string> = jobSpec.template.metadata?.annotations ?? {};
   const configMaps = new Map<string, Record<string, string>>();
   for (const o of objects) {
     if (o.kind === 'ConfigMap') configMaps.set(o.metadata.name, o.data ?? {});
@@ -118,7 +150,7 @@ export function podView(objects: any[], index: number): PodView {
   const view = (container: any, init: boolean): ContainerView => {
     // The Job controller's JOB_COMPLETION_INDEX, appended when the container does not set it.
     const envList: any[] = [...(container.env ?? [])];
-    if (!envList.some((e) => e.name === 'JOB_COMPLETION_INDEX')) {
+    if (!perCell && !envList.some((e) => e.name === 'JOB_COMPLETION_INDEX')) {
       envList.push({ name: 'JOB_COMPLETION_INDEX', value: String(index) });
     }
     const env: Record<string, string> = {};
@@ -168,12 +200,19 @@ export function podView(objects: any[], index: number): PodView {
         } else {
           for (const [key, value] of Object.entries(data)) files[`${m.mountPath}/${key}`] = value;
         }
+      } else if (volume.downwardAPI) {
+        if (subPath !== undefined) throw new Error('subPath into a downward API volume is not modelled');
+        for (const item of volume.downwardAPI.items) {
+          const m2 = /^metadata\.annotations\['([^']+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
+          if (!m2) throw new Error(`downward API item ${item.path}: only metadata.annotations['...'] is modelled`);
+          files[`${m.mountPath}/${item.path}`] = podAnnotations[m2[1]] ?? '';
+        }
       } else if (volume.emptyDir) {
         if (subPath !== undefined) throw new Error('subPath into an emptyDir is not modelled');
         emptyDirMounts.push({ mountPath: m.mountPath, volume: m.name });
         for (const [rel, content] of emptyDirs.get(m.name)!) files[`${m.mountPath}/${rel}`] = content;
       } else {
-        throw new Error(`volume ${m.name}: only configMap and emptyDir are modelled`);
+        throw new Error(`volume ${m.name}: only configMap, downwardAPI and emptyDir are modelled`);
       }
     }
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  KubernetesVersion, Matrix, MatrixDelivery, ParallelMatrixJob, PodFailureAction, PodFailureRule, Schedule, ScheduledBatch,
+  BatchController, Completion, KubernetesVersion, Matrix, MatrixDelivery, ParallelMatrixJob, PodFailureAction, PodFailureRule,
+  Schedule, ScheduledBatch,
 } from '../../src';
 import { kubernetesFeatureTable } from '../../src/kube/kubernetes-version';
 
@@ -18,9 +19,10 @@ function errorOf(fn: () => unknown): string {
   throw new Error('expected an error');
 }
 
-const ENV_1_33 = 'matrix environment variables (`MATRIX_<KEY>`, `${matrix.KEY}` in command, args, env) needs Kubernetes 1.35 ' +
+const ENV_1_33 = 'matrixDelivery: matrix environment variables from env files (MatrixDelivery.envFiles()) needs Kubernetes 1.35 ' +
   '(`env[].valueFrom.fileKeyRef` (EnvFiles)); the target is 1.33 (context "cdk8s-batch.dev/kubernetes-version" or kubernetesVersion): ' +
-  'use matrixDelivery: MatrixDelivery.files() (the default below 1.35) and read the cell from /etc/cdk8s-batch/matrix/<key>, or raise the target.';
+  'use matrixDelivery: MatrixDelivery.files() (the default on 1.33 and 1.34: read the cell from /etc/cdk8s-batch/matrix/<key>) or ' +
+  'MatrixDelivery.jobPerCell() (MATRIX_<KEY> and ${matrix.KEY} as literal values, any version), or raise the target.';
 
 describe('target Kubernetes version', () => {
   test('KubernetesVersion.of reads "1.<minor>" and rejects the rest with the fix', () => {
@@ -81,16 +83,85 @@ describe('target Kubernetes version', () => {
     });
     expect(errorOf(() => Testing.synth(chart))).toContain(
       'spec.template.spec.containers[0].args[1]: refers to the matrix, and MatrixDelivery.files() delivers the cell only as files (got "${matrix.key}"). ' +
-      'Read the value from /etc/cdk8s-batch/matrix/<key> in the container, or use matrixDelivery: MatrixDelivery.envFiles() (Kubernetes 1.35 or later).');
+      'Read the value from /etc/cdk8s-batch/matrix/<key> in the container, or use matrixDelivery: MatrixDelivery.envFiles() (Kubernetes 1.35 or later) ' +
+      'or MatrixDelivery.jobPerCell() (any version).');
   });
 
-  test('on 1.31 the per-cell retries are named too', () => {
+  test('on 1.31 a ScheduledBatch with a matrix fails: its Indexed Job needs 1.33, and one Job per cell is not for a CronJob', () => {
     const chart = Testing.chart();
     chart.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.31');
     new ScheduledBatch(chart, 'nightly', { schedule: Schedule.daily(), matrix: Matrix.count(2), containers: [main] });
-    const message = errorOf(() => Testing.synth(chart));
-    expect(message).toContain('matrix Jobs (retries per cell, Completion) needs Kubernetes 1.33 ' +
-      '(Job `backoffLimitPerIndex`, `maxFailedIndexes`, `successPolicy`); the target is 1.31');
+    expect(errorOf(() => Testing.synth(chart))).toContain('[test/nightly] matrixDelivery: a matrix as one Indexed Job (MatrixDelivery.files(), MatrixDelivery.envFiles()) ' +
+      'needs Kubernetes 1.33 (Job `backoffLimitPerIndex`); the target is 1.31 (context "cdk8s-batch.dev/kubernetes-version" or kubernetesVersion): ' +
+      'use matrixDelivery: MatrixDelivery.jobPerCell() (a ParallelMatrixJob\'s default below 1.33: one Job per cell, retried with backoffLimit), ' +
+      'or raise the target; a ScheduledBatch with a matrix needs 1.33.');
+    const other = Testing.chart();
+    expect(errorOf(() => new ScheduledBatch(other, 'nightly', {
+      schedule: Schedule.daily(), matrix: Matrix.count(2), containers: [main], matrixDelivery: MatrixDelivery.jobPerCell(),
+    }))).toBe('test/nightly: matrixDelivery: is for a ParallelMatrixJob: a ScheduledBatch\'s CronJob creates one Job per run (got "MatrixDelivery.jobPerCell()"). ' +
+      'Use MatrixDelivery.files() or MatrixDelivery.envFiles() (one Indexed Job per run, Kubernetes 1.33 or later), or one ParallelMatrixJob with MatrixDelivery.jobPerCell().');
+  });
+
+  test('a ParallelMatrixJob picks its delivery from the target: 1.29 one Job per cell, 1.33 files, 1.35 env files', () => {
+    const kinds = (version: string) => {
+      const chart = Testing.chart();
+      chart.node.setContext(KubernetesVersion.CONTEXT_KEY, version);
+      new ParallelMatrixJob(chart, 'm', { metadata: { name: 'm' }, matrix: Matrix.count(3), containers: [main] });
+      return Testing.synth(chart).map((o) => `${o.kind}/${o.spec?.completionMode ?? '-'}/${o.spec?.template?.spec?.initContainers?.length ?? 0}`);
+    };
+    expect(kinds('1.29')).toEqual(['Job/-/0', 'Job/-/0', 'Job/-/0']);
+    expect(kinds('1.33')).toEqual(['ConfigMap/-/0', 'Job/Indexed/0']);
+    expect(kinds('1.35')).toEqual(['ConfigMap/-/0', 'Job/Indexed/1']);
+  });
+
+  test.each([
+    ['Completion.anySuccessful()', Completion.anySuccessful(), 'completion: Completion.anySuccessful() needs Kubernetes 1.33 (Job `successPolicy` (one Indexed Job)); ' +
+      'the target is 1.29 (context "cdk8s-batch.dev/kubernetes-version" or kubernetesVersion): ' +
+      'use completion: Completion.allSuccessful({ failFast: false }) and let the program of each cell decide, or raise the target.'],
+    ['Completion.allSuccessful()', Completion.allSuccessful(), 'completion: Completion.allSuccessful() with fail-fast needs Kubernetes 1.33 (Job `maxFailedIndexes` (one Indexed Job)); ' +
+      'the target is 1.29 (context "cdk8s-batch.dev/kubernetes-version" or kubernetesVersion): ' +
+      'use completion: Completion.allSuccessful({ failFast: false }) (every cell runs to its end), or raise the target.'],
+  ])('on 1.29, %s fails at synth with the construct path, the field, the version and the fix', (_what, completion, expected) => {
+    const chart = Testing.chart();
+    chart.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.29');
+    new ParallelMatrixJob(chart, 'm', { metadata: { name: 'm' }, matrix: Matrix.count(2), containers: [main], completion });
+    expect(errorOf(() => Testing.synth(chart))).toContain(`[test/m] ${expected}`);
+    const ok = Testing.chart();
+    ok.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.29');
+    new ParallelMatrixJob(ok, 'm', { metadata: { name: 'm' }, matrix: Matrix.count(2), containers: [main], completion: Completion.allSuccessful({ failFast: false }) });
+    expect(Testing.synth(ok).map((o) => o.spec.backoffLimit)).toEqual([2, 2]);
+  });
+
+  test('on 1.29 an Indexed delivery chosen explicitly fails naming matrixDelivery', () => {
+    const chart = Testing.chart();
+    chart.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.29');
+    new ParallelMatrixJob(chart, 'm', { metadata: { name: 'm' }, matrix: Matrix.count(2), containers: [main], matrixDelivery: MatrixDelivery.files() });
+    expect(errorOf(() => Testing.synth(chart))).toContain('[test/m] matrixDelivery: a matrix as one Indexed Job (MatrixDelivery.files(), MatrixDelivery.envFiles()) needs Kubernetes 1.33');
+  });
+
+  test('with one Job per cell on a 1.33+ target, fail-fast or any-successful completion fails at construction with the fix', () => {
+    expect(errorOf(() => new ParallelMatrixJob(Testing.chart(), 'm', {
+      matrix: Matrix.count(2), containers: [main], matrixDelivery: MatrixDelivery.jobPerCell(), completion: Completion.anySuccessful(),
+    }))).toBe('test/m: completion: needs one Indexed Job (successPolicy), and MatrixDelivery.jobPerCell() runs one Job per cell, each to its end ' +
+      '(got "Completion.anySuccessful()"). Use completion: Completion.allSuccessful({ failFast: false }), or matrixDelivery: MatrixDelivery.files() or MatrixDelivery.envFiles().');
+  });
+
+  test('the BatchController\'s admission policies need 1.30: an error with the fix, or admissionPolicies: false', () => {
+    const chart = Testing.chart();
+    chart.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.29');
+    new BatchController(chart, 'controller');
+    expect(errorOf(() => Testing.synth(chart))).toContain('[test/controller] admissionPolicies: BatchController admission policies needs Kubernetes 1.30 ' +
+      '(`ValidatingAdmissionPolicy` and its bindings (admissionregistration.k8s.io/v1)); the target is 1.29 (context "cdk8s-batch.dev/kubernetes-version" or kubernetesVersion): ' +
+      'set admissionPolicies: false and let only those who may create Jobs create JobTemplates and JobRuns ' +
+      '(without the policies the controller runs any JobTemplate\'s pod for whoever may create a JobRun), or raise the target.');
+    const off = Testing.chart();
+    off.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.29');
+    new BatchController(off, 'controller', { admissionPolicies: false });
+    expect(Testing.synth(off).filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy'))).toEqual([]);
+    const own = Testing.chart();
+    own.node.setContext(KubernetesVersion.CONTEXT_KEY, '1.29');
+    new BatchController(own, 'controller', { kubernetesVersion: KubernetesVersion.V1_30 });
+    expect(Testing.synth(own).filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(3);
   });
 
   test('podFailureRules need 1.31; the prop overrides the context', () => {

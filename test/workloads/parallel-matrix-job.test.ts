@@ -248,6 +248,179 @@ describe('ParallelMatrixJob: what each pod sees (pod-view evaluator)', () => {
   });
 });
 
+describe('ParallelMatrixJob: multi-line values with env files', () => {
+  test('a value with line breaks reaches MATRIX_<KEY>, ${matrix.KEY} and the file whole (the kubelet\'s env file parser)', () => {
+    const values = ['one', 'two\nlines', 'three\n\nlines\n', '# x\n  y = 1'];
+    const objects = matrixJob({
+      matrix: Matrix.keys(values),
+      containers: [{ name: 'm', image: 'registry.example/m:1', args: ['[${matrix.key}]'] }],
+    });
+    const configMap = objects.find((o) => o.kind === 'ConfigMap');
+    expect(configMap.data['1.env']).toBe('MATRIX_KEY=\'two\nlines\'\n');
+    values.forEach((value, i) => {
+      const m = podView(objects, i).containers[0];
+      expect(m.env.MATRIX_KEY).toBe(value);
+      expect(m.args).toEqual([`[${value}]`]);
+      expect(filesUnder(m.files, ROOT)).toEqual({ key: value });
+    });
+  });
+});
+
+describe('ParallelMatrixJob: one Job per cell (MatrixDelivery.jobPerCell())', () => {
+  function perCell(props: Partial<ParallelMatrixJobProps> & { matrix: Matrix }, name = 'job'): any[] {
+    return matrixJob({ matrixDelivery: MatrixDelivery.jobPerCell(), ...props }, name);
+  }
+
+  test('one plain Job per cell, named <name>-<cell name>, labelled with the cell index; no ConfigMap', () => {
+    const matrix = goBuild();
+    const objects = perCell({ matrix, maxAttempts: 4 });
+    expect(objects.map((o) => o.kind)).toEqual(['Job', 'Job', 'Job', 'Job', 'Job', 'Job']);
+    expect(objects.map((o) => o.metadata.name)).toEqual(matrix.cellNames().map((n) => `job-${n}`));
+    expect(objects[0].metadata.name).toBe(`job-${matrix.cellName(0)}`);
+    objects.forEach((job, i) => {
+      expect(job.metadata.labels).toEqual({
+        'cdk8s-batch.dev/kind': 'ParallelMatrixJob', 'cdk8s-batch.dev/workload': 'job', 'cdk8s-batch.dev/matrix-cell': String(i),
+      });
+      expect(job.spec.template.metadata.labels['cdk8s-batch.dev/matrix-cell']).toBe(String(i));
+      expect(job.spec.backoffLimit).toBe(3);
+      for (const field of ['completionMode', 'completions', 'parallelism', 'backoffLimitPerIndex', 'maxFailedIndexes', 'successPolicy']) {
+        expect(job.spec[field]).toBeUndefined();
+      }
+      expect(JSON.stringify(job)).not.toContain('JOB_COMPLETION_INDEX');
+      expect(job.spec.template.spec.initContainers).toBeUndefined();
+    });
+  });
+
+  test('each Job carries its cell literally: image, command, args, env, MATRIX_<KEY> and the files', () => {
+    const objects = perCell({
+      matrix: goBuild(),
+      initContainers: [{ name: 'prepare', image: 'registry.example/prep:${matrix.goos}', args: ['prep', '--os=${matrix.goos}'] }],
+      containers: [{
+        name: 'go',
+        image: 'golang:1.22-${matrix.goos}',
+        command: ['go', 'build', '-o', 'out/${matrix.goos}-${matrix.goarch}', './...'],
+        args: ['$(GOOS)', '$$(GOOS)', '$(UNDEFINED)'],
+        envVariables: { GOOS: kplus.EnvValue.fromValue('${matrix.goos}') },
+      }],
+    });
+    const cells: Array<[string, string]> = [['amd64', 'linux'], ['amd64', 'darwin'], ['amd64', 'windows'], ['arm64', 'linux'], ['arm64', 'darwin'], ['arm64', 'windows']];
+    cells.forEach(([goarch, goos], i) => {
+      const spec = objects[i].spec.template.spec;
+      expect(spec.containers[0].image).toBe(`golang:1.22-${goos}`);
+      expect(spec.initContainers[0].image).toBe(`registry.example/prep:${goos}`);
+      const view = podView(objects, i);
+      const go = view.containers[0];
+      expect(filesUnder(go.files, ROOT)).toEqual({ goarch, goos });
+      expect(matrixEnv(go.env)).toEqual({ MATRIX_GOARCH: goarch, MATRIX_GOOS: goos });
+      expect(go.env.GOOS).toBe(goos);
+      expect(go.command).toEqual(['go', 'build', '-o', `out/${goos}-${goarch}`, './...']);
+      expect(go.args).toEqual([goos, '$(GOOS)', '$(UNDEFINED)']);
+      const prepare = view.initContainers[0];
+      expect(prepare.args).toEqual(['prep', `--os=${goos}`]);
+      expect(filesUnder(prepare.files, ROOT)).toEqual({ goarch, goos });
+    });
+    // The files: a downward API volume over the pod's annotations, mounted read-only.
+    const spec = objects[0].spec.template.spec;
+    expect(spec.volumes).toEqual([{
+      name: 'cdk8s-batch-matrix',
+      downwardAPI: {
+        items: [
+          { path: 'goarch', fieldRef: { fieldPath: 'metadata.annotations[\'cdk8s-batch.dev/matrix-0\']' } },
+          { path: 'goos', fieldRef: { fieldPath: 'metadata.annotations[\'cdk8s-batch.dev/matrix-1\']' } },
+        ],
+      },
+    }]);
+    expect(objects[0].spec.template.metadata.annotations).toEqual({ 'cdk8s-batch.dev/matrix-0': 'amd64', 'cdk8s-batch.dev/matrix-1': 'linux' });
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'cdk8s-batch-matrix', mountPath: ROOT, readOnly: true }]);
+  });
+
+  test('any value, quotes, line breaks and $ included, reaches the pod as written', () => {
+    const values = ['a b', 'cost $5', '$(HOME)', '${x}', 'it\'s "q"', 'two\r\nlines\n', 'grüße ✓ #=1'];
+    const objects = perCell({
+      matrix: Matrix.keys(values),
+      containers: [{ name: 'm', image: 'registry.example/m:1', args: ['[${matrix.key}]'], envVariables: { K: kplus.EnvValue.fromValue('${matrix.key}') } }],
+    });
+    values.forEach((value, i) => {
+      const m = podView(objects, i).containers[0];
+      expect(m.env.MATRIX_KEY).toBe(value);
+      expect(m.env.K).toBe(value);
+      expect(m.args).toEqual([`[${value}]`]);
+      expect(filesUnder(m.files, ROOT)).toEqual({ key: value });
+    });
+  });
+
+  test('include: a key some cells lack is an empty file and no variable there, as with the other deliveries', () => {
+    const objects = perCell({
+      matrix: Matrix.of({ node: ['18', '20'] }, { include: [{ node: '20', experimental: 'true' }] }),
+      containers: [{ name: 'ci', image: 'registry.example/ci:1', args: ['x=${matrix.experimental}'] }],
+    });
+    const c0 = podView(objects, 0).containers[0];
+    expect(matrixEnv(c0.env)).toEqual({ MATRIX_NODE: '18' });
+    expect(filesUnder(c0.files, ROOT)).toEqual({ experimental: '', node: '18' });
+    expect(c0.args).toEqual(['x=$(MATRIX_EXPERIMENTAL)']);
+    const c1 = podView(objects, 1).containers[0];
+    expect(matrixEnv(c1.env)).toEqual({ MATRIX_EXPERIMENTAL: 'true', MATRIX_NODE: '20' });
+    expect(c1.args).toEqual(['x=true']);
+  });
+
+  test('the pods pass Pod Security restricted by default, like the Indexed deliveries', () => {
+    const spec = perCell({ matrix: Matrix.count(2) })[0].spec.template.spec;
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.containers[0].securityContext).toMatchObject({
+      allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('re-synthesis is byte-identical, and adding a cell keeps the other Jobs\' names', () => {
+    const a = perCell({ matrix: Matrix.of({ v: ['x', 'y'] }) });
+    expect(JSON.stringify(perCell({ matrix: Matrix.of({ v: ['x', 'y'] }) }))).toBe(JSON.stringify(a));
+    const b = perCell({ matrix: Matrix.of({ v: ['w', 'x', 'y'] }) });
+    expect(b.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(a.map((o) => o.metadata.name)));
+  });
+
+  test('names: <name>-<cell name> must stay within 63 characters; the generated name fits', () => {
+    const matrix = Matrix.of({ v: ['abcdefghijklmnopqrstuvwxyz'] });
+    const cell = matrix.cellName(0);
+    const max = 62 - cell.length;
+    expect(() => perCell({ matrix }, 'n'.repeat(max))).not.toThrow();
+    expect(() => perCell({ matrix }, 'n'.repeat(max + 1))).toThrow(
+      `test/pm: metadata.name: is ${max + 1} characters long, more than the ${max} allowed ` +
+      '(with one Job per cell each Job is named <name>-<cell name>, which must stay within 63 characters) ' +
+      `(got "${'n'.repeat(max + 1)}"). Shorten the name to at most ${max} characters.`);
+    const chart = Testing.chart();
+    const job = new ParallelMatrixJob(chart, 'a'.repeat(80), { matrix, matrixDelivery: MatrixDelivery.jobPerCell(), containers: [{ image: 'registry.example/m:1' }] });
+    expect(job.jobs).toHaveLength(1);
+    expect(job.matrixConfigMap).toBeUndefined();
+    expect(synth(chart)[0].metadata.name).toBe(`${job.workload.name}-${cell}`);
+    expect(synth(chart)[0].metadata.name.length).toBeLessThanOrEqual(63);
+  });
+
+  test('maxParallel below the cell count, and completions that need one Indexed Job, are errors with the fix', () => {
+    expect(() => perCell({ matrix: Matrix.count(4), maxParallel: 2 })).toThrow(
+      'test/pm: maxParallel: cannot be applied with one Job per cell (MatrixDelivery.jobPerCell()): all 4 Jobs start at once (got "2"). ' +
+      'Remove maxParallel, or use matrixDelivery: MatrixDelivery.files() (one Indexed Job, Kubernetes 1.33 or later), whose parallelism caps the cells.');
+    expect(() => perCell({ matrix: Matrix.count(4), maxParallel: 4 })).not.toThrow();
+    expect(() => perCell({ matrix: Matrix.count(2), completion: Completion.allSuccessful() })).toThrow(
+      'test/pm: completion: needs one Indexed Job (maxFailedIndexes), and MatrixDelivery.jobPerCell() runs one Job per cell, each to its end ' +
+      '(got "Completion.allSuccessful() with fail-fast"). Use completion: Completion.allSuccessful({ failFast: false }), or matrixDelivery: MatrixDelivery.files() or MatrixDelivery.envFiles().');
+  });
+
+  test('values too large for a pod\'s annotations', () => {
+    const big = 'x'.repeat(200_000);
+    expect(() => perCell({ matrix: Matrix.of({ a: [big], b: [big] }) })).toThrow(
+      'test/pm: matrix cell 0: is too large for the pod\'s annotations, which carry the cell\'s values with one Job per cell ' +
+      '(Kubernetes allows 262144 bytes of annotations per object) (got "400048 bytes"). ' +
+      'Shorten the values, or use matrixDelivery: MatrixDelivery.files(), which carries them in a ConfigMap (1 MiB for all cells).');
+  });
+
+  test('names the matrix delivery reserves: MATRIX_<KEY>, the volume, the mount root', () => {
+    expect(() => perCell({
+      matrix: Matrix.keys(['a']),
+      containers: [{ name: 'm', image: 'registry.example/m:1', envVariables: { MATRIX_KEY: kplus.EnvValue.fromValue('x') } }],
+    })).toThrow('containers: container "m" sets MATRIX_KEY, which the matrix sets.');
+  });
+});
+
 describe('ParallelMatrixJob: names', () => {
   const name = (n: number) => 'n'.repeat(n);
   test.each([
@@ -283,8 +456,8 @@ describe('ParallelMatrixJob: errors', () => {
       containers: [{ name: 'm', image: 'golang:${matrix.goos}' }],
     })).toThrow(
       'spec.template.spec.containers[0].image: refers to the matrix (got "golang:${matrix.goos}"). ' +
-      'Every pod of the matrix Job runs the same image: one image per cell needs one Job per cell, which the Indexed delivery does not support. ' +
-      'Pass the cell\'s value to the container in command, args or env instead (e.g. ${matrix.KEY} in args).');
+      'Every pod of the Indexed matrix Job runs the same image. Use matrixDelivery: MatrixDelivery.jobPerCell() for one Job (and image) per cell, ' +
+      'or pass the cell\'s value to the container in command, args or env instead (e.g. ${matrix.KEY} in args).');
   });
 
   test('an unknown matrix key', () => {
@@ -296,26 +469,35 @@ describe('ParallelMatrixJob: errors', () => {
       'Use one of the defined matrix keys "goarch", "goos", or write $${matrix.os} to keep the text literally.');
   });
 
-  test('a value with a line break', () => {
-    expect(() => matrixJob({ matrix: Matrix.keys(['ok', 'two\nlines']) })).toThrow(
-      'test/pm: matrix cell 1 key "key": holds a line break, which the cell\'s env file cannot carry (MATRIX_KEY) (got "two\\nlines"). ' +
-      'Remove the line break, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file /etc/cdk8s-batch/matrix/key.');
+  test('a value with a carriage return before a line break (the kubelet would drop the \\r)', () => {
+    expect(() => matrixJob({ matrix: Matrix.keys(['ok', 'two\r\nlines']) })).toThrow(
+      'test/pm: matrix cell 1 key "key": holds a carriage return before a line break, which the kubelet drops when it reads the cell\'s env file ' +
+      '(MATRIX_KEY would arrive with "\\n" only) (got "two\\r\\nlines"). ' +
+      'Use "\\n" line breaks, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
+    expect(() => matrixJob({ matrix: Matrix.keys(['ok', 'two\r\nlines']), matrixDelivery: MatrixDelivery.jobPerCell() })).not.toThrow();
   });
 
   test('a value with a single quote', () => {
     expect(() => matrixJob({ matrix: Matrix.keys(['it\'s']) })).toThrow(
-      'test/pm: matrix cell 0 key "key": holds a single quote, which the cell\'s env file cannot carry (MATRIX_KEY is written single-quoted) ' +
-      '(got "it\'s"). Remove the single quote, or use matrixDelivery: MatrixDelivery.files(), which carries any value as the file /etc/cdk8s-batch/matrix/key.');
+      'test/pm: matrix cell 0 key "key": holds a single quote, which the cell\'s env file cannot carry (MATRIX_KEY is written single-quoted, and the format has no escape) ' +
+      '(got "it\'s"). Remove the single quote, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which carry any value.');
   });
 
   test('a value over the kubelet\'s 64 KiB env-file line limit', () => {
     const value = 'x'.repeat(70_000);
     expect(() => matrixJob({ matrix: Matrix.keys([value]) })).toThrow(
       'test/pm: matrix cell 0 key "key": is too long for the kubelet, which reads env files line by line with a limit of 65535 bytes per line (MATRIX_KEY=\'...\') ' +
-      `(got "${'x'.repeat(40)}... (70013 bytes as an env file line)"). Shorten the value, or use matrixDelivery: MatrixDelivery.files(), which carries it as the file /etc/cdk8s-batch/matrix/key.`);
+      `(got "${'x'.repeat(40)}... (70013 bytes as an env file line)"). Shorten the value, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which have no such limit.`);
     // The largest value that fits: 65535 bytes minus `MATRIX_KEY=''`.
     expect(() => matrixJob({ matrix: Matrix.keys(['y'.repeat(65_535 - 13)]) })).not.toThrow();
     expect(() => matrixJob({ matrix: Matrix.keys([value]), matrixDelivery: MatrixDelivery.files() })).not.toThrow();
+    // A multi-line value: the bound is per line of the env file (a middle line has no MATRIX_KEY=' and no closing quote).
+    expect(() => matrixJob({ matrix: Matrix.keys([`a\n${'z'.repeat(65_536)}\nb`]) })).toThrow(
+      'test/pm: matrix cell 0 key "key": is too long for the kubelet, which reads env files line by line with a limit of 65535 bytes per line (MATRIX_KEY=\'...\') ' +
+      `(got "a\\n${'z'.repeat(38)}... (65536 bytes as an env file line (line 2 of its 3 lines))"). ` +
+      'Shorten the value, or use matrixDelivery: MatrixDelivery.files() or MatrixDelivery.jobPerCell(), which have no such limit.');
+    expect(() => matrixJob({ matrix: Matrix.keys([`a\n${'z'.repeat(65_535)}\nb`]) })).not.toThrow();
+    expect(() => matrixJob({ matrix: Matrix.keys([`${'z'.repeat(65_535 - 12 + 1)}\nb`]) })).toThrow('(65536 bytes as an env file line (line 1 of its 2 lines))');
   });
 
   test.each([0, 1.5, -1])('maxParallel %p', (maxParallel) => {

@@ -16,6 +16,8 @@
 #   CDK8S_BATCH_RIG_TIMEOUT   seconds to wait for each component to become ready (default 90)
 #   CDK8S_BATCH_RIG_REAL_NODE 1 (default): also run a real node (containerd + kubelet, see
 #                             node.sh); 0: kwok's fake nodes only (no root needed then)
+#   CDK8S_BATCH_RIG_APISERVER_FEATURE_GATES  kube-apiserver --feature-gates, e.g.
+#                             "EnvFiles=false" for a server that behaves as 1.34 does by default
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -343,6 +345,7 @@ main() {
     --service-account-signing-key-file="${PKI}/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 \
     --endpoint-reconciler-type=none \
+    ${CDK8S_BATCH_RIG_APISERVER_FEATURE_GATES:+"--feature-gates=${CDK8S_BATCH_RIG_APISERVER_FEATURE_GATES}"} \
     --profiling=false --v=1
   wait_for kube-apiserver "kube-apiserver /readyz" kc get --raw /readyz
   rig_log "kube-apiserver ready ($(elapsed))"
