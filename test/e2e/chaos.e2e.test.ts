@@ -47,10 +47,10 @@ import { Concurrency, ParameterizedJob } from '../../src';
 const MAX_CONCURRENCY = 2;
 /**
  * Shorter than the controller's defaults (15/10/2 s) so that ten takeovers fit in minutes;
- * the renew deadline still leaves 4 s for a renewal on a starved machine.
+ * the renew deadline still leaves 6 s (six tries) for a renewal on a starved machine.
  */
-const LEASE_DURATION_S = 6;
-const LEASE_FLAGS = ['--lease-duration', String(LEASE_DURATION_S), '--renew-deadline', '4', '--retry-period', '1'];
+const LEASE_DURATION_S = 8;
+const LEASE_FLAGS = ['--lease-duration', String(LEASE_DURATION_S), '--renew-deadline', '6', '--retry-period', '1'];
 const LEADERSHIP_LOST = 'leadership lost; exiting so that no stale leader keeps writing';
 const ADMITTED = 'cdk8s-batch.dev/admitted-at';
 const REPORT = path.resolve(__dirname, '..', '..', 'test-reports', 'chaos.json');
@@ -105,6 +105,11 @@ class Replicas {
       for (const p of this.running) if (await p.isLeader()) return p;
       return undefined;
     }, timeoutMs, { description: `a leader among ${this.running.map((p) => p.identity).join(', ')}`, intervalMs: 200 });
+  }
+
+  /** Both replicas run (a replica that exited is started again within seconds). */
+  bothRunning(timeoutMs: number): Promise<unknown> {
+    return waitFor(() => this.running.length === 2, timeoutMs, { description: 'two replicas running', intervalMs: 200 });
   }
 
   /** SIGKILL, as a node failure or the OOM killer would; the replica is started again. */
@@ -364,7 +369,7 @@ describe('chaos: faults during Enqueue bursts', () => {
     expect(new Set(kills.map((k) => k.identity)).size).toBe(10);
     const found = violations(ns, workloads, finalJobs);
     const crashed = crashes(replicas, 0);
-    expect(replicas.running).toHaveLength(2);
+    await replicas.bothRunning(60_000);
     await replicas.leader(60_000);
     record({
       scenario: 'leader SIGKILL',
@@ -417,7 +422,7 @@ describe('chaos: faults during Enqueue bursts', () => {
     // A restart longer than the renew deadline costs the leader its lease (it exits, as
     // client-go's leaders do); nothing else may end a replica.
     const crashed = crashes(replicas, restarts.length);
-    expect(replicas.running).toHaveLength(2);
+    await replicas.bothRunning(60_000);
     await replicas.leader(60_000);
     record({
       scenario: 'control plane restarts',
@@ -479,7 +484,7 @@ describe('chaos: faults during Enqueue bursts', () => {
     expect(leaseNow.spec.leaseTransitions).toBe(lease.spec.leaseTransitions + 1);
     const found = violations(ns, workloads, finalJobs);
     const crashed = crashes(replicas, 1);
-    expect(replicas.running).toHaveLength(2);
+    await replicas.bothRunning(60_000);
     record({
       scenario: 'leader SIGSTOP/SIGCONT',
       faults: { pauses: 1, pausedSeconds: Math.round(pausedForMs / 100) / 10 },
