@@ -92,6 +92,7 @@ export class JobWatch {
   private request?: ReturnType<typeof https.request>;
   private stopped = false;
   private closing = false;
+  private connected = false;
   private failure?: Error;
   /** Set by a 410 Gone: the revision the restarted API server's watch cache starts at. */
   private resumeFrom?: number;
@@ -126,6 +127,7 @@ export class JobWatch {
           return;
         }
         resolve();
+        this.connected = true;
         let buf = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -142,7 +144,7 @@ export class JobWatch {
       });
       req.on('error', (e) => {
         if (this.stopped) return;
-        if (this.lastResourceVersion === undefined) reject(e);
+        if (!this.connected) reject(e); // the first connection: start() fails
         else this.onClose();
       });
       req.end();
