@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { installBatchCrds } from './support/crds';
-import { apply, kubectl, listObjects, waitFor } from './support/rig';
+import { apply, kubectl, kubectlAsync, listObjects, waitFor } from './support/rig';
 import { Concurrency, CONTROLLER_CLUSTER_RULES, Schedule, ScheduledBatch } from '../../src';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -253,6 +253,21 @@ export class ControllerProcess {
     return this.exit!;
   }
 
+  /** SIGSTOP: the process freezes (timers, sockets, everything) until `resume()`. */
+  pause(): void {
+    if (!this.exit) this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): void {
+    if (!this.exit) this.child.kill('SIGCONT');
+  }
+
+  /** Resolves when the process has exited (however). */
+  whenExited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.exited.then(() => this.exit!);
+  }
+
   /** SIGKILL: a crash, without releasing the Lease. */
   async kill(): Promise<void> {
     if (!this.exit) {
@@ -308,6 +323,8 @@ export interface EnqueueWorkloadOptions {
   /** How long each kwok pod runs (the `e2e.cdk8s-batch.dev/run-duration` annotation). */
   readonly runDuration: string;
   readonly maxQueued?: number;
+  /** Finished Jobs the CronJob keeps (its history limits; default 20). Keep them all for the assertions. */
+  readonly retained?: number;
 }
 
 /**
@@ -322,8 +339,8 @@ export function enqueueCronJob(name: string, options: EnqueueWorkloadOptions): a
     suspend: true,
     concurrency: Concurrency.enqueue({ maxConcurrency: options.maxConcurrency, maxQueued: options.maxQueued }),
     // Jobs made with --from=cronjob are owned by it; keep them all for the assertions.
-    successfulJobsRetained: 20,
-    failedJobsRetained: 20,
+    successfulJobsRetained: options.retained ?? 20,
+    failedJobsRetained: options.retained ?? 20,
     maxAttempts: 1,
     podMetadata: { annotations: { 'e2e.cdk8s-batch.dev/run-duration': options.runDuration } },
     containers: [{ name: 'main', image: IMAGE }],
@@ -331,11 +348,22 @@ export function enqueueCronJob(name: string, options: EnqueueWorkloadOptions): a
   return Testing.synth(chart);
 }
 
+export interface CreateRunsOptions {
+  /**
+   * Pause between two creations (default 1100 ms: distinct creation seconds, so the queue
+   * order is the creation order whatever the names). With 0, several Jobs share a second and
+   * the queue orders them by name (the Enqueue rule's tie-break), so give names that sort.
+   */
+  readonly gapMs?: number;
+}
+
 /** Creates runs of a CronJob one by one, as `kubectl create job --from` does, over a second apart (distinct creation seconds). */
-export async function createRunsFrom(cronJob: string, names: readonly string[], ns: string): Promise<void> {
+export async function createRunsFrom(cronJob: string, names: readonly string[], ns: string, options: CreateRunsOptions = {}): Promise<void> {
+  const gapMs = options.gapMs ?? 1100;
   for (const name of names) {
-    kubectl(['create', 'job', name, `--from=cronjob/${cronJob}`, '-n', ns]);
-    await sleep(1100);
+    // Without blocking the event loop: controller logs and watches are read meanwhile.
+    await kubectlAsync(['create', 'job', name, `--from=cronjob/${cronJob}`, '-n', ns]);
+    if (gapMs > 0) await sleep(gapMs);
   }
 }
 

@@ -6,7 +6,7 @@
  * test sees is what a user's `kubectl apply` would see: the apiserver's validation,
  * defaulting, admission (PodSecurity) and error messages.
  */
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -108,6 +108,28 @@ export function kubectlWithWarnings(args: readonly string[], options: KubectlOpt
     throw new KubectlError(args, result.status, result.stdout, result.stderr);
   }
   return { stdout: result.stdout, stderr: result.stderr, warnings: serverWarnings(result.stderr) };
+}
+
+/**
+ * {@link kubectl} without blocking the event loop, for tests that must keep reading streams
+ * (a watch, controller processes' logs) while they make many calls. Same errors.
+ */
+export function kubectlAsync(args: readonly string[], options: KubectlOptions = {}): Promise<string> {
+  const fullArgs = ['--kubeconfig', rigKubeconfig(), ...args];
+  return new Promise((resolve, reject) => {
+    const child = execFile(rigKubectl(), fullArgs, { encoding: 'utf8', timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new KubectlError(args, typeof error.code === 'number' ? error.code : null, stdout, `${stderr || error.message}`));
+          return;
+        }
+        const warnings = serverWarnings(stderr);
+        if (warnings.length > 0) reject(new KubectlWarningError(args, stdout, stderr, warnings));
+        else resolve(stdout);
+      });
+    if (options.input !== undefined) child.stdin!.end(options.input);
+    else child.stdin!.end();
+  });
 }
 
 /** YAML/JSON text, one manifest object, or several (sent as a v1 List). */
@@ -228,7 +250,7 @@ export function deleteNamespace(name: string, options: { wait?: boolean } = {}):
 }
 
 /** Control-plane processes `restartRigProcess` can restart. */
-export type RigProcess = 'kube-apiserver' | 'etcd' | 'kube-controller-manager' | 'kube-scheduler';
+export type RigProcess = 'kube-apiserver' | 'etcd';
 
 /**
  * Restarts one process of the rig (test/e2e/rig/restart.sh): stops it, starts it again with
