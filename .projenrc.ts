@@ -65,7 +65,7 @@ new JsonFile(project, 'controller/.eslintrc.cycles.json', {
     root: true,
     parser: '@typescript-eslint/parser',
     parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
-    plugins: ['import'],
+    plugins: ['import', '@typescript-eslint'], // the latter so that its rules' disable comments resolve
     settings: {
       'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import/resolver': { node: {}, typescript: { project: './controller/tsconfig.json', alwaysTryTypes: true } },

@@ -19,10 +19,9 @@
  * live configuration), otherwise from the newest Job carrying it (its CronJob was deleted or
  * changed policy while Jobs still waited).
  */
-import { admittedAnnotation, DEFAULT_MAX_QUEUED, effectiveMaxQueued, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
+import { DEFAULT_MAX_QUEUED, effectiveMaxQueued, hasEnqueuePolicy, readEnqueue } from '../../../src/contract/annotations';
 import { concurrencyKey, isInConcurrencyGroup, isQueued } from '../../../src/runs';
-import { byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
-import { isNotFound } from '../kube/api';
+import { admitQueuedJob, byCreation, controllerOwner, isJobFinished, ObjectStore } from './util';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { CRONJOBS, CronJob, Job, JOBS, KubeObject, splitKey } from '../kube/types';
@@ -103,15 +102,9 @@ export class EnqueueReconciler implements Reconciler {
     for (const job of toAdmit) {
       // One at a time, oldest first: if this one fails (409: the cache was stale), younger
       // ones must not overtake it; the whole key is retried.
-      try {
-        await this.deps.writer.patch<Job>(JOBS, job, {
-          metadata: { annotations: admittedAnnotation(ctx.now) },
-          spec: { suspend: false },
-        });
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-        // Deleted since the cache saw it: gone, not blocking. The key runs again at once,
-        // with the Writer's view already without it, to give the slot to the next in line.
+      if (!await admitQueuedJob(this.deps.writer, job, ctx.now)) {
+        // Deleted since the cache saw it: the key runs again at once, with the Writer's view
+        // already without it, to give the slot to the next in line.
         ctx.log.info('queued Job is gone; moving on', { job: job.metadata.name, workload });
         return { requeueAfterMs: 0 };
       }

@@ -16,11 +16,10 @@
  *
  * The Enqueue rule leaves grouped Jobs to this one (it still applies its `max-queued` cap).
  */
-import { admittedAnnotation, concurrencyGroupOf, readConcurrencyGroup, readEnqueue } from '../../../src/contract/annotations';
+import { concurrencyGroupOf, readConcurrencyGroup, readEnqueue } from '../../../src/contract/annotations';
 import { readWorkloadLabel } from '../../../src/contract/labels';
 import { admitAcrossGroup, GroupMember, isQueued } from '../../../src/runs';
-import { isJobFinished, ObjectStore } from './util';
-import { isNotFound } from '../kube/api';
+import { admitQueuedJob, isJobFinished, ObjectStore } from './util';
 import { Writer } from '../kube/cache';
 import { EventRecorder } from '../kube/events';
 import { Job, JOBS, splitKey, timeOf } from '../kube/types';
@@ -94,13 +93,7 @@ export class ConcurrencyGroupReconciler implements Reconciler {
     let running = decision.running - decision.admit.length;
     for (const [i, job] of decision.admit.entries()) {
       // One at a time, oldest first: if one fails (409), younger ones must not overtake it.
-      try {
-        await this.deps.writer.patch<Job>(JOBS, job, {
-          metadata: { annotations: admittedAnnotation(ctx.now) },
-          spec: { suspend: false },
-        });
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
+      if (!await admitQueuedJob(this.deps.writer, job, ctx.now)) {
         ctx.log.info('queued Job is gone; moving on', { job: job.metadata.name, group });
         return { requeueAfterMs: 0 };
       }

@@ -1,6 +1,10 @@
 /** Small helpers shared by the reconcilers. */
 import { Condition, Job, KubeObject, OwnerReference, timeOf } from '../kube/types';
+import { admittedAnnotation } from '../../../src/contract/annotations';
 import { readJobRunLabel } from '../../../src/contract/labels';
+import { isNotFound } from '../kube/api';
+import { Writer } from '../kube/cache';
+import { JOBS } from '../kube/types';
 
 /** A read-only view of objects of one kind (an informer cache with our writes applied). */
 export interface ObjectStore<T> {
@@ -41,4 +45,20 @@ export function controllerOwner(obj: KubeObject, kind: string): OwnerReference |
 /** The JobRun a Job was created for: its controlling owner, else its `job-run` label. */
 export function jobRunOf(job: Job): string | undefined {
   return controllerOwner(job, 'JobRun')?.name ?? readJobRunLabel(job.metadata.labels);
+}
+
+/**
+ * Admits a queued Job: un-suspends it and stamps `admitted-at`. Returns false when the Job
+ * was deleted since the cache saw it (gone, not blocking: the caller gives the slot to the
+ * next in line); any other error (409 on a stale cache) is thrown so that younger Jobs do not
+ * overtake it.
+ */
+export async function admitQueuedJob(writer: Writer, job: Job, now: number): Promise<boolean> {
+  try {
+    await writer.patch<Job>(JOBS, job, { metadata: { annotations: admittedAnnotation(now) }, spec: { suspend: false } });
+    return true;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return false;
+  }
 }
