@@ -323,6 +323,13 @@ main() {
   # explicitly to document that the tests rely on it). OpenAPI v2 and v3 are served by
   # default. --endpoint-reconciler-type=none: the "kubernetes" Service may not point at a
   # loopback address, and nothing in the rig needs it.
+  # The kubelet client certificate exists only with the real node (node.sh signs it): with
+  # fake nodes alone, the API server never calls a kubelet.
+  local kubelet_client=()
+  [[ "${REAL_NODE}" == 1 ]] && kubelet_client=(
+    --kubelet-client-certificate="${PKI}/apiserver-kubelet-client.crt"
+    --kubelet-client-key="${PKI}/apiserver-kubelet-client.key"
+  )
   launch kube-apiserver "${BIN}/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:${ETCD_PORT}" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="${API_PORT}" \
@@ -337,8 +344,7 @@ main() {
     --proxy-client-key-file="${PKI}/front-proxy-client.key" \
     --authorization-mode=Node,RBAC \
     --enable-admission-plugins=PodSecurity,NodeRestriction \
-    --kubelet-client-certificate="${PKI}/apiserver-kubelet-client.crt" \
-    --kubelet-client-key="${PKI}/apiserver-kubelet-client.key" \
+    "${kubelet_client[@]}" \
     --allow-privileged=true \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="${PKI}/sa.pub" \
