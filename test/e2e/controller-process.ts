@@ -203,10 +203,14 @@ export class ControllerProcess {
     }, timeoutMs, { description: `controller ${this.identity} log line`, intervalMs: 100 });
   }
 
-  /** GET on the controller's HTTP endpoint (loopback). */
+  /**
+   * GET on the controller's HTTP endpoint (loopback). A fresh connection each time: a pooled
+   * keep-alive socket can be closed by the server (keepAliveTimeout 5 s) just as it is reused,
+   * which fails the request with "socket hang up".
+   */
   get(pathname: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port: this.port, path: pathname, timeout: 5_000 }, (res) => {
+      const req = http.get({ host: '127.0.0.1', port: this.port, path: pathname, timeout: 5_000, agent: false }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (body += c));
