@@ -51,7 +51,7 @@ const MAX_CONCURRENCY = 2;
  */
 const LEASE_DURATION_S = 8;
 const LEASE_FLAGS = ['--lease-duration', String(LEASE_DURATION_S), '--renew-deadline', '6', '--retry-period', '1'];
-const LEADERSHIP_LOST = 'leadership lost; exiting so that no stale leader keeps writing';
+const LEADERSHIP_LOST = 'leadership lost or given up; exiting so that no stale leader keeps writing'; // controller/src/main.ts
 const ADMITTED = 'cdk8s-batch.dev/admitted-at';
 const REPORT = path.resolve(__dirname, '..', '..', 'test-reports', 'chaos.json');
 
