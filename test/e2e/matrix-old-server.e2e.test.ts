@@ -90,7 +90,9 @@ function countJob(chart: Chart, maxParallel?: number): ParallelMatrixJob {
     matrix: Matrix.count(6),
     maxParallel,
     containers: [{
-      name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'cat /etc/cdk8s-batch/matrix/*'],
+      name: 'main',
+      image: 'busybox:1.36',
+      command: ['sh', '-c', 'cat /etc/cdk8s-batch/matrix/*'],
       securityContext: { user: 65534, group: 65534 },
     }],
   });
