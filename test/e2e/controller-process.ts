@@ -73,20 +73,7 @@ export function leastPrivilegeKubeconfig(namespace: string): string {
       subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
     },
   ]);
-  const token = kubectl(['create', 'token', sa, '-n', namespace, '--duration=2h']).trim();
-  const admin = JSON.parse(kubectl(['config', 'view', '--raw', '--minify', '-o', 'json']));
-  const cluster = admin.clusters[0].cluster;
-  const config = {
-    'apiVersion': 'v1',
-    'kind': 'Config',
-    'clusters': [{ name: 'rig', cluster: { 'server': cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'] } }],
-    'users': [{ name: sa, user: { token } }],
-    'contexts': [{ name: sa, context: { cluster: 'rig', user: sa, namespace } }],
-    'current-context': sa,
-  };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-ctl-')), 'kubeconfig');
-  fs.writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-  return file;
+  return serviceAccountKubeconfig(sa, namespace);
 }
 
 /**
