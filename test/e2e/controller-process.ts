@@ -90,7 +90,10 @@ export function deleteControllerRbac(namespace: string): void {
 }
 
 export interface LogLine {
+  /** The process's own timestamp (its wall clock). */
   readonly ts: string;
+  /** When the test read the line, on the test's clock (ms since the epoch). */
+  readonly receivedAt: number;
   readonly level: string;
   readonly msg: string;
   readonly [field: string]: unknown;
@@ -106,6 +109,8 @@ export interface ControllerStartOptions {
   /** Kubeconfig to run with (default: a least-privilege one, see `leastPrivilegeKubeconfig`). */
   readonly kubeconfig?: string;
   readonly extraArgs?: readonly string[];
+  /** More environment variables for the process (e.g. a stepped wall clock). */
+  readonly env?: Record<string, string>;
 }
 
 
@@ -135,7 +140,7 @@ export class ControllerProcess {
     const identity = options.identity ?? `ctl-${Math.random().toString(36).slice(2, 7)}`;
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, POD_NAME: identity, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' },
+      env: { ...process.env, ...options.env, POD_NAME: identity, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new ControllerProcess(child, identity);
@@ -160,7 +165,7 @@ export class ControllerProcess {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         try {
-          this.lines.push(JSON.parse(line));
+          this.lines.push({ ...JSON.parse(line), receivedAt: Date.now() });
         } catch {
           this.stderr.push(`(stdout, not JSON) ${line}`);
         }
@@ -281,6 +286,8 @@ export interface ClusterEvent {
   readonly reportingInstance?: string;
   /** When the reporter says it happened (MicroTime), for events.k8s.io/v1 Events such as the controller's. */
   readonly eventTime?: string;
+  /** Set by the API server when it stored the Event (whole seconds). */
+  readonly metadata?: { readonly creationTimestamp?: string };
 }
 
 /** Events in a namespace (core/v1 view, which includes events.k8s.io/v1 ones), optionally by reason. */
