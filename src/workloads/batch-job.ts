@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BatchWorkload } from './batch-workload';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
-import { checkNoFailIndex } from './job-spec';
+import { checkNoFailIndex } from './job-settings';
 import { kindLabel, workloadLabel } from '../contract/labels';
 import { BatchValidationError, BatchValidationErrors, locating } from '../errors';
 

@@ -4,7 +4,7 @@ import { BatchValidationErrors, locating } from '../errors';
 import { BatchWorkload } from './batch-workload';
 import { Concurrency } from './concurrency';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
-import { checkNoFailIndex } from './job-spec';
+import { checkNoFailIndex } from './job-settings';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import { kindLabel, workloadLabel } from '../contract/labels';
 import { checkObjectName } from '../kube/validation';
