@@ -12,8 +12,16 @@ import { Lazy } from 'cdk8s';
  *
  * @param filterEmpty also drop empty arrays and objects, at any depth (as cdk8s's
  * `ApiObjectMetadataDefinition.toJson()` does)
+ * @param sortKeys sort object keys (cdk8s does unless `CDK8S_DISABLE_SORT` is set)
  */
-export function plainJson(value: unknown, filterEmpty = false): any {
+export function plainJson(value: unknown, filterEmpty = false, sortKeys = true): any {
+  // Strings, numbers and booleans: no resolver applies to them (most of a spec's values).
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    return value;
+  }
   const resolved = resolveDefault(value);
   if (resolved == null) {
     return undefined;
@@ -25,20 +33,30 @@ export function plainJson(value: unknown, filterEmpty = false): any {
     if (filterEmpty && resolved.length === 0) {
       return undefined;
     }
-    return resolved.map((member) => plainJson(member, filterEmpty));
+    const items = new Array(resolved.length);
+    for (let i = 0; i < resolved.length; i++) {
+      items[i] = plainJson(resolved[i], filterEmpty, sortKeys);
+    }
+    return items;
   }
   // Every resolved object is a plain one or an array; anything else cdk8s refuses to render.
   if (resolved.constructor.name !== 'Object') {
     throw new Error(`can't render non-simple object of type '${resolved.constructor.name}'`);
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(resolved).sort()) {
-    const member = plainJson(resolved[key], filterEmpty);
+  const keys = Object.keys(resolved);
+  if (sortKeys) {
+    keys.sort();
+  }
+  let empty = true;
+  for (const key of keys) {
+    const member = plainJson(resolved[key], filterEmpty, sortKeys);
     if (member != null) {
       out[key] = member;
+      empty = false;
     }
   }
-  return filterEmpty && Object.keys(out).length === 0 ? undefined : out;
+  return filterEmpty && empty ? undefined : out;
 }
 
 /**

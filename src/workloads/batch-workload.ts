@@ -14,6 +14,7 @@ import { podProblems, targetProblems } from './synth-checks';
 import { warnWithoutController } from '../controller/presence';
 import { BatchValidationError, locating } from '../errors';
 import { KUBERNETES_FEATURES, KubernetesVersion } from '../kube/kubernetes-version';
+import { PlainApiObject } from '../kube/plain-api-object';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
 import { Matrix } from '../matrix';
 import { JobOptionSet } from '../options';
@@ -195,7 +196,7 @@ export abstract class BatchWorkload extends Construct {
     id: string, workload: WorkloadIdentity, kind: string, concurrency: Concurrency, metadata?: ApiObjectMetadata,
   ): ApiObject {
     const head = { name: workload.name, workloadKind: kind, metadata };
-    return new ApiObject(this, id, {
+    return new PlainApiObject(this, id, {
       ...jobTemplateHead(head),
       spec: this._lazy(() => jobTemplateSpec(head, {
         options: this.optionSet.options.length > 0 ? this.optionSet.toSchema() : undefined,

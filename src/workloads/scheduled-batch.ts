@@ -6,6 +6,7 @@ import { Concurrency, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-settings';
 import { runWindowAnnotations, scheduleAnnotations } from '../contract/annotations';
 import { kindLabel, workloadLabel } from '../contract/labels';
+import { PlainApiObject } from '../kube/plain-api-object';
 import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
@@ -229,7 +230,7 @@ export class ScheduledBatch extends BatchWorkload {
     this.timeZone = props.timeZone ?? TimeZone.UTC;
     this.concurrency = props.concurrency ?? Concurrency.allow();
 
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new PlainApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: props.metadata,
@@ -277,7 +278,7 @@ export class ScheduledBatch extends BatchWorkload {
       }
     }
 
-    this.cronJobs = [this.apiObject, ...groups.slice(1).map((g, i) => new ApiObject(this, `Schedule${g.positions[0]}`, {
+    this.cronJobs = [this.apiObject, ...groups.slice(1).map((g, i) => new PlainApiObject(this, `Schedule${g.positions[0]}`, {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { ...props.metadata, name: `${name}-${g.positions[0]}`, namespace },
