@@ -5,6 +5,9 @@ import { Construct } from 'constructs';
 import { BatchPodProps, DEFAULT_CONTAINER_RESOURCES } from './pod-props';
 import { plainJson } from '../kube/plain-json';
 
+/** The label cdk8s-plus puts on pod templates to select them. */
+const KPLUS_SELECTOR_LABEL = 'cdk8s.io/metadata.addr';
+
 /** Kubernetes JSON of a pod template (the fields we read or change). */
 export interface PodTemplateJson {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -59,10 +62,6 @@ export class PodTemplate {
 
   public get initContainers(): kplus.Container[] {
     return this.pod.initContainers;
-  }
-
-  public get restartPolicy(): kplus.RestartPolicy | undefined {
-    return this.pod.restartPolicy;
   }
 
   public addContainer(props: kplus.ContainerProps): kplus.Container {
@@ -121,7 +120,11 @@ export class PodTemplate {
     // members dropped, like ApiObjectMetadataDefinition.toJson()) and _toPodSpec().
     const metadata = plainJson(this.podMetadata ?? {}, true);
     const template = toJson_PodTemplateSpec(plainJson({ metadata, spec: this.pod._toPodSpec() })) as PodTemplateJson;
-    template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels } };
+    // cdk8s-plus-27's workloads overwrite this label with their own selector, and it was dropped
+    // from their render: a Job needs no selector of ours.
+    const labels = { ...template.metadata?.labels };
+    delete labels[KPLUS_SELECTOR_LABEL];
+    template.metadata = { ...template.metadata, labels };
     return template;
   }
 

@@ -90,7 +90,8 @@ describe('PodTemplate.render', () => {
     const secret = new kplus.Secret(chart, 'secret', { stringData: { password: 'p' } });
     const volume = kplus.Volume.fromEmptyDir(chart, 'scratch', 'scratch', { sizeLimit: Size.mebibytes(64) });
     const props = {
-      podMetadata: { labels: { team: 'data' }, annotations: { note: 'n' } },
+      // cdk8s-plus-27 overwrites its selector label with its own, and the render drops it.
+      podMetadata: { labels: { 'team': 'data', 'cdk8s.io/metadata.addr': 'mine' }, annotations: { note: 'n' } },
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'runner'),
       securityContext: { user: 1000, group: 2000, fsGroup: 3000 },
       terminationGracePeriod: Duration.seconds(45),
