@@ -2,9 +2,10 @@ import { ApiObject, ApiObjectMetadata, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BatchWorkload } from './batch-workload';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
-import { checkNoFailIndex } from './job-spec';
+import { checkNoFailIndex } from './job-settings';
 import { kindLabel, workloadLabel } from '../contract/labels';
 import { BatchValidationError, BatchValidationErrors, locating } from '../errors';
+import { PlainApiObject } from '../kube/plain-api-object';
 
 /**
  * Properties of a `BatchJob`.
@@ -112,7 +113,7 @@ export class BatchJob extends BatchWorkload {
     const meta = this._jobMetadata(name);
     const annotations = { ...props.metadata?.annotations, ...meta.annotations };
     const counts = { completions: this.completions, parallelism: this.parallelism };
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new PlainApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: {

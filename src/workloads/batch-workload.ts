@@ -7,21 +7,18 @@ import { configMapForWorkload } from './config';
 import { defaultMatrixDelivery, IndexedMatrix, IndexedMatrixSettings } from './indexed-matrix';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { checkJobSettings } from './job-settings';
-import { JobSpecJson } from './job-spec';
+import { JobModel, jobMetadata, JobSpecJson, renderJobSpec } from './job-spec';
 import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
-import { PodTemplate, PodTemplateJson } from './pod-template';
-import { pendingTimeoutAnnotation } from '../contract/annotations';
-import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL } from '../contract/keys';
-import { workloadLabel } from '../contract/labels';
-import { appHasBatchController } from '../controller/presence';
+import { PodTemplate } from './pod-template';
+import { podProblems, targetProblems } from './synth-checks';
+import { warnWithoutController } from '../controller/presence';
 import { BatchValidationError, locating } from '../errors';
-import { KUBERNETES_FEATURES, KubernetesFeature, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
-import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
+import { KUBERNETES_FEATURES, KubernetesVersion } from '../kube/kubernetes-version';
+import { PlainApiObject } from '../kube/plain-api-object';
 import { checkAnnotations, checkConfigMapData, checkLabels, checkObjectName } from '../kube/validation';
 import { Matrix } from '../matrix';
-import { JobOptionSet, Substitution } from '../options';
+import { JobOptionSet } from '../options';
 import { jobTemplateHead, jobTemplateSpec } from '../runs/job-template-manifest';
-import { warnAtSynth } from '../warnings';
 
 /**
  * The part every workload shares: the pod, the Job settings, the config and the
@@ -38,10 +35,6 @@ export abstract class BatchWorkload extends Construct {
 
   /** @internal */
   protected readonly _pod: PodTemplate;
-  /** The pod as the synth validation rendered it, until the next render takes it. */
-  private _validatedPod?: PodTemplateJson;
-  /** The pod render the Jobs of one cell each copy, until the current synchronous run ends. */
-  private _cellBase?: PodTemplateJson;
   /** @internal */
   protected readonly _props: BatchJobProps;
   /**
@@ -62,8 +55,10 @@ export abstract class BatchWorkload extends Construct {
       return new JobOptionSet(props.options ?? []);
     });
     this._pod = new PodTemplate(this, props);
-    this.node.addValidation({ validate: () => this.validatePod() });
-    this.node.addValidation({ validate: () => this.validateTarget() });
+    this.node.addValidation({ validate: () => podProblems(this._pod, this.optionSet, this._indexed, props.podFailureRules) });
+    this.node.addValidation({
+      validate: () => targetProblems(() => KubernetesVersion.targetOf(this, props.kubernetesVersion), this._indexed, props.podFailureRules),
+    });
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');
     }
@@ -84,8 +79,6 @@ export abstract class BatchWorkload extends Construct {
 
   /** Adds a container to every pod. */
   public addContainer(container: kplus.ContainerProps): kplus.Container {
-    this._validatedPod = undefined;
-    this._cellBase = undefined;
     const added = this._pod.addContainer(container);
     this.wireConfig(added);
     return added;
@@ -93,15 +86,11 @@ export abstract class BatchWorkload extends Construct {
 
   /** Adds an init container to every pod. */
   public addInitContainer(container: kplus.ContainerProps): kplus.Container {
-    this._validatedPod = undefined;
-    this._cellBase = undefined;
     return this._pod.addInitContainer(container);
   }
 
   /** Adds a volume to every pod. */
   public addVolume(volume: kplus.Volume): void {
-    this._validatedPod = undefined;
-    this._cellBase = undefined;
     this._pod.addVolume(volume);
   }
 
@@ -187,60 +176,14 @@ export abstract class BatchWorkload extends Construct {
   }
 
   /**
-   * The Job spec shared by all workloads; `extra` fields are merged over it.
-   *
-   * With `values`, every `${...}` reference is substituted (option values rendered from
-   * `values`, defaults for the rest). Without, `${option.*}` and `${workload.*}` references
-   * are checked and left in place for the controller or CLI to fill in (a JobTemplate).
+   * The Job spec of this workload as plain JSON (see `renderJobSpec`); `extra` fields are
+   * merged over it. With `cell`, the Job of that matrix cell.
    *
    * @internal
    */
   protected _renderJobSpec(workload: WorkloadIdentity, extra: Record<string, unknown>, values?: Record<string, string>, cell?: number): JobSpecJson {
-    const props = this._props;
-    // The synth validation just rendered the pod; take that render instead of rendering again
-    // (rendering is most of a workload's synth time). One Job per cell: one render, a copy per cell.
-    const template = cell === undefined ? this._validatedPod ?? this._pod.render() : this._cellTemplate();
-    this._validatedPod = undefined;
-    template.metadata.labels = { ...template.metadata.labels, ...workloadLabel(workload.name) };
-    const indexed = this._indexed;
-    locating(this, () => {
-      const scopes = {
-        workload: { name: workload.name, namespace: workload.namespace },
-        ...(indexed ? { matrix: cell === undefined ? indexed.scope() : indexed.cellScope(cell) } : {}),
-      };
-      indexed?.checkImages(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
-      if (values) {
-        const options = this.optionSet.render(values);
-        const before = template.spec;
-        template.spec = Substitution.inPodSpec(template.spec, { ...scopes, options }, 'spec.template.spec') as PodTemplateJson['spec'];
-        if (cell !== undefined) {
-          indexed?.substituteCellImages(before, template.spec, { ...scopes, options }, cell, 'spec.template.spec');
-        }
-      } else {
-        Substitution.inPodSpec(template.spec, { ...scopes, options: placeholders(this.optionSet) }, 'spec.template.spec');
-      }
-    });
-    const rules = props.podFailureRules ?? [];
-    if (cell !== undefined) {
-      locating(this, () => indexed?.deliverCell(template, cell));
-    } else {
-      indexed?.deliver(template);
-    }
-    // After delivery, so that the containers cdk8s-batch adds are completed too.
-    if ((props.podSecurity ?? PodSecurity.RESTRICTED) === PodSecurity.RESTRICTED) {
-      restrictPodSpec(template.spec);
-    }
-    return {
-      activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
-      backoffLimit: (props.maxAttempts ?? 3) - 1,
-      podFailurePolicy: rules.length > 0 ? { rules: rules.map((r) => r._toKube()) } : undefined,
-      ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
-      ...indexed?.jobFields(),
-      // A group's Jobs wait, suspended, for the controller's admission.
-      ...(props.concurrencyGroup ? { suspend: true } : {}),
-      ...extra,
-      template,
-    };
+    const template = cell === undefined ? this._pod.take() : this._pod.copyForCell();
+    return renderJobSpec(this.jobModel(), template, workload, extra, values, cell);
   }
 
   /**
@@ -253,18 +196,16 @@ export abstract class BatchWorkload extends Construct {
     id: string, workload: WorkloadIdentity, kind: string, concurrency: Concurrency, metadata?: ApiObjectMetadata,
   ): ApiObject {
     const head = { name: workload.name, workloadKind: kind, metadata };
-    return new ApiObject(this, id, {
+    return new PlainApiObject(this, id, {
       ...jobTemplateHead(head),
-      spec: Lazy.any({
-        produce: () => jobTemplateSpec(head, {
-          options: this.optionSet.options.length > 0 ? this.optionSet.toSchema() : undefined,
-          concurrency,
-          template: {
-            metadata: this._jobMetadata(workload.name, controllerAnnotations(concurrency)),
-            spec: this._renderJobSpec(workload, {}),
-          },
-        }),
-      }),
+      spec: this._lazy(() => jobTemplateSpec(head, {
+        options: this.optionSet.options.length > 0 ? this.optionSet.toSchema() : undefined,
+        concurrency,
+        template: {
+          metadata: this._jobMetadata(workload.name, controllerAnnotations(concurrency)),
+          spec: this._renderJobSpec(workload, {}),
+        },
+      })),
     });
   }
 
@@ -274,19 +215,7 @@ export abstract class BatchWorkload extends Construct {
    * @internal
    */
   protected _jobMetadata(workloadName: string, annotations: Record<string, string> = {}): ApiObjectMetadata {
-    const meta = this._props.jobMetadata;
-    const pending = this._props.pendingTimeout;
-    const group = this._props.concurrencyGroup?._metadata();
-    const allAnnotations: Record<string, string> = {
-      ...meta?.annotations,
-      ...annotations,
-      ...(pending ? pendingTimeoutAnnotation(pending.toSeconds()) : {}),
-      ...group?.annotations,
-    };
-    return {
-      labels: { ...meta?.labels, ...group?.labels, ...workloadLabel(workloadName) },
-      annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
-    };
+    return jobMetadata(this._props, workloadName, annotations);
   }
 
   /**
@@ -295,9 +224,7 @@ export abstract class BatchWorkload extends Construct {
    * @internal
    */
   protected _warnWithoutController(feature: string): void {
-    warnAtSynth(this, () => !appHasBatchController(this),
-      `${feature} is carried out by the cdk8s-batch companion controller, and this app has no BatchController. ` +
-      `Add a BatchController to the app, or set the context "${CONTROLLER_CONTEXT_KEY}": "${CONTROLLER_EXTERNAL}" if it is installed elsewhere.`);
+    warnWithoutController(this, feature);
   }
 
   /**
@@ -309,85 +236,13 @@ export abstract class BatchWorkload extends Construct {
     return Lazy.any({ produce });
   }
 
-  /** A copy of the pod render shared by the Jobs of one synth (one Job per cell). */
-  private _cellTemplate(): PodTemplateJson {
-    if (!this._cellBase) {
-      this._cellBase = this._validatedPod ?? this._pod.render();
-      queueMicrotask(() => { this._cellBase = undefined; });
-    }
-    return JSON.parse(JSON.stringify(this._cellBase));
-  }
-
   private wireConfig(container: kplus.Container): void {
     if (this.configMap) {
       container.env.copyFrom(kplus.Env.fromConfigMap(this.configMap));
     }
   }
 
-  /** Every version-dependent feature the workload uses, checked against its target. */
-  private validateTarget(): string[] {
-    let target: KubernetesVersion;
-    try {
-      target = KubernetesVersion.targetOf(this, this._props.kubernetesVersion);
-    } catch (e) {
-      return [e instanceof Error ? e.message : String(e)];
-    }
-    const indexed = this._indexed;
-    type Use = [KubernetesFeature, string | undefined];
-    const used: Use[] = [
-      ...((this._props.podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as Use] : []),
-      ...(indexed && !indexed.perCell ? [[KUBERNETES_FEATURES.matrixRetriesPerCell, 'matrixDelivery'] as Use] : []),
-      ...(indexed?.envFiles ? [[KUBERNETES_FEATURES.matrixEnv, 'matrixDelivery'] as Use] : []),
-      // An Indexed Job below 1.33 is reported above; one Job per cell cannot carry these at all.
-      ...(indexed?.perCell && indexed.completionNeedsIndexedJob
-        ? [[indexed.completion.mode === CompletionMode.ANY_SUCCESSFUL ? KUBERNETES_FEATURES.completionAnySuccessful
-          : KUBERNETES_FEATURES.completionFailFast, 'completion'] as Use] : []),
-    ];
-    return used.map(([feature, field]) => requireKubernetes(target, feature, field)).filter((m): m is string => m !== undefined);
+  private jobModel(): JobModel {
+    return { scope: this, props: this._props, optionSet: this.optionSet, indexed: this._indexed };
   }
-
-  private validatePod(): string[] {
-    const errors: string[] = [];
-    if (this._pod.containers.length === 0) {
-      errors.push('containers: the workload has no containers. Pass `containers` or call addContainer().');
-    }
-    // Containers can be added after construction, so `${...}` references are checked here, at
-    // synth, before any object is rendered (a clear message instead of a serialization failure).
-    try {
-      // cdk8s validates the whole app once per synth and again in every chart.toJson(), all in
-      // one synchronous call: render once and keep the render until the spec takes it, our
-      // mutators change the pod, or the current synchronous run ends (so it cannot go stale
-      // across user code that runs later).
-      const rendered = this._validatedPod ?? this._pod.render();
-      if (!this._validatedPod) {
-        this._validatedPod = rendered; // the checks below copy it, never change it
-        queueMicrotask(() => { this._validatedPod = undefined; });
-      }
-      const spec = rendered.spec;
-      errors.push(...(this._indexed?.conflicts(spec) ?? []));
-      const workload = { name: 'name', namespace: 'namespace' };
-      const scopes = { workload, options: placeholders(this.optionSet), ...(this._indexed ? { matrix: this._indexed.scope() } : {}) };
-      this._indexed?.checkImages(spec, scopes, 'spec.template.spec');
-      Substitution.inPodSpec(spec, scopes, 'spec.template.spec');
-    } catch (e) {
-      errors.push(e instanceof Error ? e.message : String(e));
-    }
-    const names = new Set([...this._pod.containers, ...this._pod.initContainers].map((c) => c.name));
-    for (const rule of this._props.podFailureRules ?? []) {
-      if (rule.containerName !== undefined && !names.has(rule.containerName)) {
-        errors.push(`podFailureRules: the rule names container "${rule.containerName}", which the pod does not have. ` +
-          `Use one of: ${[...names].map((n) => `"${n}"`).join(', ')}.`);
-      }
-    }
-    return errors;
-  }
-}
-
-/** A stand-in value per option, to check `${option.*}` references without rendering values. */
-function placeholders(options: JobOptionSet): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of options.names) {
-    out[name] = '';
-  }
-  return out;
 }

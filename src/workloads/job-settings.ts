@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { BatchJobProps } from './job-props';
-import { MAX_POD_FAILURE_RULES } from './pod-failure-policy';
+import { MAX_POD_FAILURE_RULES, PodFailureAction, PodFailureRule } from './pod-failure-policy';
 import { BatchValidationError } from '../errors';
 import { checkAnnotations, checkLabels } from '../kube/validation';
 
@@ -48,5 +48,14 @@ function checkPositiveSeconds(field: string, value: Duration | undefined, min: n
   if (!Number.isInteger(seconds) || seconds < min) {
     throw new BatchValidationError(field, `${seconds} seconds`,
       `must be a whole number of seconds, at least ${min}`, 'Use e.g. Duration.minutes(5).');
+  }
+}
+
+/** Rules with `FailIndex` need per-index retries, which only matrix workloads have. */
+export function checkNoFailIndex(rules: PodFailureRule[] | undefined): void {
+  if ((rules ?? []).some((r) => r.action === PodFailureAction.FAIL_INDEX)) {
+    throw new BatchValidationError('podFailureRules', 'FailIndex',
+      'needs per-cell retries, which only matrix workloads have',
+      'Use PodFailureAction.FAIL_JOB, or give the workload a matrix.');
   }
 }

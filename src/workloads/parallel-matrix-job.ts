@@ -8,6 +8,7 @@ import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
 import { kindLabel, matrixCellLabel, workloadLabel } from '../contract/labels';
 import { locating } from '../errors';
 import { KubernetesVersion } from '../kube/kubernetes-version';
+import { PlainApiObject } from '../kube/plain-api-object';
 import { Matrix, maxJobNameLength } from '../matrix';
 
 /**
@@ -135,7 +136,7 @@ export class ParallelMatrixJob extends BatchWorkload {
     const meta = this._jobMetadata(name);
     const annotations = { ...props.metadata?.annotations, ...meta.annotations };
     const job = (jobName: string, labels: Record<string, string>, cell?: number): ApiObject =>
-      new ApiObject(this, cell === undefined ? 'Resource' : `Cell${cell}`, {
+      new PlainApiObject(this, cell === undefined ? 'Resource' : `Cell${cell}`, {
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: {

@@ -4,9 +4,10 @@ import { BatchValidationErrors, locating } from '../errors';
 import { BatchWorkload } from './batch-workload';
 import { Concurrency } from './concurrency';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
-import { checkNoFailIndex } from './job-spec';
+import { checkNoFailIndex } from './job-settings';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import { kindLabel, workloadLabel } from '../contract/labels';
+import { PlainApiObject } from '../kube/plain-api-object';
 import { checkObjectName } from '../kube/validation';
 import { jobRunManifest } from '../runs/job-run-manifest';
 
@@ -139,7 +140,7 @@ export class ParameterizedJob extends BatchWorkload {
       }) as ApiObjectProps);
     }
     const meta = this._jobMetadata(this.workload.name);
-    return new ApiObject(scope, 'Resource', {
+    return new PlainApiObject(scope, 'Resource', {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { ...meta, name, namespace: this.metadata?.namespace, labels: { ...meta.labels, ...labels } },

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
 import { BatchValidationError, locate, locating } from '../errors';
 import { Concurrency, controllerAnnotations } from './concurrency';
-import { checkNoFailIndex } from './job-spec';
+import { checkNoFailIndex } from './job-settings';
 import { runWindowAnnotations, scheduleAnnotations } from '../contract/annotations';
 import { kindLabel, workloadLabel } from '../contract/labels';
+import { PlainApiObject } from '../kube/plain-api-object';
 import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
 import { Matrix, maxCronJobNameLength } from '../matrix';
 import { Schedule, TimeZone } from '../schedule';
@@ -14,6 +15,7 @@ import { ScheduleGroup, unionOfSchedules } from '../schedule/union';
 import { warnAtSynth } from '../warnings';
 import { BatchWorkload } from './batch-workload';
 import { Completion } from './completion';
+import { renderCronJobSpec } from './cron-job-spec';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { MatrixDelivery } from './matrix-delivery';
 
@@ -228,16 +230,22 @@ export class ScheduledBatch extends BatchWorkload {
     this.timeZone = props.timeZone ?? TimeZone.UTC;
     this.concurrency = props.concurrency ?? Concurrency.allow();
 
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = new PlainApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: props.metadata,
       spec: this._lazy(() => this.renderSpec(this.resolvedSchedules[0])),
     });
     const name = this.apiObject.name;
-    // Hashed schedules are never merged, so the CronJob count does not depend on the seeds.
-    const groupsBefore = locating(this, () => groupSchedules(this.schedules, () => 'seed'));
-    const suffix = groupsBefore.length > 1 ? `-${groupsBefore[groupsBefore.length - 1].positions[0]}`.length : 0;
+    // Hashed schedules are never merged, so the CronJob count does not depend on the seeds. One
+    // schedule is one CronJob: then its expression is only checked here, not hashed twice.
+    let suffix = 0;
+    if (this.schedules.length === 1) {
+      locating(this, () => this.schedules[0].expandedExpression); // a bad expression throws here, as grouping would
+    } else {
+      const groupsBefore = locating(this, () => groupSchedules(this.schedules, () => 'seed'));
+      suffix = groupsBefore.length > 1 ? `-${groupsBefore[groupsBefore.length - 1].positions[0]}`.length : 0;
+    }
     const cells = this._matrixCells(props.matrix);
     const { workload, namespace } = cells === undefined
       ? this._identify(name, props.metadata, MAX_CRONJOB_NAME_LENGTH - suffix, suffix === 0
@@ -270,7 +278,7 @@ export class ScheduledBatch extends BatchWorkload {
       }
     }
 
-    this.cronJobs = [this.apiObject, ...groups.slice(1).map((g, i) => new ApiObject(this, `Schedule${g.positions[0]}`, {
+    this.cronJobs = [this.apiObject, ...groups.slice(1).map((g, i) => new PlainApiObject(this, `Schedule${g.positions[0]}`, {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: { ...props.metadata, name: `${name}-${g.positions[0]}`, namespace },
@@ -328,21 +336,19 @@ export class ScheduledBatch extends BatchWorkload {
 
   private renderSpec(schedule: string): Record<string, unknown> {
     const props = this.scheduleProps;
-    const name = this.workload.name;
     const enqueue = this.cronConcurrency.policy === ConcurrencyPolicy.ENQUEUE;
-    return {
+    return renderCronJobSpec({
       schedule,
       timeZone: this.timeZone.name,
-      concurrencyPolicy: this.cronConcurrency.kubernetesPolicy,
+      concurrency: this.cronConcurrency,
       startingDeadlineSeconds: this.startingDeadline?.toSeconds(),
-      suspend: props.suspend ?? false,
-      successfulJobsHistoryLimit: props.successfulJobsRetained ?? 3,
-      failedJobsHistoryLimit: props.failedJobsRetained ?? 1,
-      jobTemplate: {
-        metadata: this._jobMetadata(name, controllerAnnotations(this.cronConcurrency)),
-        spec: this._renderJobSpec(this.workload, enqueue ? { suspend: true } : {}, {}),
-      },
-    };
+      suspend: props.suspend,
+      successfulJobsRetained: props.successfulJobsRetained,
+      failedJobsRetained: props.failedJobsRetained,
+    }, {
+      metadata: this._jobMetadata(this.workload.name, controllerAnnotations(this.cronConcurrency)),
+      spec: this._renderJobSpec(this.workload, enqueue ? { suspend: true } : {}, {}),
+    });
   }
 }
 
