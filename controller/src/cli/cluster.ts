@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { UsageError } from './errors';
 import { CliIo } from './io';
 import { KubeApi } from '../kube/api';
-import { contextNamespace, loadClientNode, loadKubeConfig, NoClusterConfigError } from '../kube/config';
+import { contextNamespace, loadKubeConfig, NoClusterConfigError } from '../kube/config';
 import { RestClient } from '../kube/rest';
 
 /** The `fieldManager` of the CLI's writes. */
@@ -32,9 +32,8 @@ export function withClusterFlags(command: Command): Command {
 
 /** The kubeconfig's cluster; `hint` is added to the error when there is none. */
 export async function connect(io: CliIo, flags: ClusterFlags, hint?: string): Promise<Cluster> {
-  const k8s = await loadClientNode();
   try {
-    const { kc } = loadKubeConfig(k8s, flags.kubeconfig, io.env);
+    const { kc } = loadKubeConfig(flags.kubeconfig, io.env);
     return {
       api: new RestClient(kc, { fieldManager: CLI_FIELD_MANAGER, timeoutMs: 15_000 }),
       namespace: flags.namespace ?? contextNamespace(kc) ?? 'default',
