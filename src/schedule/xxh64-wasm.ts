@@ -13,7 +13,8 @@ const MODULE_BASE64 = 'AGFzbQEAAAABDQJgAn5+AX5gA39/fwADBAMAAAEFAwEAAQcTAgZtZW1vc
 
 /** The exports of ./xxh64.wat. */
 export interface Xxh64Wasm {
-  readonly memory: WebAssembly.Memory;
+  /** A `WebAssembly.Memory` (typed here: the library's TypeScript libs do not declare WebAssembly). */
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   /** XXH64 of memory[16, 16 + length) with the seed (seedHi << 32 | seedLo); the digest goes to memory[0, 8), little-endian. */
   digest(length: number, seedLo: number, seedHi: number): void;
 }
@@ -29,9 +30,10 @@ export function xxh64Wasm(): Xxh64Wasm | undefined {
     instance = null;
     try {
       const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-      if (littleEndian && typeof WebAssembly === 'object') {
-        const module = new WebAssembly.Module(Buffer.from(MODULE_BASE64, 'base64'));
-        instance = new WebAssembly.Instance(module).exports as unknown as Xxh64Wasm;
+      const wasm = (globalThis as { WebAssembly?: any }).WebAssembly;
+      if (littleEndian && typeof wasm === 'object') {
+        const module = new wasm.Module(Buffer.from(MODULE_BASE64, 'base64'));
+        instance = new wasm.Instance(module).exports as Xxh64Wasm;
       }
     } catch {
       instance = null;

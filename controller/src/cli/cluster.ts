@@ -5,9 +5,11 @@
 import { Command } from 'commander';
 import { UsageError } from './errors';
 import { CliIo } from './io';
-import { KubeApi } from '../kube/api';
-import { contextNamespace, loadKubeConfig, NoClusterConfigError } from '../kube/config';
-import { RestClient } from '../kube/rest';
+import type { KubeApi } from '../kube/api';
+// Loaded by `connect` (node:https, TLS and crypto are a good part of every command's start-up,
+// and the offline commands, `schedule` and `explain`, never need them).
+import type * as ConfigModule from '../kube/config';
+import type * as RestModule from '../kube/rest';
 
 /** The `fieldManager` of the CLI's writes. */
 export const CLI_FIELD_MANAGER = 'cdk8s-batch';
@@ -32,6 +34,8 @@ export function withClusterFlags(command: Command): Command {
 
 /** The kubeconfig's cluster; `hint` is added to the error when there is none. */
 export async function connect(io: CliIo, flags: ClusterFlags, hint?: string): Promise<Cluster> {
+  const { contextNamespace, loadKubeConfig, NoClusterConfigError } = require('../kube/config') as typeof ConfigModule;
+  const { RestClient } = require('../kube/rest') as typeof RestModule;
   try {
     const { kc } = loadKubeConfig(flags.kubeconfig, io.env);
     return {
