@@ -34,7 +34,9 @@ export function withClusterFlags(command: Command): Command {
 
 /** The kubeconfig's cluster; `hint` is added to the error when there is none. */
 export async function connect(io: CliIo, flags: ClusterFlags, hint?: string): Promise<Cluster> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { contextNamespace, loadKubeConfig, NoClusterConfigError } = require('../kube/config') as typeof ConfigModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RestClient } = require('../kube/rest') as typeof RestModule;
   try {
     const { kc } = loadKubeConfig(flags.kubeconfig, io.env);
