@@ -160,7 +160,8 @@ export class RestClient implements KubeApi, WatchLike {
     const finish = (err: unknown) => {
       if (finished) return;
       finished = true;
-      req?.destroy();
+      // A stream the server ended leaves its socket to the kept-alive agent; anything else closes it.
+      if (err !== null) req?.destroy();
       done(err);
     };
     const handle = {
