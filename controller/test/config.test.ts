@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { contextNamespace, KubeConfig, loadKubeConfig, NoClusterConfigError } from '../src/kube/config';
+import { RestClient } from '../src/kube/rest';
+import { JOBS } from '../src/kube/types';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -123,5 +127,66 @@ describe('KubeConfig (our reader, not client-node\'s)', () => {
     assert.throws(() => loadKubeConfig(path.join(dir, 'nope'), {}), new NoClusterConfigError(`--kubeconfig ${path.join(dir, 'nope')}: no such file`));
     assert.throws(() => loadKubeConfig(undefined, { KUBECONFIG: path.join(dir, 'nope') }),
       new NoClusterConfigError(`KUBECONFIG=${path.join(dir, 'nope')}: no such file`));
+  });
+});
+
+describe('KubeConfig with RestClient over mutual TLS (as the rig\'s admin kubeconfig)', () => {
+  let dir: string;
+  let server: https.Server;
+  let port: number;
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-batch-mtls-'));
+    const f = (n: string) => path.join(dir, n);
+    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=test-ca',
+      '-keyout', f('ca.key'), '-out', f('ca.crt'));
+    for (const [name, subj, ext] of [['server', '/CN=apiserver', 'subjectAltName=IP:127.0.0.1'], ['client', '/CN=admin', 'extendedKeyUsage=clientAuth']]) {
+      openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', subj, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`));
+      fs.writeFileSync(f(`${name}.ext`), `${ext}\n`);
+      openssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1',
+        '-extfile', f(`${name}.ext`), '-out', f(`${name}.crt`));
+    }
+    server = https.createServer({
+      key: fs.readFileSync(f('server.key')),
+      cert: fs.readFileSync(f('server.crt')),
+      ca: fs.readFileSync(f('ca.crt')),
+      requestCert: true,
+      rejectUnauthorized: true,
+    }, (req, res) => {
+      const cn = (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (new URL(req.url!, 'http://x').searchParams.get('watch') === 'true') {
+        res.end(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: cn, resourceVersion: '5' } } })}\n`);
+      } else {
+        res.end(JSON.stringify({ metadata: { name: cn } }));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('GET and WATCH with the CA and the client certificate from files', async () => {
+    const file = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(file, ['current-context: admin',
+      `clusters: [{name: rig, cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt}}]`,
+      'contexts: [{name: admin, context: {cluster: rig, user: admin}}]',
+      'users: [{name: admin, user: {client-certificate: client.crt, client-key: client.key}}]', ''].join('\n'));
+    const rest = new RestClient(loadKubeConfig(file, {}).kc);
+    try {
+      assert.equal((await rest.get(JOBS, 'ns', 'x')).metadata.name, 'admin');
+      const events: string[] = [];
+      const done = await new Promise<unknown>((resolve) => {
+        void rest.watch('/apis/batch/v1/namespaces/ns/jobs', {}, (type, obj) => events.push(`${type} ${obj.metadata.name}`), resolve);
+      });
+      assert.equal(done, null);
+      assert.deepEqual(events, ['ADDED admin']);
+    } finally {
+      rest.close();
+    }
   });
 });
