@@ -25,7 +25,7 @@ const WORKLOADS = 50;
 const ROUNDS = 5;
 
 /** A Job as `GET /apis/batch/v1/namespaces/NS/jobs/NAME` returns it once the Job controller saw it. */
-function served(job: BenchObject, i: number): KubeObject {
+export function served(job: BenchObject, i: number): KubeObject {
   const uid = `0b7d6a4e-${String(i).padStart(4, '0')}-4c1e-9a57-6f2d3c1b${String(i).padStart(4, '0')}`;
   const created = '2026-12-01T10:00:00Z';
   const spec = job.spec as Record<string, any>;

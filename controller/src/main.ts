@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
-import { contextNamespace, KubeConfig, loadClientNode, loadKubeConfig } from './kube/config';
-import { ListWatchLike, withBookmarks } from './kube/informer';
+import { contextNamespace, KubeConfig, loadKubeConfig } from './kube/config';
+import { ListWatch, withBookmarks } from './kube/informer';
 import { RestClient } from './kube/rest';
 import { resourcePath } from './kube/types';
 import { ListWatchFactory, Manager } from './manager';
@@ -214,11 +214,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = jsonLogger({ level: flags.logLevel });
-  const k8s = await loadClientNode();
   let kc: KubeConfig;
   let inCluster: boolean;
   try {
-    const loaded = loadKubeConfig(k8s, flags.kubeconfig);
+    const loaded = loadKubeConfig(flags.kubeconfig);
     ({ kc, inCluster } = loaded);
     log.info(inCluster ? 'using in-cluster config' : 'using kubeconfig',
       inCluster ? {} : { path: loaded.source, context: kc.getCurrentContext() });
@@ -227,14 +226,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const api = new RestClient(kc);
-  const listWatch: ListWatchFactory = (rt, sel, list, onBookmark) => new k8s.ListWatch(
+  const listWatch: ListWatchFactory = (rt, sel, list, onBookmark) => new ListWatch(
     resourcePath(rt, sel.namespace),
-    withBookmarks(new k8s.Watch(kc), onBookmark ?? (() => undefined)) as any,
-    (list ?? (() => api.list(rt, sel))) as any,
-    false,
+    withBookmarks(api, onBookmark ?? (() => undefined)),
+    list ?? (() => api.list(rt, sel)),
     sel.labelSelector,
     sel.fieldSelector,
-  ) as unknown as ListWatchLike<any>;
+  );
   const metrics = new Metrics();
   metrics.collectProcessMetrics();
   const identity = defaultIdentity();

@@ -44,7 +44,7 @@ export interface ListWatchSelectors {
 }
 
 /**
- * Builds a client-node `ListWatch` (or a test fake) for one resource and selection. `list` is
+ * Builds a `ListWatch` (./kube/informer.ts) for one resource and selection. `list` is
  * the LIST it must use: the manager's, which tells the write tracker what every LIST holds.
  */
 export type ListWatchFactory = <T extends KubeObject>(

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ApiError, isConflict, isNotFound } from '../src/kube/api';
 import { RestClient } from '../src/kube/rest';
@@ -183,5 +183,80 @@ describe('RestClient over TLS', () => {
     await rest.get(JOBS, 'ns', 'x');
     assert.equal(handshakes, 2);
     rest.close();
+  });
+});
+
+describe('RestClient.watch', () => {
+  let server: http.Server;
+  let port: number;
+  let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = () => undefined;
+  before(async () => {
+    server = http.createServer((req, res) => handler(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const client = () => new RestClient({
+    getCurrentCluster: () => ({ server: `http://127.0.0.1:${port}` }),
+    applyToHTTPSOptions: async (opts) => {
+      opts.headers = { ...opts.headers, Authorization: 'Bearer w' };
+    },
+  });
+
+  test('streams events split across chunks, then done(null) when the server ends the stream', async () => {
+    let url = '';
+    let auth = '';
+    handler = (req, res) => {
+      url = req.url!;
+      auth = req.headers.authorization ?? '';
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"2"}}}\n{"type":"MODI');
+      setTimeout(() => {
+        res.write('FIED","object":{"metadata":{"name":"a","resourceVersion":"3"}}}\nnot json\n');
+        res.end('{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"4"}}}\n');
+      }, 10);
+    };
+    const events: string[] = [];
+    const done = await new Promise<unknown>((resolve) => {
+      void client().watch('/apis/batch/v1/namespaces/ns/jobs', { resourceVersion: '1', labelSelector: 'x', allowWatchBookmarks: true },
+        (type, obj) => events.push(`${type} ${obj.metadata.resourceVersion}`), resolve);
+    });
+    assert.equal(done, null);
+    assert.deepEqual(events, ['ADDED 2', 'MODIFIED 3', 'BOOKMARK 4']);
+    const u = new URL(url, 'http://x');
+    assert.equal(u.pathname, '/apis/batch/v1/namespaces/ns/jobs');
+    assert.deepEqual(Object.fromEntries(u.searchParams), { resourceVersion: '1', labelSelector: 'x', allowWatchBookmarks: 'true', watch: 'true' });
+    assert.equal(auth, 'Bearer w');
+  });
+
+  test('an HTTP error answer ends it with the status code and the API\'s message', async () => {
+    handler = (_req, res) => {
+      res.writeHead(403, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', code: 403, message: 'jobs is forbidden' }));
+    };
+    const err = await new Promise<any>((resolve) => void client().watch('/api/v1/pods', {}, () => undefined, resolve));
+    assert.equal(err.statusCode, 403);
+    assert.equal(err.message, 'jobs is forbidden');
+  });
+
+  test('abort() ends it once, with an AbortError', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('\n');
+    };
+    const dones: any[] = [];
+    let first!: () => void;
+    const opened = new Promise<void>((r) => (first = r));
+    const handle = await client().watch('/api/v1/pods', {}, () => undefined, (e) => dones.push(e));
+    setTimeout(first, 50);
+    await opened;
+    handle.abort();
+    handle.abort();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(dones.length, 1);
+    assert.equal(dones[0].name, 'AbortError');
   });
 });

@@ -174,8 +174,9 @@ function nextAfter(m: Matcher, clock: ZoneClock, from: number): number | Stop {
       if (!added) {
         added = true;
         t = clock.date(w.year, w.month, w.day, w.hour, 0, 0);
+        w = clock.wall(t);
       }
-      t += HOUR;
+      t += stepsTo(m.hour, w.hour, 24, clock, t, HOUR) * HOUR;
       w = clock.wall(t);
       if (w.hour === 0) {
         continue wrap;
@@ -185,8 +186,9 @@ function nextAfter(m: Matcher, clock: ZoneClock, from: number): number | Stop {
       if (!added) {
         added = true;
         t = floorTo(t, MINUTE);
+        w = clock.wall(t);
       }
-      t += MINUTE;
+      t += stepsTo(m.minute, w.minute, 60, clock, t, MINUTE) * MINUTE;
       w = clock.wall(t);
       if (w.minute === 0) {
         continue wrap;
@@ -197,8 +199,9 @@ function nextAfter(m: Matcher, clock: ZoneClock, from: number): number | Stop {
       if (!added) {
         added = true;
         t = floorTo(t, SECOND);
+        w = clock.wall(t);
       }
-      t += SECOND;
+      t += stepsTo(NO_VALUES, w.second, 60, clock, t, SECOND) * SECOND;
       w = clock.wall(t);
       if (w.second === 0) {
         continue wrap;
@@ -206,6 +209,23 @@ function nextAfter(m: Matcher, clock: ZoneClock, from: number): number | Stop {
     }
     return t;
   }
+}
+
+/**
+ * How many `unit` steps robfig's hour or minute loop takes from `t` (wall value `current` of a
+ * field with `size` values) before it stops: at the first value the field matches, or at 0,
+ * where it wraps. Robfig steps one unit at a time and reads the wall clock after each; when
+ * the offset stays the same over the whole way, each step moves the wall value by exactly one,
+ * so the steps are counted without walking them. Otherwise 1: one step, as robfig takes it.
+ */
+const NO_VALUES: ReadonlySet<number> = new Set();
+
+function stepsTo(values: ReadonlySet<number>, current: number, size: number, clock: ZoneClock, t: number, unit: number): number {
+  let steps = 1;
+  for (let v = (current + 1) % size; v !== 0 && !values.has(v); v = (v + 1) % size) {
+    steps++;
+  }
+  return steps === 1 || clock.steadyBetween(t, t + steps * unit) ? steps : 1;
 }
 
 /** Why `nextAfter` found no run: five years without a match, or a day the zone skipped. */

@@ -61,19 +61,20 @@ export class ZoneClock {
       return 0;
     }
     const table = this.tableFor(instant);
-    const at = table.at;
-    // The number of transitions at or before `instant`.
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (at[mid] <= instant) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    return table.offsets[changesUpTo(table.at, instant)];
+  }
+
+  /**
+   * Whether the offset stays the same over `[a, b]` (`a <= b`): no change falls in `(a, b]`,
+   * so the wall clock moves exactly as UTC does. False also when the span crosses the end
+   * of `a`'s UTC year (the caller then steps as if it changed).
+   */
+  public steadyBetween(a: number, b: number): boolean {
+    if (!this.years) {
+      return true;
     }
-    return table.offsets[lo];
+    const table = this.tableFor(a);
+    return b < table.end && changesUpTo(table.at, a) === changesUpTo(table.at, b);
   }
 
   /** The offset changes in `[from, to)`, oldest first. */
@@ -158,6 +159,21 @@ export function intlOffsetAt(zone: string, instant: number): number {
   }
   const wall = msFromFields(parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second);
   return wall - floorTo(instant, MS_PER_SECOND);
+}
+
+/** The number of changes (ascending instants `at`) at or before `instant`. */
+function changesUpTo(at: readonly number[], instant: number): number {
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (at[mid] <= instant) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 function yearOf(instant: number): number {

@@ -5,9 +5,11 @@
 import { Command } from 'commander';
 import { UsageError } from './errors';
 import { CliIo } from './io';
-import { KubeApi } from '../kube/api';
-import { contextNamespace, loadClientNode, loadKubeConfig, NoClusterConfigError } from '../kube/config';
-import { RestClient } from '../kube/rest';
+import type { KubeApi } from '../kube/api';
+// Loaded by `connect` (node:https, TLS and crypto are a good part of every command's start-up,
+// and the offline commands, `schedule` and `explain`, never need them).
+import type * as ConfigModule from '../kube/config';
+import type * as RestModule from '../kube/rest';
 
 /** The `fieldManager` of the CLI's writes. */
 export const CLI_FIELD_MANAGER = 'cdk8s-batch';
@@ -32,9 +34,12 @@ export function withClusterFlags(command: Command): Command {
 
 /** The kubeconfig's cluster; `hint` is added to the error when there is none. */
 export async function connect(io: CliIo, flags: ClusterFlags, hint?: string): Promise<Cluster> {
-  const k8s = await loadClientNode();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { contextNamespace, loadKubeConfig, NoClusterConfigError } = require('../kube/config') as typeof ConfigModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RestClient } = require('../kube/rest') as typeof RestModule;
   try {
-    const { kc } = loadKubeConfig(k8s, flags.kubeconfig, io.env);
+    const { kc } = loadKubeConfig(flags.kubeconfig, io.env);
     return {
       api: new RestClient(kc, { fieldManager: CLI_FIELD_MANAGER, timeoutMs: 15_000 }),
       namespace: flags.namespace ?? contextNamespace(kc) ?? 'default',

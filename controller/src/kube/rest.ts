@@ -1,16 +1,18 @@
 /**
- * `KubeApi` over HTTPS with client-node's `KubeConfig` for the connection (server, CA, client
- * certificates, bearer tokens including the rotating in-cluster token). Requests and answers
- * are raw JSON; see ./types.ts for why client-node's typed API is not used.
+ * `KubeApi` over HTTPS with a `KubeConfig` (./config.ts) for the connection (server, CA, client
+ * certificates, bearer tokens including the rotating in-cluster token), and the WATCH stream
+ * the informers' `ListWatch` reads. Requests and answers are raw JSON; see ./types.ts for why
+ * client-node's typed API is not used.
  */
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { FIELD_MANAGER } from '../../../src/contract/keys';
 import { ApiError, DeleteOptions, KubeApi, ListOptions } from './api';
+import type { WatchLike } from './informer';
 import { KubeList, KubeObject, resourcePath, ResourceType } from './types';
+import { FIELD_MANAGER } from '../../../src/contract/keys';
 
-/** The part of client-node's `KubeConfig` the client uses. */
+/** The part of a `KubeConfig` (ours, ./config.ts, or client-node's) the client uses. */
 export interface KubeConfigLike {
   getCurrentCluster(): { server: string } | null;
   applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
@@ -33,11 +35,16 @@ interface RequestSpec {
   readonly contentType?: string;
 }
 
-export class RestClient implements KubeApi {
+/** What a watch's `done` callback gets for an HTTP error answer: the status code, and the API's message. */
+export interface WatchError extends Error {
+  readonly statusCode?: number;
+}
+
+export class RestClient implements KubeApi, WatchLike {
   private readonly timeoutMs: number;
   private readonly pageSize: number;
   private readonly fieldManager: string;
-  private agent?: { readonly identity: string; readonly agent: https.Agent };
+  private agent?: { readonly identity: string; readonly agent: https.Agent; readonly source: https.Agent };
 
   constructor(private readonly kc: KubeConfigLike, options: RestClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -114,13 +121,20 @@ export class RestClient implements KubeApi {
   private keepAlive(opts: https.RequestOptions): void {
     const fresh = opts.agent;
     if (!fresh || fresh.constructor !== https.Agent) return;
+    if (this.agent?.source === fresh) {
+      // Our KubeConfig hands out the same agent while its TLS settings stay the same.
+      opts.agent = this.agent.agent;
+      return;
+    }
     const tls = (fresh as https.Agent).options;
     const identity = createHash('sha256')
       .update(JSON.stringify([tls.ca, tls.cert, tls.key, tls.pfx, tls.passphrase, tls.rejectUnauthorized, tls.servername]))
       .digest('hex');
     if (this.agent?.identity !== identity) {
       this.agent?.agent.destroy();
-      this.agent = { identity, agent: new https.Agent({ ...tls, keepAlive: true }) };
+      this.agent = { identity, agent: new https.Agent({ ...tls, keepAlive: true }), source: fresh as https.Agent };
+    } else {
+      this.agent = { ...this.agent, source: fresh as https.Agent };
     }
     opts.agent = this.agent.agent;
   }
@@ -131,14 +145,92 @@ export class RestClient implements KubeApi {
     this.agent = undefined;
   }
 
-  private async request<T>(spec: RequestSpec): Promise<T> {
+  /**
+   * Watches `path` (a collection) from `query.resourceVersion`, calling `callback` with each
+   * event's type and object, and `done` once when the stream ends: `null` when the server
+   * closed it, else the error (with `statusCode` for an HTTP error answer). The shape of
+   * client-node's `Watch.watch()`, which `ListWatch` builds on. Resolves once the request is
+   * sent, with an `abort()` that ends it (then `done` gets an `AbortError`).
+   */
+  async watch(
+    path: string, query: Record<string, any>, callback: (type: string, obj: any, raw: any) => void, done: (err: any) => void,
+  ): Promise<{ abort(): void }> {
+    let finished = false;
+    let req: http.ClientRequest | undefined;
+    const finish = (err: unknown) => {
+      if (finished) return;
+      finished = true;
+      // A stream the server ended leaves its socket to the kept-alive agent; anything else closes it.
+      if (err !== null) req?.destroy();
+      done(err);
+    };
+    const handle = {
+      abort: () => finish(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })),
+    };
+    let transport: typeof http | typeof https;
+    let url: URL;
+    let opts: https.RequestOptions;
+    try {
+      ({ transport, url, opts } = await this.prepare({ method: 'GET', path, query: { ...query, watch: 'true' } }));
+    } catch (e) {
+      finish(e);
+      return handle;
+    }
+    if (finished) return handle;
+    req = transport.request(url, opts, (res) => {
+      if (res.statusCode !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', finish);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let message = res.statusMessage || http.STATUS_CODES[res.statusCode ?? 500] || 'Internal Server Error';
+          try {
+            message = JSON.parse(text).message || message;
+          } catch {
+            // not a Status: keep the status text
+          }
+          finish(Object.assign(new Error(message), { statusCode: res.statusCode }));
+        });
+        return;
+      }
+      res.setEncoding('utf8');
+      let buffered = '';
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while (!finished && (nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          if (!line.trim()) continue;
+          let event: any;
+          try {
+            event = JSON.parse(line);
+          } catch {
+            continue; // as client-node: a line that is not JSON is skipped
+          }
+          callback(event.type, event.object, event);
+        }
+      });
+      res.on('error', finish);
+      res.on('end', () => finish(null));
+      res.on('close', () => finish(null));
+    });
+    req.on('socket', (socket) => socket.setKeepAlive(true, 30_000));
+    req.on('error', finish);
+    req.end();
+    return handle;
+  }
+
+  private async prepare(
+    spec: RequestSpec, payload?: Buffer,
+  ): Promise<{ transport: typeof http | typeof https; url: URL; opts: https.RequestOptions }> {
     const cluster = this.kc.getCurrentCluster();
     if (!cluster) throw new ApiError(0, 'the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/+$/, '') + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) {
       if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     }
-    const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
     const opts: https.RequestOptions = {
       method: spec.method,
       headers: {
@@ -151,6 +243,12 @@ export class RestClient implements KubeApi {
     const transport = url.protocol === 'http:' ? http : https;
     if (transport === http) delete opts.agent; // an https.Agent cannot speak plain HTTP
     else this.keepAlive(opts);
+    return { transport, url, opts };
+  }
+
+  private async request<T>(spec: RequestSpec): Promise<T> {
+    const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
+    const { transport, url, opts } = await this.prepare(spec, payload);
     return new Promise<T>((resolve, reject) => {
       const req = transport.request(url, opts, (res) => {
         const chunks: Buffer[] = [];

@@ -11,8 +11,8 @@
  *   sent as DELETED (as the API server does), watches from an old resourceVersion get 410
  *   Gone after `compact()`, and tests can break, close or pause watches.
  *
- * `watcher()` returns an object with client-node `Watch`'s signature, so the real
- * `ListWatch` (client-node's informer) runs on top of it.
+ * `watcher()` returns an object with client-node `Watch`'s signature (`RestClient.watch`'s),
+ * so the real `ListWatch` (src/kube/informer.ts) runs on top of it.
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, DeleteOptions, KubeApi, ListOptions } from '../../src/kube/api';

@@ -1,30 +1,25 @@
 /**
- * A controller manager on the fake API and a fake clock, with client-node's real `ListWatch`
- * as the informer (fed by the fake's watch). What the tests see is what the binary does,
+ * A controller manager on the fake API and a fake clock, with the real `ListWatch`
+ * (src/kube/informer.ts) as the informer (fed by the fake's watch). What the tests see is what the binary does,
  * minus HTTP.
  */
 import { FakeApi } from './fake-api';
 import { FakeClock, flush } from './fake-clock';
+import { ListWatch, withBookmarks } from '../../src/kube/informer';
 import { KubeObject, resourcePath } from '../../src/kube/types';
 import { ListWatchFactory, Manager, ManagerOptions } from '../../src/manager';
-import { ListWatchLike, withBookmarks } from '../../src/kube/informer';
 import { jsonLogger, Logger, nullLogger } from '../../src/runtime/log';
 
-type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
-let clientNode: ClientNode | undefined;
-
-export async function loadClientNode(): Promise<ClientNode> {
-  clientNode ??= await import('@kubernetes/client-node');
-  return clientNode;
-}
-
-/** client-node's ListWatch over the fake API. */
+/** The controller's ListWatch over the fake API. */
 export async function fakeListWatch(api: FakeApi): Promise<ListWatchFactory> {
-  const k8s = await loadClientNode();
   const watch = api.watcher();
-  return (rt, sel, list, onBookmark) => new k8s.ListWatch(
-    resourcePath(rt, sel.namespace), withBookmarks(watch, onBookmark ?? (() => undefined)) as any, (list ?? (() => api.list(rt, sel))) as any, false, sel.labelSelector, sel.fieldSelector,
-  ) as unknown as ListWatchLike<any>;
+  return (rt, sel, list, onBookmark) => new ListWatch(
+    resourcePath(rt, sel.namespace),
+    withBookmarks(watch, onBookmark ?? (() => undefined)),
+    list ?? (() => api.list(rt, sel)),
+    sel.labelSelector,
+    sel.fieldSelector,
+  );
 }
 
 /** Logs to stderr when CONTROLLER_TEST_LOGS=1, else nowhere. */
