@@ -30,7 +30,9 @@ import {
 } from '../../../src/runs';
 import { formatRfc3339Seconds } from '../../../src/time';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore, trueCondition } from './util';
-import { isAlreadyExists, isConflict, isNotFound, isPermanentRejection, serverMessage } from '../kube/api';
+import {
+  isAlreadyExists, isConflict, isNotFound, isPermanentRejection, isUnavailable, serverMessage, UNAVAILABLE_RETRY_MAX_MS,
+} from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder, EventType } from '../kube/events';
 import {
@@ -124,7 +126,9 @@ export class JobRunReconciler implements Reconciler {
           continue;
         }
         const failures = (waiting?.failures ?? 0) + 1;
-        const delay = backoffDelay(failures - 1, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 5 * 60_000, 0.1);
+        // The API server away: tried again within seconds of its return, however often it failed meanwhile.
+        const maxMs = Math.min(this.deps.retryMaxMs ?? 5 * 60_000, isUnavailable(e) ? UNAVAILABLE_RETRY_MAX_MS : Infinity);
+        const delay = backoffDelay(failures - 1, this.deps.retryBaseMs ?? 1000, maxMs, 0.1);
         backoffs.set(uid, { failures, at: ctx.now + delay });
         retryAt = Math.min(retryAt ?? Infinity, ctx.now + delay);
         this.deps.metrics?.jobRuns.inc({ namespace, result: 'retry' });
