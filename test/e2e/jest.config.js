@@ -7,9 +7,7 @@ const path = require('path');
 module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.e2e.test.ts'],
-  // The chaos tier (chaos.e2e.test.ts) is opt-in until it has passed three loaded runs in a
-  // row (docs/controller.md "Chaos tier"): CDK8S_BATCH_CHAOS=1 bash test/e2e/run.sh test/e2e/chaos.e2e.test.ts
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.CDK8S_BATCH_CHAOS === '1' ? [] : ['/chaos\\.e2e\\.test\\.ts$'])],
+  testPathIgnorePatterns: ['/node_modules/'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, '..', 'tsconfig.json') }],
   },
