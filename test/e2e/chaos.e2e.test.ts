@@ -102,6 +102,8 @@ const leadershipLost = (e: ExitRecord) => e.code === 1 && e.process.lines.some((
 class Replicas {
   readonly all: ControllerProcess[] = [];
   readonly exits: ExitRecord[] = [];
+  /** Replicas that could not be started again (reported by the crash check). */
+  readonly spawnFailures: string[] = [];
   private readonly live: (ControllerProcess | undefined)[] = [undefined, undefined];
   private readonly killed = new Set<ControllerProcess>();
   private readonly starting: Promise<unknown>[] = [];
@@ -160,7 +162,9 @@ class Replicas {
     if (this.stopping) return;
     this.exits.push({ process: p, ...exit, killedByTest: this.killed.has(p), at: Date.now() });
     if (this.live[slot] === p) this.live[slot] = undefined;
-    this.starting.push(this.spawn(slot));
+    const next = this.spawn(slot);
+    next.catch((e: Error) => this.spawnFailures.push(`slot ${slot}: ${e.message}`));
+    this.starting.push(next);
   }
 }
 
@@ -315,7 +319,7 @@ function violations(ns: string, workloads: Workload[], finalJobs: Map<string, an
 
 /** Crash-loop check: exits the test did not cause, beyond what the faults explain. */
 function crashes(replicas: Replicas, allowedLeaseLosses: number): string[] {
-  const out: string[] = [];
+  const out: string[] = replicas.spawnFailures.map((f) => `a replica was not started again: ${f}`);
   const unplanned = replicas.exits.filter((e) => !e.killedByTest);
   for (const e of unplanned.filter((x) => !leadershipLost(x))) out.push(`${e.process.identity} crashed (code ${e.code}, signal ${e.signal}):\n${e.process.tail(8)}`);
   if (unplanned.length > allowedLeaseLosses) {
