@@ -22,7 +22,7 @@
  *    timeout): a leader that cannot see its objects must not sit on the Lease doing nothing.
  */
 import { LABEL_WORKLOAD } from '../../src/contract/keys';
-import { isConflict, KubeApi } from './kube/api';
+import { isConflict, isUnavailable, KubeApi, UNAVAILABLE_RETRY_MAX_MS } from './kube/api';
 import { Store, WriteTracker, Writer } from './kube/cache';
 import { ApiEventRecorder, EventRecorder } from './kube/events';
 import { Informer, ListWatchLike, MultiNamespaceListWatch, projectJobForCache, stripManagedFields } from './kube/informer';
@@ -170,6 +170,11 @@ export class Manager {
       jobTemplates: make<JobTemplate>(JOB_TEMPLATES, undefined),
     };
     this.informers = Object.values(this.caches);
+    // One watch got through after an error: the API server answers again, so the others stop
+    // waiting out their backoff (a control-plane restart ends for all of them at once).
+    for (const informer of this.informers) {
+      informer.onReconnected(() => this.informers.forEach((i) => i.retryNow()));
+    }
     this.stores = {
       jobs: new Store(this.caches.jobs, tracker, JOBS.plural),
       cronJobs: new Store(this.caches.cronJobs, tracker),
@@ -196,6 +201,8 @@ export class Manager {
         retryBaseMs: options.retryBaseMs,
         retryMaxMs: options.retryMaxMs,
         isStale: isConflict,
+        isUnavailable,
+        unavailableRetryMaxMs: UNAVAILABLE_RETRY_MAX_MS,
       });
       spec.watch(this.caches, (key) => controller.enqueue(key));
       return controller;

@@ -61,7 +61,8 @@ describe('Informer', () => {
     await clock.advance(2000);
     assert.equal(api.openWatches, 1);
     assert.deepEqual(names(informer), ['b']);
-    assert.deepEqual(events.slice(1), [['add', 'b'], ['delete', 'a']]);
+    // Then a resync: every cached object again, so reconcilers look at everything after the outage.
+    assert.deepEqual(events.slice(1), [['add', 'b'], ['delete', 'a'], ['update', 'b']]);
     assert.equal(lists(), 1, 'no relist needed');
     const restarts = await metrics.registry.getSingleMetricAsString('cdk8s_batch_informer_restarts_total');
     assert.match(restarts, /resource="jobs",reason="error"} 1/);
@@ -120,7 +121,7 @@ describe('Informer', () => {
     api.compact();
     await clock.advance(2000);
     assert.deepEqual(names(informer), ['b', 'c']);
-    assert.deepEqual(events.slice(2).sort(), [['add', 'c'], ['delete', 'a']]);
+    assert.deepEqual(events.slice(2).sort(), [['add', 'c'], ['delete', 'a'], ['update', 'b'], ['update', 'c']]);
     await informer.stop();
   });
 

@@ -482,6 +482,46 @@ describe('JobRun', () => {
     assert.ok(firstStatus < firstCreate);
   });
 
+  /** A run whose Job name an instance recorded (`Creating`, at `at`) before it stopped, with no Job. */
+  function recordedThenStopped(name: string, at: string): JobRun {
+    const r = jobRun(name, { created: '2026-01-05T09:00:00Z' });
+    r.status = {
+      phase: 'Pending',
+      jobName: name,
+      conditions: [{ type: 'Accepted', status: 'Unknown', reason: 'Creating', message: `Creating Job ${name}.`, lastTransitionTime: at }],
+    };
+    return r;
+  }
+
+  test('a takeover: a run whose name the stopped leader recorded, but whose Job it never created, is created by the new leader', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate({ policy: 'Enqueue', maxConcurrency: 1 }));
+      // The clock stands at 10:00:00; the old leader recorded the name 20 s ago, then was killed.
+      a.seed(JOB_RUNS, recordedThenStopped('killed-between', '2026-01-05T09:59:40Z'));
+    });
+    assert.deepEqual(createdJobs(api), ['killed-between']);
+    const r = run(api, 'killed-between');
+    assert.notEqual(r.status?.phase, 'Failed');
+    assert.equal(api.object<Job>(JOBS, NS, 'killed-between')!.spec?.suspend, false, 'admitted from the queue');
+  });
+
+  test('a takeover: a missing Job is not created again when its name was recorded over 5 minutes ago, or for a Replace workload', async () => {
+    const { api } = await start((a) => {
+      a.seed(JOB_TEMPLATES, jobTemplate());
+      a.seed(JOB_TEMPLATES, jobTemplate({ name: 'swap', policy: 'Replace' }));
+      a.seed(JOB_RUNS, recordedThenStopped('long-ago', '2026-01-05T09:54:59Z'));
+      const replace = recordedThenStopped('replaced', '2026-01-05T09:59:50Z');
+      replace.spec!.templateRef = { name: 'swap' };
+      a.seed(JOB_RUNS, replace);
+    });
+    assert.deepEqual(createdJobs(api), []);
+    for (const name of ['long-ago', 'replaced']) {
+      const r = run(api, name);
+      assert.equal(r.status?.phase, 'Failed', name);
+      assert.equal(conditionsOf(r).Failed.reason, 'JobDeleted', name);
+    }
+  });
+
   test('a run whose create failed transiently is created once it may be (its recorded name does not count as started)', async () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);

@@ -53,6 +53,25 @@ const LEASE_DURATION_S = 8;
 const LEASE_FLAGS = ['--lease-duration', String(LEASE_DURATION_S), '--renew-deadline', '6', '--retry-period', '1'];
 const LEADERSHIP_LOST = 'leadership lost or given up; exiting so that no stale leader keeps writing'; // controller/src/main.ts
 const ADMITTED = 'cdk8s-batch.dev/admitted-at';
+/**
+ * The longest the burst may go without any change of any of its Jobs (an admission, a Job
+ * starting or finishing) while Jobs remain: the liveness bound, what the design promises with
+ * room for a starved CPU. A takeover after a kill costs the lease duration (8 s) plus a relist;
+ * after a control-plane restart every watch resumes within 15 s of the API server's return
+ * (informer backoff at most 10 s +50% jitter, and one watch that gets through restarts the
+ * others) and resyncs, and a failed reconcile is retried within 5 s (docs/controller.md
+ * "Reliability"). 90 s is several times either, so a stall fails here, by name, and a slow
+ * machine does not.
+ */
+const STALL_MS = 90_000;
+/**
+ * The longest a burst may take once its faults are over, whatever its progress: keeps the
+ * tier bounded in CI. 200 Jobs, 16 at a time (8 workloads of maxConcurrency 2), at a few
+ * seconds each on a loaded 2-core machine, take about a minute; this is 5 times that.
+ */
+const BURST_END_MS = 300_000;
+/** Each burst: Enqueue workloads (CronJobs, JobTemplates) of maxConcurrency 2, this many Jobs each: 200 Jobs, 40 of them JobRuns. */
+const BURST = { cronJobs: 4, templates: 1, perWorkload: 40 };
 const REPORT = path.resolve(__dirname, '..', '..', 'test-reports', 'chaos.json');
 
 const pad = (n: number) => String(n).padStart(3, '0');
@@ -83,6 +102,8 @@ const leadershipLost = (e: ExitRecord) => e.code === 1 && e.process.lines.some((
 class Replicas {
   readonly all: ControllerProcess[] = [];
   readonly exits: ExitRecord[] = [];
+  /** Replicas that could not be started again (reported by the crash check). */
+  readonly spawnFailures: string[] = [];
   private readonly live: (ControllerProcess | undefined)[] = [undefined, undefined];
   private readonly killed = new Set<ControllerProcess>();
   private readonly starting: Promise<unknown>[] = [];
@@ -141,7 +162,9 @@ class Replicas {
     if (this.stopping) return;
     this.exits.push({ process: p, ...exit, killedByTest: this.killed.has(p), at: Date.now() });
     if (this.live[slot] === p) this.live[slot] = undefined;
-    this.starting.push(this.spawn(slot));
+    const next = this.spawn(slot);
+    next.catch((e: Error) => this.spawnFailures.push(`slot ${slot}: ${e.message}`));
+    this.starting.push(next);
   }
 }
 
@@ -208,16 +231,35 @@ const admittedSoFar = (workloads: Workload[]) =>
   workloads.reduce((n, w) => n + new Set(w.watch!.changes.filter((c) => !c.suspended).map((c) => c.name)).size, 0);
 const totalJobs = (workloads: Workload[]) => workloads.reduce((n, w) => n + w.jobs.length, 0);
 
-async function waitForBurstEnd(ns: string, workloads: Workload[], timeoutMs: number): Promise<Map<string, any[]>> {
-  return waitFor(() => {
+/** Changes the watches have recorded so far (any progress of the burst). */
+const changesSoFar = (workloads: Workload[]) => workloads.reduce((n, w) => n + w.watch!.changes.length, 0);
+
+/**
+ * Waits until every Job of the burst exists and finished; fails when the burst makes no
+ * progress for `STALL_MS` (a stall, named) or takes longer than `timeoutMs` in all.
+ */
+async function waitForBurstEnd(ns: string, workloads: Workload[], timeoutMs = BURST_END_MS): Promise<Map<string, any[]>> {
+  const deadline = Date.now() + timeoutMs;
+  let changes = changesSoFar(workloads);
+  let progressAt = Date.now();
+  for (;;) {
     const out = new Map<string, any[]>();
+    let unfinished = 0;
     for (const w of workloads) {
       const jobs = listObjects('jobs', ns, `cdk8s-batch.dev/workload=${w.name}`);
-      if (jobs.length < w.jobs.length || !jobs.every(isFinished)) return undefined;
+      unfinished += w.jobs.length - jobs.filter(isFinished).length;
       out.set(w.name, jobs);
     }
-    return out;
-  }, timeoutMs, { description: `${totalJobs(workloads)} Jobs finished`, intervalMs: 2_000 });
+    if (unfinished === 0) return out;
+    if (changesSoFar(workloads) !== changes) {
+      changes = changesSoFar(workloads);
+      progressAt = Date.now();
+    }
+    const state = `${unfinished} of ${totalJobs(workloads)} Jobs unfinished, ${admittedSoFar(workloads)} admitted`;
+    if (Date.now() - progressAt > STALL_MS) throw new Error(`the burst stalled: no Job changed for ${STALL_MS / 1000} s; ${state}`);
+    if (Date.now() > deadline) throw new Error(`the burst did not end within ${timeoutMs / 1000} s; ${state}`);
+    await sleep(2_000);
+  }
 }
 
 /** Every violation of the controller's promises the records show (empty: none). */
@@ -277,7 +319,7 @@ function violations(ns: string, workloads: Workload[], finalJobs: Map<string, an
 
 /** Crash-loop check: exits the test did not cause, beyond what the faults explain. */
 function crashes(replicas: Replicas, allowedLeaseLosses: number): string[] {
-  const out: string[] = [];
+  const out: string[] = replicas.spawnFailures.map((f) => `a replica was not started again: ${f}`);
   const unplanned = replicas.exits.filter((e) => !e.killedByTest);
   for (const e of unplanned.filter((x) => !leadershipLost(x))) out.push(`${e.process.identity} crashed (code ${e.code}, signal ${e.signal}):\n${e.process.tail(8)}`);
   if (unplanned.length > allowedLeaseLosses) {
@@ -344,9 +386,10 @@ describe('chaos: faults during Enqueue bursts', () => {
   test('the leader is killed 10 times during a burst of 200 Jobs: no over-admission, FIFO, each Job once', async () => {
     const started = Date.now();
     const { ns, replicas } = await scenario('kill');
-    // Three CronJob workloads and one ParameterizedJob, 50 Jobs each: long queues, so that a
-    // takeover (which admits up to 2 per workload at once) leaves work for the next kill.
-    const workloads = await setUpWorkloads(ns, 'k', 3, 1, 50, '1s');
+    // Four CronJob workloads and one ParameterizedJob, 40 Jobs each: queues long enough that
+    // the ten takeovers (each admits up to 2 per workload at once) leave work for the next
+    // kill, and ten Jobs run at a time, so the rest of the burst takes seconds, not minutes.
+    const workloads = await setUpWorkloads(ns, 'k', BURST.cronJobs, BURST.templates, BURST.perWorkload, '1s');
     watches.push(...workloads.map((w) => w.watch!));
     const burst = startBurst(ns, workloads);
     burst.catch(() => undefined); // awaited below; reported there
@@ -366,7 +409,7 @@ describe('chaos: faults during Enqueue bursts', () => {
       await replicas.kill(leader);
     }
     await burst;
-    const finalJobs = await waitForBurstEnd(ns, workloads, 240_000);
+    const finalJobs = await waitForBurstEnd(ns, workloads);
 
     // Every kill hit a leader during the burst (Jobs still queued).
     expect(kills.filter((k) => k.admittedBefore >= totalJobs(workloads))).toEqual([]);
@@ -388,12 +431,12 @@ describe('chaos: faults during Enqueue bursts', () => {
     });
     expect(found).toEqual([]);
     expect(crashed).toEqual([]);
-  }, 420_000);
+  }, 480_000);
 
   test('kube-apiserver restarted 5 times and etcd once during a burst of 200 Jobs: no over-admission, FIFO, each Job once', async () => {
     const started = Date.now();
     const { ns, replicas } = await scenario('cp');
-    const workloads = await setUpWorkloads(ns, 'c', 3, 1, 50, '1s');
+    const workloads = await setUpWorkloads(ns, 'c', BURST.cronJobs, BURST.templates, BURST.perWorkload, '1s');
     watches.push(...workloads.map((w) => w.watch!));
     // All 200 created first (kubectl itself cannot create while the API server is away); the
     // faults hit while the controller admits them (and creates the JobRuns' Jobs).
@@ -413,13 +456,13 @@ describe('chaos: faults during Enqueue bursts', () => {
     let progress = 0;
     for (const step of plan) {
       const before = progress;
-      await waitFor(() => admittedSoFar(workloads) >= before + 4, 120_000,
+      await waitFor(() => admittedSoFar(workloads) >= before + 4, STALL_MS,
         { description: `4 more admissions before restarting ${step.component} (${restarts.length} restarts so far)`, intervalMs: 200 });
       const admittedBefore = admittedSoFar(workloads);
       restarts.push({ ...await restartRigComponent(step.component, { signal: step.signal }), admittedBefore });
       progress = admittedSoFar(workloads);
     }
-    const finalJobs = await waitForBurstEnd(ns, workloads, 240_000);
+    const finalJobs = await waitForBurstEnd(ns, workloads);
 
     expect(restarts.filter((r) => r.admittedBefore >= totalJobs(workloads))).toEqual([]);
     const found = violations(ns, workloads, finalJobs);
@@ -445,7 +488,7 @@ describe('chaos: faults during Enqueue bursts', () => {
     });
     expect(found).toEqual([]);
     expect(crashed).toEqual([]);
-  }, 480_000);
+  }, 600_000);
 
   test('a leader paused (SIGSTOP) past its lease does not act as leader after SIGCONT', async () => {
     const started = Date.now();
@@ -474,7 +517,7 @@ describe('chaos: faults during Enqueue bursts', () => {
     // restarted as a standby): no 'became leader', no Lease write, the successor keeps it.
     const exit = await paused.whenExited();
     await burst;
-    const finalJobs = await waitForBurstEnd(ns, workloads, 180_000);
+    const finalJobs = await waitForBurstEnd(ns, workloads);
 
     expect(pausedForMs).toBeGreaterThan(LEASE_DURATION_S * 1000);
     expect(exit).toEqual({ code: 1, signal: null });

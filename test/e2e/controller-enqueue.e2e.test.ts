@@ -5,10 +5,11 @@
  * order are read from a watch of the Jobs (every change, in commit order), not from samples.
  */
 import {
-  byAdmittedAt, clusterEvents, ControllerProcess, createRunsFrom, deleteControllerRbac, enqueueCronJob, waitUntilFinished,
+  byAdmittedAt, clusterEvents, ControllerProcess, createRunsFrom, enqueueCronJob, waitUntilFinished,
 } from './controller-process';
+import { startLeadingController, stopLeadingController } from './support/controller-suite';
 import { JobWatch } from './support/job-watch';
-import { apply, createNamespace, deleteNamespace, getObject, waitFor } from './support/rig';
+import { apply, getObject, waitFor } from './support/rig';
 
 const WORKLOAD = 'nightly';
 
@@ -17,16 +18,9 @@ describe('controller: Enqueue', () => {
   let controller: ControllerProcess | undefined;
   const watches: JobWatch[] = [];
   beforeAll(async () => {
-    ns = await createNamespace('e2e-ctl-enqueue');
-    controller = await ControllerProcess.start({ namespace: ns, identity: 'ctl-enqueue' });
-    await waitFor(() => controller!.isLeader(), 30_000, { description: 'controller leads' });
+    ({ ns, controller } = await startLeadingController('e2e-ctl-enqueue', 'ctl-enqueue'));
   });
-  afterAll(async () => {
-    watches.forEach((w) => w.stop());
-    await controller?.stop();
-    deleteControllerRbac(ns);
-    deleteNamespace(ns);
-  });
+  afterAll(() => stopLeadingController(ns, controller, watches));
 
   test('admits five queued Jobs in creation order, never more than maxConcurrency 2 at once', async () => {
     apply(enqueueCronJob(WORKLOAD, { maxConcurrency: 2, runDuration: '6s' }), ns);

@@ -8,10 +8,11 @@
  */
 import { Testing } from 'cdk8s';
 import {
-  byAdmittedAt, clusterEvents, ControllerProcess, controllerTestChart, deleteControllerRbac, sleep,
+  byAdmittedAt, clusterEvents, ControllerProcess, controllerTestChart, sleep,
 } from './controller-process';
+import { startLeadingController, stopLeadingController } from './support/controller-suite';
 import { JobWatch } from './support/job-watch';
-import { apply, createNamespace, deleteNamespace, kubectl, listObjects, waitFor } from './support/rig';
+import { apply, kubectl, listObjects, waitFor } from './support/rig';
 import { ConcurrencyGroup, Matrix, ParallelMatrixJob, ParameterizedJob, Schedule, ScheduledBatch } from '../../src';
 import { jobRunManifest } from '../../src/runs';
 
@@ -27,16 +28,9 @@ describe('controller: ConcurrencyGroup', () => {
   let controller: ControllerProcess | undefined;
   const watches: JobWatch[] = [];
   beforeAll(async () => {
-    ns = await createNamespace('e2e-ctl-group');
-    controller = await ControllerProcess.start({ namespace: ns, identity: 'ctl-group' });
-    await waitFor(() => controller!.isLeader(), 30_000, { description: 'controller leads' });
+    ({ ns, controller } = await startLeadingController('e2e-ctl-group', 'ctl-group'));
   });
-  afterAll(async () => {
-    watches.forEach((w) => w.stop());
-    await controller?.stop();
-    deleteControllerRbac(ns);
-    deleteNamespace(ns);
-  });
+  afterAll(() => stopLeadingController(ns, controller, watches));
 
   test('three workloads in a group of 1 never overlap under a burst, and start oldest first across them', async () => {
     const group = new ConcurrencyGroup({ name: GROUP, maxConcurrency: 1 });

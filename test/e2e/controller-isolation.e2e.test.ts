@@ -15,7 +15,8 @@ import { Testing } from 'cdk8s';
 import {
   ControllerProcess, CONTROLLER_RULES, controllerTestChart, deleteControllerRbac, enqueueCronJob, serviceAccountKubeconfig,
 } from './controller-process';
-import { apply, createNamespace, deleteNamespace, getObject, KubectlError, kubectl, restartRigProcess, waitFor } from './support/rig';
+import { restartRigComponent } from './support/faults';
+import { apply, createNamespace, deleteNamespace, getObject, KubectlError, kubectl, waitFor } from './support/rig';
 import { BatchController, Concurrency, JobOption, ParameterizedJob } from '../../src';
 
 const IMAGE = 'registry.example/tools:1.0';
@@ -164,7 +165,7 @@ describe('controller: one bad run or one lost Job stays local', () => {
     };
     await waitFor(() => canWatch() === 'no', 30_000, { description: 'the controller may no longer watch Jobs' });
     const linesBefore = ctl.lines.length;
-    restartRigProcess('kube-apiserver');
+    await restartRigComponent('kube-apiserver');
     await ctl.waitForLog((l) => ctl.lines.indexOf(l) >= linesBefore && l.informer === 'jobs' && /forbidden/i.test(JSON.stringify(l)), 90_000);
 
     // Run 1 while the watch is down: the controller creates its Job (queued; whether it is

@@ -7,9 +7,10 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Testing } from 'cdk8s';
-import { ControllerProcess, deleteControllerRbac } from './controller-process';
+import { ControllerProcess } from './controller-process';
+import { startLeadingController, stopLeadingController } from './support/controller-suite';
 import { JobWatch } from './support/job-watch';
-import { apply, createNamespace, deleteNamespace, getObject, KubectlError, kubectl, listObjects, rigKubeconfig, waitFor } from './support/rig';
+import { apply, getObject, KubectlError, kubectl, listObjects, rigKubeconfig, waitFor } from './support/rig';
 import { Concurrency, JobOption, ParameterizedJob } from '../../src';
 
 const CLI = path.resolve(__dirname, '..', '..', 'controller', 'dist', 'controller', 'src', 'cli', 'main.js');
@@ -70,16 +71,9 @@ describe('controller: JobRun', () => {
   let controller: ControllerProcess | undefined;
   const watches: JobWatch[] = [];
   beforeAll(async () => {
-    ns = await createNamespace('e2e-ctl-jobrun');
-    controller = await ControllerProcess.start({ namespace: ns, identity: 'ctl-jobrun' });
-    await waitFor(() => controller!.isLeader(), 30_000, { description: 'controller leads' });
+    ({ ns, controller } = await startLeadingController('e2e-ctl-jobrun', 'ctl-jobrun'));
   });
-  afterAll(async () => {
-    watches.forEach((w) => w.stop());
-    await controller?.stop();
-    deleteControllerRbac(ns);
-    deleteNamespace(ns);
-  });
+  afterAll(() => stopLeadingController(ns, controller, watches));
 
   test('a JobRun becomes a Job with its values substituted, owned by it, and ends Succeeded', async () => {
     applyReport(ns);

@@ -144,7 +144,9 @@ export class ControllerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new ControllerProcess(child, identity);
-    const listening = await proc.waitForLog((l) => l.msg === 'http server listening', 30_000);
+    // Node and client-node load in about a second on an idle machine; on the loaded 2-core CI
+    // machine (several rigs, load 20+) a start was seen to take over 30 s.
+    const listening = await proc.waitForLog((l) => l.msg === 'http server listening', 120_000);
     proc.port = listening.port as number;
     return proc;
   }

@@ -7,8 +7,9 @@ const path = require('path');
 module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.e2e.test.ts'],
-  // The chaos tier (chaos.e2e.test.ts) is opt-in until it has passed three loaded runs in a
-  // row (docs/controller.md "Chaos tier"): CDK8S_BATCH_CHAOS=1 bash test/e2e/run.sh test/e2e/chaos.e2e.test.ts
+  // The chaos tier (chaos.e2e.test.ts) stays opt-in until it has passed twice in a row on the
+  // loaded CI machine (docs/controller.md "Chaos tier", recorded runs); then drop this gate:
+  // CDK8S_BATCH_CHAOS=1 bash test/e2e/run.sh test/e2e/chaos.e2e.test.ts
   testPathIgnorePatterns: ['/node_modules/', ...(process.env.CDK8S_BATCH_CHAOS === '1' ? [] : ['/chaos\\.e2e\\.test\\.ts$'])],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, '..', 'tsconfig.json') }],

@@ -89,6 +89,25 @@ export function isPermanentRejection(err: unknown): boolean {
   return true;
 }
 
+/**
+ * Whether the API server could not be reached or could not answer: a transport failure
+ * (code 0: connection refused or reset, a timeout), 429 (overloaded, or a restarted server
+ * whose watch cache is still initializing), 500, 502, 503, 504 (etcd away). Such a failure says
+ * nothing about the request and ends when the control plane is back, so it is retried soon
+ * (`UNAVAILABLE_RETRY_MAX_MS`), not after a backoff that grew during the outage.
+ */
+export function isUnavailable(err: unknown): boolean {
+  const code = codeOf(err);
+  return code === 0 || code === 429 || code === 500 || code === 502 || code === 503 || code === 504;
+}
+
+/**
+ * The longest retry delay after an `isUnavailable` failure: once the API server answers
+ * again, nothing waits longer than this for its next try (an outage of a minute would
+ * otherwise leave a per-key exponential backoff at a minute or more).
+ */
+export const UNAVAILABLE_RETRY_MAX_MS = 5_000;
+
 /** ResourceQuota's admission denial: `403 Forbidden ... exceeded quota: ...` (or quota status unknown). */
 export function isQuotaDenial(err: unknown): boolean {
   return codeOf(err) === 403 && /exceeded quota|status unknown for quota/.test(serverMessage(err));

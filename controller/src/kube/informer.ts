@@ -5,8 +5,14 @@
  *
  * - **restart on error**: `ListWatch` stops for good on any error but 410 Gone (which it
  *   handles with a relist); here it is started again after a jittered exponential backoff
- *   (1 s to 30 s). It resumes the watch from its last resourceVersion, so its cache keeps
- *   serving (stale, never inconsistent) meanwhile;
+ *   (1 s to 10 s, so a watch resumes within 15 s of the API server's return), or at once when
+ *   `retryNow()` says the API server answers again (the manager calls it on every informer
+ *   when one of them got through). It resumes the watch from its last resourceVersion, so its
+ *   cache keeps serving (stale, never inconsistent) meanwhile;
+ * - **resync after a restart**: once a restarted watch runs again, every cached object is
+ *   reported as an update, so level-triggered reconcilers look at everything again: work that
+ *   failed while the API server was away is retried now, not when its backoff ends or when an
+ *   unrelated change comes by;
  * - **watchdog relist**: a watch can die silently (a dropped connection without FIN). When
  *   nothing arrived for `watchdogMs`, a *new* ListWatch lists from scratch, and once it has
  *   synced it replaces the old one in one step, so readers never see a half-filled cache;
@@ -41,7 +47,7 @@ export interface InformerOptions<T = KubeObject> {
   readonly metrics?: Metrics;
   /** First restart delay after an error (default 1 s). */
   readonly restartBaseMs?: number;
-  /** Longest restart delay (default 30 s). */
+  /** Longest restart delay (default 10 s; jitter spreads it by up to half). */
   readonly restartMaxMs?: number;
   /** Relist when nothing arrived for this long, watch bookmarks included (default 10 minutes; 0 disables). */
   readonly watchdogMs?: number;
@@ -330,6 +336,7 @@ export class Informer<T extends KubeObject> {
   private relisting?: Promise<boolean>;
   private listeners: Array<InformerListener<T>> = [];
   private relistListeners: Array<() => void> = [];
+  private reconnectListeners: Array<() => void> = [];
   private syncWaiters: Array<() => void> = [];
   private relistCount = 0;
   /** What a relist with `dropCache` keeps of the dropped cache, until the swap. */
@@ -344,7 +351,7 @@ export class Informer<T extends KubeObject> {
     this.clock = options.clock ?? systemClock;
     this.log = (options.log ?? nullLogger).child({ informer: options.name });
     this.restartBaseMs = options.restartBaseMs ?? 1000;
-    this.restartMaxMs = options.restartMaxMs ?? 30_000;
+    this.restartMaxMs = options.restartMaxMs ?? 10_000;
     this.watchdogMs = options.watchdogMs ?? 10 * 60_000;
   }
 
@@ -356,6 +363,27 @@ export class Informer<T extends KubeObject> {
   /** Registers a listener called after a relist was swapped in (the cache is a fresh LIST). */
   onRelisted(listener: () => void): void {
     this.relistListeners.push(listener);
+  }
+
+  /**
+   * Registers a listener called when the watch runs again after an error (the API server
+   * answers again), after the resync was reported.
+   */
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /**
+   * Restarts a watch that waits out its error backoff now (the API server is known to answer
+   * again); does nothing when the watch runs or a restart is under way.
+   */
+  retryNow(): void {
+    const timer = this.restartTimer;
+    const inst = this.current;
+    if (!timer || !inst || this.stopped) return;
+    timer.cancel();
+    this.restartTimer = undefined;
+    this.restart(inst);
   }
 
   get hasSynced(): boolean {
@@ -536,18 +564,25 @@ export class Informer<T extends KubeObject> {
     this.log.warn('informer will restart', { delayMs: delay, failures: this.failures, ...errorFields(inst.lastError) });
     this.restartTimer = this.clock.setTimer(delay, () => {
       this.restartTimer = undefined;
+      this.restart(inst);
+    });
+  }
+
+  /** Starts `inst` again (after an error); on success reports a resync, else backs off again. */
+  private restart(inst: Instance<T>): void {
+    if (this.stopped || inst !== this.current || !inst.live) return;
+    void this.startInstance(inst).then((ok) => {
       if (this.stopped || inst !== this.current || !inst.live) return;
-      void this.startInstance(inst).then((ok) => {
-        if (this.stopped || inst !== this.current || !inst.live) return;
-        if (ok) {
-          this.log.info('informer restarted', { failures: this.failures });
-          this.failures = 0;
-          this.touch();
-          this.markSynced();
-        } else {
-          this.scheduleRestart(inst);
-        }
-      });
+      if (ok) {
+        this.log.info('informer restarted; resyncing', { failures: this.failures, objects: inst.lw.list().length });
+        this.failures = 0;
+        this.touch();
+        this.markSynced();
+        for (const o of inst.lw.list()) this.emit('update', o);
+        for (const l of this.reconnectListeners) l();
+      } else {
+        this.scheduleRestart(inst);
+      }
     });
   }
 

@@ -22,6 +22,7 @@
  */
 import { DEFAULT_MAX_QUEUED, effectiveMaxQueued } from '../../../src/contract/annotations';
 import { BatchValidationError } from '../../../src/errors';
+import { ConcurrencyPolicy } from '../../../src/contract/concurrency-policy';
 import { LABEL_WORKLOAD } from '../../../src/contract/keys';
 import { concurrencyGroupOf, readKill } from '../../../src/contract/annotations';
 import {
@@ -30,7 +31,9 @@ import {
 } from '../../../src/runs';
 import { formatRfc3339Seconds } from '../../../src/time';
 import { byCreation, controllerOwner, isJobFinished, ObjectStore, trueCondition } from './util';
-import { isAlreadyExists, isConflict, isNotFound, isPermanentRejection, serverMessage } from '../kube/api';
+import {
+  isAlreadyExists, isConflict, isNotFound, isPermanentRejection, isUnavailable, serverMessage, UNAVAILABLE_RETRY_MAX_MS,
+} from '../kube/api';
 import { Writer } from '../kube/cache';
 import { EventRecorder, EventType } from '../kube/events';
 import {
@@ -76,6 +79,11 @@ export const CONDITION_FAILED = 'Failed';
 export const CONDITION_KILLED = 'Killed';
 /** `Accepted` Unknown while the Job's name is recorded and the Job not created yet. */
 export const REASON_CREATING = 'Creating';
+/**
+ * How long after a run recorded its Job's name a missing Job is taken as never created (the
+ * recording instance stopped before creating it) and created: a takeover takes seconds.
+ */
+export const RECREATE_WINDOW_MS = 5 * 60_000;
 /** `Accepted` Unknown while the run waits for its `spec.startAfter`. */
 export const REASON_NOT_YET_DUE = 'NotYetDue';
 
@@ -93,6 +101,8 @@ export class JobRunReconciler implements Reconciler {
   private readonly backoffs = new Map<string, Map<string, RunBackoff>>();
   /** JobRun uids whose last Job create failed (not created): their recorded jobName may be created again. */
   private readonly createFailed = new Set<string>();
+  /** JobRun uids whose Job this instance created: a missing one existed, so it is never created again. */
+  private readonly createdHere = new Set<string>();
 
   async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const { namespace, name: sourceName } = splitKey(key);
@@ -105,8 +115,12 @@ export class JobRunReconciler implements Reconciler {
     let retryAt: number | undefined;
     // Each run on its own: one run's failure must not hold back the runs behind it.
     for (const run of runs) {
-      if (FINAL_PHASES.has(run.status?.phase ?? '')) continue;
       const uid = run.metadata.uid ?? run.metadata.name!;
+      if (FINAL_PHASES.has(run.status?.phase ?? '')) {
+        this.createFailed.delete(uid);
+        this.createdHere.delete(uid);
+        continue;
+      }
       const waiting = before.get(uid);
       if (waiting && waiting.at > ctx.now) {
         backoffs.set(uid, waiting);
@@ -124,7 +138,9 @@ export class JobRunReconciler implements Reconciler {
           continue;
         }
         const failures = (waiting?.failures ?? 0) + 1;
-        const delay = backoffDelay(failures - 1, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 5 * 60_000, 0.1);
+        // The API server away: tried again within seconds of its return, however often it failed meanwhile.
+        const maxMs = Math.min(this.deps.retryMaxMs ?? 5 * 60_000, isUnavailable(e) ? UNAVAILABLE_RETRY_MAX_MS : Infinity);
+        const delay = backoffDelay(failures - 1, this.deps.retryBaseMs ?? 1000, maxMs, 0.1);
         backoffs.set(uid, { failures, at: ctx.now + delay });
         retryAt = Math.min(retryAt ?? Infinity, ctx.now + delay);
         this.deps.metrics?.jobRuns.inc({ namespace, result: 'retry' });
@@ -185,9 +201,13 @@ export class JobRunReconciler implements Reconciler {
       return;
     }
     if (run.status?.jobName) {
-      const creating = run.status.conditions?.find((c) => c.type === CONDITION_ACCEPTED)?.reason === REASON_CREATING;
-      if (creating && this.createFailed.has(run.metadata.uid!)) {
-        await this.start(run, ctx); // our create failed: nothing ran yet
+      const accepted = run.status.conditions?.find((c) => c.type === CONDITION_ACCEPTED);
+      const creating = accepted?.reason === REASON_CREATING;
+      const uid = run.metadata.uid!;
+      if (creating && (this.createFailed.has(uid) || (!this.createdHere.has(uid) && !this.mayHaveExisted(run, accepted!, ctx)))) {
+        // Our create failed, or the instance that recorded the name stopped before its create
+        // got through (a leader killed, a takeover): nothing ran yet.
+        await this.start(run, ctx);
         return;
       }
       await this.fail(run, ctx, 'JobDeleted', creating
@@ -197,6 +217,34 @@ export class JobRunReconciler implements Reconciler {
       return undefined;
     }
     return this.start(run, ctx);
+  }
+
+  /**
+   * Whether the Job a run in `Creating` names, which does not exist, may have existed and been
+   * removed since (then starting it again could run it twice). It is created only after the
+   * name was recorded, so an instance that stopped between the two (SIGKILL, a lost Lease)
+   * leaves exactly this state with nothing created. What else removes a run's Job:
+   *
+   * - the TTL controller, once the Job finished and `ttlSecondsAfterFinished` passed: not
+   *   before that long since the name was recorded;
+   * - a newer run of a `Replace` workload: may have, whenever;
+   * - the Enqueue queue cap: deletes queued Jobs only, which never ran;
+   * - a person or a tool deleting it: within `RECREATE_WINDOW_MS` of its creation, a risk taken
+   *   (as with any Job deleted and re-created by hand).
+   *
+   * So the Job is created again only within that window (at most the Job's TTL) of the
+   * `Accepted` condition's transition, for a source that is not `Replace`; otherwise the run
+   * fails `JobDeleted`. A source that cannot be read counts as "may have".
+   */
+  private mayHaveExisted(run: JobRun, accepted: Condition, ctx: ReconcileContext): boolean {
+    const source = this.sourceOf(run);
+    if (typeof source === 'string' || source instanceof BatchValidationError) return true;
+    if (source.concurrency.policy === ConcurrencyPolicy.REPLACE) return true;
+    const since = Date.parse(accepted.lastTransitionTime ?? '');
+    if (!Number.isFinite(since)) return true;
+    const ttl = source.jobSpec.ttlSecondsAfterFinished;
+    const windowMs = ttl === undefined ? RECREATE_WINDOW_MS : typeof ttl === 'number' ? Math.min(RECREATE_WINDOW_MS, ttl * 1000) : 0;
+    return ctx.now - since >= windowMs;
   }
 
   /** A JobRun without a Job: wait for its due time, validate, apply the concurrency policy, create the Job. */
@@ -314,6 +362,7 @@ export class JobRunReconciler implements Reconciler {
     try {
       created = await this.deps.writer.create<Job>(JOBS, built.job as Job);
       this.createFailed.delete(run.metadata.uid!);
+      this.createdHere.add(run.metadata.uid!);
     } catch (e) {
       if (!isAlreadyExists(e)) this.createFailed.add(run.metadata.uid!);
       if (isPermanentRejection(e)) {

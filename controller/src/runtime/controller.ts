@@ -45,6 +45,14 @@ export interface ControllerOptions {
    * counted as `conflict`. Given by the manager, which knows the API (the loop does not).
    */
   readonly isStale?: (error: unknown) => boolean;
+  /**
+   * Whether an error only says the API server was unreachable or could not answer (given by
+   * the manager): its retry waits at most `unavailableRetryMaxMs`, however often the key
+   * failed during the outage.
+   */
+  readonly isUnavailable?: (error: unknown) => boolean;
+  /** Longest retry delay after an `isUnavailable` error (default: `retryMaxMs`). */
+  readonly unavailableRetryMaxMs?: number;
 }
 
 export class Controller {
@@ -140,7 +148,8 @@ export class Controller {
         metrics?.reconcileTotal.inc({ ...labels, result: 'success' });
       }
     } catch (e) {
-      const delay = this.queue.addRateLimited(key);
+      // The API server away (an outage, a restart): retried within seconds of its return.
+      const delay = this.queue.addRateLimited(key, this.options.isUnavailable?.(e) ? this.options.unavailableRetryMaxMs : undefined);
       if (this.options.isStale?.(e)) {
         metrics?.reconcileTotal.inc({ ...labels, result: 'conflict' });
         log.debug('conflict; retrying with a fresh cache', { retryInMs: delay });

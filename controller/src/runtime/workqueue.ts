@@ -87,11 +87,15 @@ export class WorkQueue {
     this.delayed.set(key, { at, timer });
   }
 
-  /** Re-adds `key` after its per-key exponential backoff; returns the delay. */
-  addRateLimited(key: string): number {
+  /**
+   * Re-adds `key` after its per-key exponential backoff; returns the delay. `maxDelayMs`
+   * caps this one delay below the queue's own cap (a failure that says the API server was
+   * away: the next try must not wait as long as the outage lasted).
+   */
+  addRateLimited(key: string, maxDelayMs = this.maxDelayMs): number {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    const delay = backoffDelay(n, this.baseDelayMs, this.maxDelayMs, this.jitter);
+    const delay = backoffDelay(n, this.baseDelayMs, Math.min(this.maxDelayMs, maxDelayMs), this.jitter);
     this.options.onRetry?.();
     this.addAfter(key, delay);
     return delay;

@@ -248,24 +248,3 @@ export function deleteNamespace(name: string, options: { wait?: boolean } = {}):
     timeoutMs: 120_000,
   });
 }
-
-/** Control-plane processes `restartRigProcess` can restart. */
-export type RigProcess = 'kube-apiserver' | 'etcd';
-
-/**
- * Restarts one process of the rig (test/e2e/rig/restart.sh): stops it, starts it again with
- * the same command line after `downSeconds`, and returns once it is ready. A restarted
- * kube-apiserver drops every watch and rebuilds its watch cache, so a client resuming from
- * an older resourceVersion gets 410 Gone and relists.
- */
-export function restartRigProcess(name: RigProcess, downSeconds = 0): void {
-  const script = path.resolve(__dirname, '..', 'rig', 'restart.sh');
-  const result = spawnSync('bash', [script, name, '--down', String(downSeconds)], {
-    encoding: 'utf8',
-    timeout: 180_000,
-    env: { ...process.env, CDK8S_BATCH_RIG_DIR: path.dirname(rigKubeconfig()) },
-  });
-  if (result.error || result.status !== 0) {
-    throw new Error(`restarting ${name} failed (exit ${result.status}): ${result.error?.message ?? ''}\n${result.stderr}`);
-  }
-}
