@@ -132,6 +132,6 @@ describe('controller: Replace across several schedules', () => {
     90_000, { description: 'a Job made by the CronJob controller' });
     expect(scheduled.metadata.annotations['cdk8s-batch.dev/concurrency-policy']).toBe('Replace');
     expect(clusterEvents(ns, 'FailedCreate').filter((e) => e.involvedObject.name?.startsWith('tick'))).toEqual([]);
-    kubectl(['patch', 'cronjob', 'tick', 'tick-1', '-n', ns, '--type=merge', '-p', '{"spec":{"suspend":true}}']);
+    for (const name of ['tick', 'tick-1']) kubectl(['patch', 'cronjob', name, '-n', ns, '--type=merge', '-p', '{"spec":{"suspend":true}}']);
   }, 150_000);
 });
