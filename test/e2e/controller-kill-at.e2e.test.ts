@@ -178,7 +178,7 @@ describe('controller: kill --at', () => {
       if (!(e instanceof KubectlError)) throw e;
       forged = e.stderr.trim();
     }
-    expect(forged).toBe('error: jobs.batch "long-2" is invalid: ValidatingAdmissionPolicy \'cdk8s-batch-kill-at\' with binding \'cdk8s-batch-kill-at\' '
+    expect(forged).toBe('The jobs "long-2" is invalid: : ValidatingAdmissionPolicy \'cdk8s-batch-kill-at\' with binding \'cdk8s-batch-kill-at\' '
       + `denied request: cdk8s-batch.dev/kill-requested-by must be the requester, ${user('killer')} (got "alice@example.com"): `
       + 'the controller kills in their name; cdk8s-batch kill --at writes it');
 
