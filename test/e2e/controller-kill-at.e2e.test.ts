@@ -7,6 +7,7 @@
  * `DeadlineExceeded`, the JobRun ends `Killed`, an Event names the requester.
  */
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Testing } from 'cdk8s';
@@ -93,6 +94,7 @@ describe('controller: kill --at', () => {
     await waitFor(() => controller!.isLeader(), 30_000, { description: 'controller leads' });
   });
   afterAll(async () => {
+    for (const file of [watcher, killer]) if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
     await controller?.stop();
     deleteControllerRbac(ns);
     deleteNamespace(ns);
