@@ -132,7 +132,7 @@ describe('controller: kill --at', () => {
       + 'ValidatingAdmissionPolicy \'cdk8s-batch-kill-at\' with binding \'cdk8s-batch-kill-at\' denied request: '
       + `${user('creator')} may not patch jobs.batch in namespace ${ns}: `
       + 'cdk8s-batch.dev/kill-at asks the controller to kill Job sneaky at a time, so setting it needs that right');
-    expect(getObject('job', 'long-1', ns).metadata.annotations['cdk8s-batch.dev/kill-at']).toBeUndefined();
+    expect(getObject('job', 'long-1', ns).metadata.annotations?.['cdk8s-batch.dev/kill-at']).toBeUndefined();
 
     const asked = await cli(killer, ['kill', 'long-1', '-n', ns, '--in', '30s']);
     expect(asked.stderr).toBe('');
