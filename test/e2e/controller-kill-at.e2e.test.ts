@@ -134,7 +134,8 @@ describe('controller: kill --at', () => {
       + 'cdk8s-batch.dev/kill-at asks the controller to kill Job sneaky at a time, so setting it needs that right');
     expect(getObject('job', 'long-1', ns).metadata.annotations?.['cdk8s-batch.dev/kill-at']).toBeUndefined();
 
-    const asked = await cli(killer, ['kill', 'long-1', '-n', ns, '--in', '30s']);
+    // 75 s: room for get and status to show the kill to come on a loaded machine (each CLI call is a node start).
+    const asked = await cli(killer, ['kill', 'long-1', '-n', ns, '--in', '75s']);
     expect(asked.stderr).toBe('');
     expect(asked.code).toBe(0);
     const annotations = getObject('job', 'long-1', ns).metadata.annotations;
@@ -150,7 +151,7 @@ describe('controller: kill --at', () => {
     const job = await waitFor(() => {
       const j = getObject('job', 'long-1', ns);
       return condition(j, 'Failed')?.status === 'True' ? j : undefined;
-    }, 90_000, { description: 'long-1 Failed' });
+    }, 150_000, { description: 'long-1 Failed' });
     expect(condition(job, 'Failed').reason).toBe('DeadlineExceeded');
     const killedAt = job.metadata.annotations['cdk8s-batch.dev/killed-at'];
     expect(job.metadata.annotations['cdk8s-batch.dev/killed-by']).toBe(user('killer'));
@@ -168,7 +169,7 @@ describe('controller: kill --at', () => {
       + 'Job long-1: activeDeadlineSeconds set to \\d+; the Job controller fails it with DeadlineExceeded and stops its pods\\.$'));
     expect((await cli(killer, ['get', 'long', '-n', ns])).stdout).toMatch(/long-1 +JobRun +Killed /);
     expect((await cli(killer, ['status', 'long-1', '-n', ns])).stdout).toMatch(new RegExp(`\nKilled: +by ${escape(user('killer'))} at ${killedAt}\n`));
-  }, 240_000);
+  }, 300_000);
 
   test('a time in the past kills at once; asking in another user\'s name is denied', async () => {
     await runningRun('long-2');
