@@ -12,7 +12,8 @@ import { BatchValidationError } from '../errors';
 import { ConcurrencyPolicy } from './concurrency-policy';
 import {
   ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_GROUP_MAX_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_KILLED_AT,
-  ANNOTATION_KILLED_BY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED, ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE,
+  ANNOTATION_KILLED_BY, ANNOTATION_KILL_AT, ANNOTATION_KILL_REQUESTED_BY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
+  ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE,
   ANNOTATION_PENDING_TIMEOUT, ANNOTATION_SCHEDULE, ANNOTATION_WINDOW_SUSPENDED, LABEL_CONCURRENCY_GROUP,
 } from './keys';
 import { instantOf, parseRfc3339 } from '../time/rfc3339';
@@ -89,6 +90,20 @@ export function readEnqueue(annotations: Annotations): EnqueueCaps | undefined {
     maxConcurrency: readCount(annotations, ANNOTATION_MAX_CONCURRENCY, 1, MAX_ENQUEUE_CAP) ?? 1,
     maxQueued: readCount(annotations, ANNOTATION_MAX_QUEUED, 0, MAX_ENQUEUE_CAP),
   };
+}
+
+/**
+ * The annotation that makes a CronJob of a workload with several CronJobs, and each Job it
+ * makes, hold `Replace` across the workload's CronJobs: the controller deletes the older
+ * active Jobs of the workload when such a Job is created (docs/several-schedules.md).
+ */
+export function replaceAcrossCronJobsAnnotations(): Record<string, string> {
+  return { [ANNOTATION_CONCURRENCY]: ConcurrencyPolicy.REPLACE };
+}
+
+/** Whether the annotations give the controller's `Replace` across several CronJobs. */
+export function hasReplacePolicy(annotations: Annotations): boolean {
+  return annotations?.[ANNOTATION_CONCURRENCY] === ConcurrencyPolicy.REPLACE;
 }
 
 /** The annotation that gives a Job's pods a pending timeout. */
@@ -257,6 +272,38 @@ export function readKill(annotations: Annotations): KillRecord | undefined {
   return { by: annotations?.[ANNOTATION_KILLED_BY] ?? '(unknown)', at };
 }
 
+/** A kill asked for a time (`cdk8s-batch kill --at/--in`, Furiko's `killTimestamp`). */
+export interface ScheduledKill {
+  /** When, in ms since the epoch. */
+  readonly atMs: number;
+  /** As written, RFC 3339. */
+  readonly at: string;
+  /** Who asked: the user the API server authenticated when the CLI wrote it. */
+  readonly by: string;
+}
+
+/** The annotations that ask the controller to kill a Job at `at` (RFC 3339) for `by`. */
+export function scheduledKillAnnotations(kill: { readonly at: string; readonly by: string }): Record<string, string> {
+  return { [ANNOTATION_KILL_AT]: kill.at, [ANNOTATION_KILL_REQUESTED_BY]: kill.by };
+}
+
+/** Whether a kill is asked for a time (the `kill-at` annotation is there, well-formed or not). */
+export function asksScheduledKill(annotations: Annotations): boolean {
+  return annotations?.[ANNOTATION_KILL_AT] !== undefined;
+}
+
+/**
+ * The kill asked for a time, or undefined when none is.
+ *
+ * @throws BatchValidationError when `kill-at` is not an RFC 3339 time
+ */
+export function readScheduledKill(annotations: Annotations): ScheduledKill | undefined {
+  const atMs = readTime(annotations, ANNOTATION_KILL_AT,
+    'Write an RFC 3339 time such as 2026-12-24T22:00:00+09:00, or use cdk8s-batch kill --at / --in, which writes it.');
+  if (atMs === undefined) return undefined;
+  return { atMs, at: annotations![ANNOTATION_KILL_AT].trim(), by: annotations?.[ANNOTATION_KILL_REQUESTED_BY] ?? '(unknown)' };
+}
+
 function checkCap(field: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min || value > MAX_ENQUEUE_CAP) {
     throw new BatchValidationError(
@@ -281,13 +328,13 @@ function readCount(annotations: Annotations, key: string, min: number, max: numb
 }
 
 /** An RFC 3339 time as ms since the epoch, or undefined when absent or blank. */
-function readTime(annotations: Annotations, key: string): number | undefined {
+function readTime(annotations: Annotations, key: string,
+  fix = 'Write an RFC 3339 time such as 2026-12-01T00:00:00Z (as ScheduledBatch\'s notBefore and notAfter write it), or synthesize the workload again.'): number | undefined {
   const value = annotations?.[key];
   if (value === undefined || value.trim() === '') return undefined;
   const parsed = parseRfc3339(value.trim());
   if ('problem' in parsed) {
-    throw new BatchValidationError(`annotation ${key}`, value, parsed.problem,
-      'Write an RFC 3339 time such as 2026-12-01T00:00:00Z (as ScheduledBatch\'s notBefore and notAfter write it), or synthesize the workload again.');
+    throw new BatchValidationError(`annotation ${key}`, value, parsed.problem, fix);
   }
   return instantOf(parsed.time);
 }

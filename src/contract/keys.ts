@@ -75,6 +75,16 @@ export const ANNOTATION_KILLED_BY = `${PREFIX}/killed-by`;
 export const ANNOTATION_KILLED_AT = `${PREFIX}/killed-at`;
 
 /**
+ * Annotations on a Job, written by `cdk8s-batch kill --at/--in` with the user's own
+ * credentials: when the controller is to kill the run (RFC 3339) and who asked (the name the
+ * API server authenticated). The `BatchController`'s admission policy lets only a user who may
+ * `patch jobs` in the namespace set them, and only under their own name.
+ */
+export const ANNOTATION_KILL_AT = `${PREFIX}/kill-at`;
+/** See `ANNOTATION_KILL_AT`. */
+export const ANNOTATION_KILL_REQUESTED_BY = `${PREFIX}/kill-requested-by`;
+
+/**
  * Annotation on a CronJob, written by the controller: it suspended the CronJob because it is
  * outside its run window. The value says which side (`not-before` or `not-after`). Only a
  * CronJob carrying it is resumed when the window opens; a suspension without it is the

@@ -1,5 +1,7 @@
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import { API_GROUP, API_GROUP_VERSION, JOB_TEMPLATE_KIND, LABEL_WORKLOAD } from '../contract/keys';
+import {
+  ANNOTATION_CONCURRENCY, ANNOTATION_KILL_AT, ANNOTATION_KILL_REQUESTED_BY, API_GROUP, API_GROUP_VERSION, JOB_TEMPLATE_KIND, LABEL_WORKLOAD,
+} from '../contract/keys';
 
 /**
  * The admission policies that keep the controller from being a way around RBAC (DESIGN §9,
@@ -19,6 +21,8 @@ export const FORCE_VERB = 'force';
 export const POLICY_REQUESTER_RIGHTS = 'cdk8s-batch-requester-rights';
 export const POLICY_REPLACE_TEMPLATE = 'cdk8s-batch-replace-jobtemplate';
 export const POLICY_REPLACE_CRONJOB = 'cdk8s-batch-replace-cronjob';
+export const POLICY_REPLACE_JOB = 'cdk8s-batch-replace-job';
+export const POLICY_KILL_AT = 'cdk8s-batch-kill-at';
 
 const isTemplate = "request.resource.resource == 'jobtemplates'";
 const isRun = "request.resource.resource == 'jobruns'";
@@ -39,6 +43,22 @@ const REPLACE_VALIDATION: Obj = {
   messageExpression: message('{request.userInfo.username} may not delete jobs.batch in namespace {request.namespace}: a JobRun of ' +
     '{params.metadata.name} (concurrency policy Replace) deletes its running Jobs, so it needs that right'),
   reason: 'Forbidden',
+};
+
+/** CEL: the value of annotation `key` of `obj` (`object` or `oldObject`), '' when absent. */
+function annotation(obj: string, key: string): string {
+  return `(has(${obj}.metadata.annotations) && '${key}' in ${obj}.metadata.annotations ? ${obj}.metadata.annotations['${key}'] : '')`;
+}
+
+/** CEL: the request creates the Job, or changes annotation `key` of it. */
+function setsAnnotation(key: string): string {
+  return `(request.operation == 'CREATE' || ${annotation('object', key)} != ${annotation('oldObject', key)})`;
+}
+
+/** Jobs of a workload (the controller watches no others), created or changed. */
+const WORKLOAD_JOBS: Obj = {
+  resourceRules: [{ apiGroups: ['batch'], apiVersions: ['*'], resources: ['jobs'], operations: ['CREATE', 'UPDATE'] }],
+  objectSelector: { matchExpressions: [{ key: LABEL_WORKLOAD, operator: 'Exists' }] },
 };
 
 function policy(name: string, spec: Obj): Obj {
@@ -66,6 +86,12 @@ const rule = (resources: string[], operations: string[]) => ({ apiGroups: [API_G
  *    running Jobs, so it needs `delete jobs`. The policy lives on the template (or CronJob)
  *    the run names, not on the run, so each JobTemplate (CronJob) of the request's namespace
  *    is a param, and the run is checked against the one it names; none found: allowed.
+ * 4. Replace across CronJobs: creating a workload Job stamped `concurrency-policy: Replace`
+ *    (or stamping one) needs `delete jobs`: the controller deletes the workload's older Jobs
+ *    for it. The CronJob controller, which makes them, has that right.
+ * 5. Kill at a time: setting or changing `kill-at`/`kill-requested-by` on a workload Job needs
+ *    `patch jobs` (what `cdk8s-batch kill` itself needs), and `kill-requested-by` must be the
+ *    requester's own user name.
  */
 export function admissionPolicies(): Obj[] {
   const requesterRights = policy(POLICY_REQUESTER_RIGHTS, {
@@ -114,12 +140,55 @@ export function admissionPolicies(): Obj[] {
       expression: `!has(params.spec.concurrencyPolicy) || params.spec.concurrencyPolicy != '${ConcurrencyPolicy.REPLACE}' || ${REPLACE_VALIDATION.expression}`,
     }],
   });
+  // 4. A Job stamped Replace-across-CronJobs makes the controller delete the workload's older
+  // running Jobs: creating one (or stamping one) needs `delete jobs`. The CronJob controller has it.
+  const replaceJob = policy(POLICY_REPLACE_JOB, {
+    failurePolicy: 'Fail',
+    matchConstraints: WORKLOAD_JOBS,
+    matchConditions: [{
+      name: 'stamps-replace',
+      expression: `${annotation('object', ANNOTATION_CONCURRENCY)} == '${ConcurrencyPolicy.REPLACE}' && ${setsAnnotation(ANNOTATION_CONCURRENCY)}`,
+    }],
+    validations: [{
+      expression: may('batch', 'jobs', 'delete'),
+      messageExpression: message('{request.userInfo.username} may not delete jobs.batch in namespace {request.namespace}: a Job with ' +
+        `${ANNOTATION_CONCURRENCY}: Replace makes the controller delete the older running Jobs of its workload ` +
+        `{object.metadata.labels['${LABEL_WORKLOAD}']}, so creating one needs that right`),
+      reason: 'Forbidden',
+    }],
+  });
+  // 5. kill-at asks the controller to kill the Job at a time: whoever sets or changes it must
+  // be allowed to kill it themselves (`patch jobs`), and must ask under their own name.
+  const killAt = policy(POLICY_KILL_AT, {
+    failurePolicy: 'Fail',
+    matchConstraints: WORKLOAD_JOBS,
+    matchConditions: [{
+      name: 'sets-kill-at',
+      expression: `(${annotation('object', ANNOTATION_KILL_AT)} != '' || ${annotation('object', ANNOTATION_KILL_REQUESTED_BY)} != '') && ` +
+        `(${setsAnnotation(ANNOTATION_KILL_AT)} || ${setsAnnotation(ANNOTATION_KILL_REQUESTED_BY)})`,
+    }],
+    validations: [
+      {
+        expression: may('batch', 'jobs', 'patch'),
+        messageExpression: message('{request.userInfo.username} may not patch jobs.batch in namespace {request.namespace}: ' +
+          `${ANNOTATION_KILL_AT} asks the controller to kill Job {object.metadata.name} at a time, so setting it needs that right`),
+        reason: 'Forbidden',
+      },
+      {
+        expression: `${annotation('object', ANNOTATION_KILL_REQUESTED_BY)} == request.userInfo.username`,
+        messageExpression: message(`${ANNOTATION_KILL_REQUESTED_BY} must be the requester, {request.userInfo.username} ` +
+          `(got "{${annotation('object', ANNOTATION_KILL_REQUESTED_BY)}}"): the controller kills in their name; cdk8s-batch kill --at writes it`),
+        reason: 'Invalid',
+      },
+    ],
+  });
   // Every template (CronJob) of the request's namespace is a param: the run names one by name,
   // which a label selector cannot express, and none at all must not deny.
   const everyParam = { selector: {}, parameterNotFoundAction: 'Allow' };
   return [
-    requesterRights, replaceTemplate, replaceCronJob,
+    requesterRights, replaceTemplate, replaceCronJob, replaceJob, killAt,
     binding(POLICY_REQUESTER_RIGHTS), binding(POLICY_REPLACE_TEMPLATE, everyParam), binding(POLICY_REPLACE_CRONJOB, everyParam),
+    binding(POLICY_REPLACE_JOB), binding(POLICY_KILL_AT),
   ];
 }
 

@@ -3,6 +3,7 @@
  * native way, decided here once, without side effects.
  */
 import { isJobFinishedState, JobState } from './job-phase';
+import { readKill } from '../contract/annotations';
 
 /** How a Job is stopped. */
 export enum KillAction {
@@ -44,4 +45,24 @@ export function planKill(job: KillableJob, nowMs: number): KillPlan {
   const ran = Number.isNaN(started) ? 1 : Math.max(1, Math.floor((nowMs - started) / 1000));
   const current = job.spec?.activeDeadlineSeconds;
   return { action: KillAction.DEADLINE, activeDeadlineSeconds: current !== undefined ? Math.min(current, ran) : ran };
+}
+
+/** What the controller does now for a kill asked for a time (`cdk8s-batch kill --at/--in`). */
+export interface ScheduledKillPlan {
+  /** Kill now with `kill`; when undefined, nothing to do now. */
+  readonly kill?: KillPlan;
+  /** Not due yet: look again in this many ms. */
+  readonly waitMs?: number;
+}
+
+/**
+ * A kill asked for `killAtMs`, at `nowMs`: nothing once the Job has finished or was killed
+ * (it carries `killed-at`; a queued one is still deleted, should its deletion have failed
+ * after the mark); wait until the time; then {@link planKill}. A time in the past kills at once.
+ */
+export function planScheduledKill(job: KillableJob, killAtMs: number, nowMs: number): ScheduledKillPlan {
+  if (isJobFinishedState(job)) return {};
+  if (readKill(job.metadata?.annotations)) return job.spec?.suspend === true ? { kill: { action: KillAction.DELETE } } : {};
+  if (killAtMs > nowMs) return { waitMs: killAtMs - nowMs };
+  return { kill: planKill(job, nowMs) };
 }

@@ -1,10 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConcurrencyPolicy } from '../contract/concurrency-policy';
-import { BatchValidationError, locate, locating } from '../errors';
+import { BatchValidationError, locating } from '../errors';
 import { Concurrency, controllerAnnotations } from './concurrency';
 import { checkNoFailIndex } from './job-settings';
-import { runWindowAnnotations, scheduleAnnotations } from '../contract/annotations';
+import { replaceAcrossCronJobsAnnotations, runWindowAnnotations, scheduleAnnotations } from '../contract/annotations';
 import { kindLabel, workloadLabel } from '../contract/labels';
 import { PlainApiObject } from '../kube/plain-api-object';
 import { MAX_CRONJOB_NAME_LENGTH } from '../kube/validation';
@@ -36,7 +36,7 @@ export interface ScheduledBatchProps extends BatchJobProps {
    * schedule, named `NAME` for the first and `NAME-i` for the one at position `i`, the one at
    * position `i` hashed with `SEED#i`; schedules without `H` whose union is one cron
    * expression become one CronJob. The workload keeps one concurrency policy (across several
-   * CronJobs, `forbid()` and `enqueue()` need the `BatchController`; `replace()` is refused),
+   * CronJobs, `forbid()`, `enqueue()` and `replace()` need the `BatchController`),
    * one JobTemplate and one label. See docs/several-schedules.md.
    *
    * @default - none; then `schedule` is required
@@ -210,6 +210,8 @@ export class ScheduledBatch extends BatchWorkload {
   private readonly scheduleProps: ScheduledBatchProps;
   /** The policy the CronJobs carry: Forbid across several CronJobs is the controller's queue with no room. */
   private readonly cronConcurrency: Concurrency;
+  /** Replace across several CronJobs: kept by the controller (docs/several-schedules.md). */
+  private readonly replaceAcross: boolean;
 
   constructor(scope: Construct, id: string, props: ScheduledBatchProps) {
     super(scope, id, props);
@@ -262,13 +264,11 @@ export class ScheduledBatch extends BatchWorkload {
     this.resolvedSchedule = this.resolvedSchedules[0];
     locating(this, () => this.timeZone.name);
     const several = groups.length > 1;
-    if (several && this.concurrency.policy === ConcurrencyPolicy.REPLACE) {
-      throw locate(this, new BatchValidationError('concurrency', 'Replace',
-        `cannot hold across the ${groups.length} CronJobs of several schedules (Kubernetes replaces only within one CronJob)`,
-        'Use Concurrency.forbid() or Concurrency.enqueue(), or one schedule.'));
-    }
     this.cronConcurrency = several && this.concurrency.policy === ConcurrencyPolicy.FORBID
       ? Concurrency.enqueue({ maxConcurrency: 1, maxQueued: 0 }) : this.concurrency;
+    // Replace across CronJobs: each CronJob keeps Kubernetes' Replace within itself, and it and
+    // its Jobs carry the annotation by which the controller replaces across them.
+    this.replaceAcross = several && this.concurrency.policy === ConcurrencyPolicy.REPLACE;
 
     // A clock change that moves or adds a run within a year (docs/schedules.md, "Clock changes").
     for (const resolved of new Set(this.resolvedSchedules)) {
@@ -310,7 +310,7 @@ export class ScheduledBatch extends BatchWorkload {
         ...scheduleAnnotations(
           g.positions.length > 1 ? g.expression : first.isHashed ? first.expandedExpression : first.expression,
           seedAt(this.hashSeed, g.positions[0])),
-        ...controllerAnnotations(this.cronConcurrency),
+        ...this.policyAnnotations(),
         ...runWindowAnnotations(props.notBefore, props.notAfter),
       };
       for (const [key, value] of Object.entries(annotations)) {
@@ -324,6 +324,9 @@ export class ScheduledBatch extends BatchWorkload {
     if (several && this.concurrency.policy === ConcurrencyPolicy.FORBID) {
       this._warnWithoutController('Concurrency.forbid() across several CronJobs');
     }
+    if (this.replaceAcross) {
+      this._warnWithoutController('Concurrency.replace() across several CronJobs');
+    }
     if (this.concurrency.needsController) {
       this._warnWithoutController('Concurrency.enqueue()');
     }
@@ -332,6 +335,11 @@ export class ScheduledBatch extends BatchWorkload {
       this._warnWithoutController('notBefore/notAfter');
     }
     this.startingDeadline = props.startingDeadline ?? (hasWindow ? WINDOW_STARTING_DEADLINE : undefined);
+  }
+
+  /** The controller's concurrency annotations on each CronJob and its Jobs. */
+  private policyAnnotations(): Record<string, string> {
+    return this.replaceAcross ? replaceAcrossCronJobsAnnotations() : controllerAnnotations(this.cronConcurrency);
   }
 
   private renderSpec(schedule: string): Record<string, unknown> {
@@ -346,7 +354,7 @@ export class ScheduledBatch extends BatchWorkload {
       successfulJobsRetained: props.successfulJobsRetained,
       failedJobsRetained: props.failedJobsRetained,
     }, {
-      metadata: this._jobMetadata(this.workload.name, controllerAnnotations(this.cronConcurrency)),
+      metadata: this._jobMetadata(this.workload.name, this.policyAnnotations()),
       spec: this._renderJobSpec(this.workload, enqueue ? { suspend: true } : {}, {}),
     });
   }

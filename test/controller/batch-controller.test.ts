@@ -24,10 +24,14 @@ describe('BatchController', () => {
       'RoleBinding/cdk8s-batch-controller-leader-election',
       'Service/cdk8s-batch-controller-metrics',
       'ServiceAccount/cdk8s-batch-controller',
+      'ValidatingAdmissionPolicy/cdk8s-batch-kill-at',
       'ValidatingAdmissionPolicy/cdk8s-batch-replace-cronjob',
+      'ValidatingAdmissionPolicy/cdk8s-batch-replace-job',
       'ValidatingAdmissionPolicy/cdk8s-batch-replace-jobtemplate',
       'ValidatingAdmissionPolicy/cdk8s-batch-requester-rights',
+      'ValidatingAdmissionPolicyBinding/cdk8s-batch-kill-at',
       'ValidatingAdmissionPolicyBinding/cdk8s-batch-replace-cronjob',
+      'ValidatingAdmissionPolicyBinding/cdk8s-batch-replace-job',
       'ValidatingAdmissionPolicyBinding/cdk8s-batch-replace-jobtemplate',
       'ValidatingAdmissionPolicyBinding/cdk8s-batch-requester-rights',
     ]);
@@ -103,6 +107,31 @@ describe('BatchController', () => {
     expect(cronJob.matchConditions).toEqual([{ name: 'runs-a-cronjob', expression: "!(!has(object.spec.templateRef.kind) || object.spec.templateRef.kind == 'JobTemplate')" }]);
     for (const name of ['cdk8s-batch-replace-jobtemplate', 'cdk8s-batch-replace-cronjob']) {
       expect(binding(name)).toEqual({ policyName: name, validationActions: ['Deny'], paramRef: { selector: {}, parameterNotFoundAction: 'Allow' } });
+    }
+
+    // Jobs of workloads: a Replace-across-CronJobs stamp needs `delete jobs`; kill-at needs
+    // `patch jobs` and the requester's own name.
+    const workloadJobs = {
+      resourceRules: [{ apiGroups: ['batch'], apiVersions: ['*'], resources: ['jobs'], operations: ['CREATE', 'UPDATE'] }],
+      objectSelector: { matchExpressions: [{ key: 'cdk8s-batch.dev/workload', operator: 'Exists' }] },
+    };
+    const replaceJob = policy('cdk8s-batch-replace-job');
+    expect(replaceJob.matchConstraints).toEqual(workloadJobs);
+    expect(replaceJob.validations.map((v: any) => v.expression)).toEqual([
+      "authorizer.group('batch').resource('jobs').namespace(request.namespace).check('delete').allowed()",
+    ]);
+    expect(replaceJob.validations[0].messageExpression).toBe("request.userInfo.username + ' may not delete jobs.batch in namespace ' + request.namespace + "
+      + "': a Job with cdk8s-batch.dev/concurrency-policy: Replace makes the controller delete the older running Jobs of its workload ' + "
+      + "object.metadata.labels['cdk8s-batch.dev/workload'] + ', so creating one needs that right'");
+    const killAt = policy('cdk8s-batch-kill-at');
+    expect(killAt.matchConstraints).toEqual(workloadJobs);
+    expect(killAt.validations.map((v: any) => v.expression)).toEqual([
+      "authorizer.group('batch').resource('jobs').namespace(request.namespace).check('patch').allowed()",
+      "(has(object.metadata.annotations) && 'cdk8s-batch.dev/kill-requested-by' in object.metadata.annotations ? "
+        + "object.metadata.annotations['cdk8s-batch.dev/kill-requested-by'] : '') == request.userInfo.username",
+    ]);
+    for (const name of ['cdk8s-batch-replace-job', 'cdk8s-batch-kill-at']) {
+      expect(binding(name)).toEqual({ policyName: name, validationActions: ['Deny'] });
     }
 
     const role = (name: string) => objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === name);

@@ -609,9 +609,8 @@ export function scheduledBatchSpec(id = 'x'): fc.Arbitrary<WorkloadSpec> {
     ...commonFields(true),
   }, { requiredKeys: ['kind', 'id', 'name', 'schedule'] }).map((s) => dropUndefined(s.extraSchedules ? {
     ...s,
-    // The other CronJobs are NAME-1 to NAME-3; Replace cannot hold across CronJobs.
+    // The other CronJobs are NAME-1 to NAME-3 (Replace across them is the controller's, as Forbid and Enqueue are).
     name: s.name.slice(0, 50).replace(/-+$/, ''),
-    concurrency: s.concurrency?.policy === 'replace' ? undefined : s.concurrency,
   } : s));
 }
 

@@ -105,6 +105,53 @@ describe('ScheduledBatch with several schedules', () => {
     expect(crons[0].metadata.annotations['cdk8s-batch.dev/concurrency-policy']).toBeUndefined();
   });
 
+  test('Replace across CronJobs: each CronJob keeps Kubernetes\' Replace, and it and its Jobs carry the controller\'s Replace annotation', () => {
+    const { batch, objects } = build({
+      schedules: [Schedule.cron('0 9 * * 1-5'), Schedule.cron('0 12 * * 6,0')],
+      concurrency: Concurrency.replace(),
+      options: [JobOption.string({ name: 'who', default: 'x' })],
+    });
+    const crons = cronJobs(objects);
+    expect(crons.map((c) => c.metadata.name)).toEqual(['sync', 'sync-1']);
+    for (const c of crons) {
+      expect(c.spec.concurrencyPolicy).toBe('Replace');
+      expect(c.spec.jobTemplate.spec.suspend).toBeUndefined();
+      expect(c.metadata.annotations['cdk8s-batch.dev/concurrency-policy']).toBe('Replace');
+      expect(c.spec.jobTemplate.metadata.annotations['cdk8s-batch.dev/concurrency-policy']).toBe('Replace');
+      expect(c.metadata.annotations['cdk8s-batch.dev/max-concurrency']).toBeUndefined();
+    }
+    const templates = objects.filter((o) => o.kind === 'JobTemplate');
+    expect(templates.map((t) => [t.metadata.name, t.spec.concurrency])).toEqual([['sync', { policy: 'Replace' }]]);
+    expect(batch.concurrency.policy).toBe('Replace');
+  });
+
+  test('Replace within one CronJob stays Kubernetes\' own, without the annotation', () => {
+    const crons = cronJobs(build({ schedules: [Schedule.cron('0 9 * * 1'), Schedule.cron('0 9 * * 2')], concurrency: Concurrency.replace() }).objects);
+    expect(crons).toHaveLength(1);
+    expect(crons[0].spec.concurrencyPolicy).toBe('Replace');
+    expect(crons[0].metadata.annotations['cdk8s-batch.dev/concurrency-policy']).toBeUndefined();
+    expect(crons[0].spec.jobTemplate.metadata.annotations?.['cdk8s-batch.dev/concurrency-policy']).toBeUndefined();
+  });
+
+  test('synth warns about Replace across CronJobs without a BatchController, and not with one', () => {
+    const emitted = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const chart = Testing.chart();
+      const batch = new ScheduledBatch(chart, 'sb', {
+        schedules: [Schedule.cron('0 9 * * 1'), Schedule.cron('30 12 * * 2')], concurrency: Concurrency.replace(), containers: [container],
+      });
+      Testing.synth(chart);
+      expect(warningsOf(batch)).toEqual([
+        'Concurrency.replace() across several CronJobs is carried out by the cdk8s-batch companion controller, and this app has no BatchController. ' +
+        'Add a BatchController to the app, or set the context "cdk8s-batch.dev/controller": "external" if it is installed elsewhere.',
+      ]);
+      const { batch: withController } = build({ schedules: [Schedule.cron('0 9 * * 1'), Schedule.cron('30 12 * * 2')], concurrency: Concurrency.replace() });
+      expect(warningsOf(withController)).toEqual([]);
+    } finally {
+      emitted.mockRestore();
+    }
+  });
+
   test('Enqueue spans every CronJob with the same caps', () => {
     const crons = cronJobs(build({
       schedules: [Schedule.cron('0 9 * * 1'), Schedule.cron('30 12 * * 2')], concurrency: Concurrency.enqueue({ maxConcurrency: 2 }),
@@ -138,8 +185,6 @@ describe('ScheduledBatch with several schedules', () => {
         'test/sb: schedule: is missing: a ScheduledBatch needs schedule or schedules (got "undefined"). Pass e.g. schedule: Schedule.cron(\'H 3 * * *\').'],
       ['an empty list', { schedules: [] },
         'test/sb: schedules: must hold at least one schedule (got "[]"). Pass e.g. schedules: [Schedule.cron(\'0 9 * * 1-5\'), Schedule.cron(\'0 12 * * 6,0\')].'],
-      ['Replace across CronJobs', { schedules: two, concurrency: Concurrency.replace() },
-        'test/sb: concurrency: cannot hold across the 2 CronJobs of several schedules (Kubernetes replaces only within one CronJob) (got "Replace"). Use Concurrency.forbid() or Concurrency.enqueue(), or one schedule.'],
     ])('%s', (_what, props, message) => {
       expect(() => new ScheduledBatch(Testing.chart(), 'sb', { containers: [container], ...props } as ScheduledBatchProps)).toThrow(message);
     });

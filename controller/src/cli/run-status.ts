@@ -4,7 +4,8 @@
  * for its template, refused, invalid). Phases come from the run core (`src/runs/job-phase.ts`) and the
  * queue order from the Enqueue rule's own ordering, so the CLI says what the controller does.
  */
-import { readKill } from '../../../src/contract/annotations';
+import { readKill, readScheduledKill, ScheduledKill } from '../../../src/contract/annotations';
+import { ANNOTATION_KILL_AT, ANNOTATION_KILL_REQUESTED_BY } from '../../../src/contract/keys';
 import { readJobRunLabel, workloadSelector } from '../../../src/contract/labels';
 import { FINAL_PHASES, isQueued, phaseOfJob, RunPhase, WorkloadMember, workloadOf } from '../../../src/runs';
 import { byCreation, controllerOwner, isJobFinished, jobRunOf, trueCondition } from '../reconcilers/util';
@@ -42,6 +43,9 @@ export interface RunView {
   /** Who killed the run and when (`cdk8s-batch kill`). */
   readonly killedBy?: string;
   readonly killedAt?: string;
+  /** A kill asked for a time (`cdk8s-batch kill --at/--in`) and who asked, until it is done or the run ends. */
+  readonly killAt?: string;
+  readonly killRequestedBy?: string;
 }
 
 /** The runs of `workload`, oldest first. */
@@ -171,12 +175,24 @@ export async function listRuns(api: KubeApi, namespace: string, workload: string
 }
 
 /** `startAfter` and the kill record, when there are. */
-function extras(run: JobRun | undefined, job?: Job): Pick<RunView, 'startAfter' | 'killedBy' | 'killedAt'> {
+function extras(run: JobRun | undefined, job?: Job): Pick<RunView, 'startAfter' | 'killedBy' | 'killedAt' | 'killAt' | 'killRequestedBy'> {
   const kill = readKill(job?.metadata.annotations) ?? readKill(run?.metadata.annotations);
+  const scheduled = job && !kill && !isJobFinished(job) ? scheduledKillOf(job) : undefined;
   return {
     ...(run?.spec?.startAfter ? { startAfter: run.spec.startAfter } : {}),
     ...(kill ? { killedBy: kill.by, killedAt: kill.at } : {}),
+    ...(scheduled ? { killAt: scheduled.at, killRequestedBy: scheduled.by } : {}),
   };
+}
+
+/** The kill asked for a time; a malformed one shows as written (the controller reports it with an InvalidKillAt Event). */
+function scheduledKillOf(job: Job): ScheduledKill | undefined {
+  try {
+    return readScheduledKill(job.metadata.annotations);
+  } catch {
+    const annotations = job.metadata.annotations ?? {};
+    return { atMs: NaN, at: `${annotations[ANNOTATION_KILL_AT]} (not an RFC 3339 time)`, by: annotations[ANNOTATION_KILL_REQUESTED_BY] ?? '(unknown)' };
+  }
 }
 
 function secondsBetween(from: string | undefined, to: string | undefined): number | undefined {

@@ -11,6 +11,8 @@ import { EnqueueReconciler, workloadKey } from './enqueue';
 import { ConcurrencyGroupReconciler, groupKey } from './group';
 import { jobRunKey, JobRunReconciler } from './job-run';
 import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
+import { ReplaceReconciler } from './replace';
+import { jobKillKey, ScheduledKillReconciler } from './scheduled-kill';
 import { jobRunOf } from './util';
 import { hasWindow, WindowReconciler } from './window';
 import { KubeApi } from '../kube/api';
@@ -74,6 +76,29 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
         caches.cronJobs.onEvent((_type, cron) => {
           const key = workloadKey(cron);
           if (key) enqueue(key);
+        });
+      },
+    },
+    {
+      reconciler: new ReplaceReconciler({ jobs: stores.jobs, cronJobs: stores.cronJobs, writer, events }),
+      watch(caches, enqueue) {
+        // A new Job of a workload may replace older ones; a CronJob may turn the policy on.
+        caches.jobs.onEvent((type, job) => {
+          const key = workloadKey(job);
+          if (key && type !== 'delete') enqueue(key);
+        });
+        caches.cronJobs.onEvent((type, cron) => {
+          const key = workloadKey(cron);
+          if (key && type !== 'delete') enqueue(key);
+        });
+      },
+    },
+    {
+      reconciler: new ScheduledKillReconciler({ jobs: stores.jobs, jobRuns: stores.jobRuns, writer, events }),
+      watch(caches, enqueue) {
+        caches.jobs.onEvent((type, job) => {
+          const key = jobKillKey(job);
+          if (key && type !== 'delete') enqueue(key);
         });
       },
     },

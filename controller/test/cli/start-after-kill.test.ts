@@ -3,7 +3,7 @@ import { afterEach, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { runCliAsync } from './cli-async';
 import { runCli } from './run-cli-subprocess';
-import { ANNOTATION_KILLED_AT, ANNOTATION_KILLED_BY } from '../../../src/contract/keys';
+import { ANNOTATION_KILL_AT, ANNOTATION_KILL_REQUESTED_BY, ANNOTATION_KILLED_AT, ANNOTATION_KILLED_BY } from '../../../src/contract/keys';
 import { FakeApi } from '../support/fake-api';
 import { FakeClock } from '../support/fake-clock';
 import { FAKE_USER, serveFakeApi, ServedApi } from '../support/http-api';
@@ -107,4 +107,68 @@ describe('cdk8s-batch kill', () => {
     assert.equal(unknown.code, 1);
     assert.equal(unknown.stderr, 'error: no JobRun or Job named "nope" in namespace batch. List the runs with: cdk8s-batch get WORKLOAD -n batch\n');
   });
+
+  test('--at asks the controller: kill-at and kill-requested-by (the authenticated user) on the Job, nothing killed now', async () => {
+    const api = new FakeApi(new FakeClock('2026-12-01T09:30:00Z'));
+    api.seed(JOBS, runningJob('nightly-1', '2026-12-01T09:25:00Z'));
+    served = await serveFakeApi(api, 'batch');
+    const r = await runCliAsync(['kill', 'nightly-1', '--at', '2026-12-01T20:00:00+09:00', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'run batch/nightly-1 will be killed at 2026-12-01T11:00:00Z, as fake-user@example.com asked: the companion controller '
+      + 'kills Job nightly-1 then (a running Job fails with DeadlineExceeded, a queued one is deleted) and records it in a Killed Event.\n');
+    const job = api.object<Job>(JOBS, 'batch', 'nightly-1')!;
+    assert.equal(job.metadata.annotations?.[ANNOTATION_KILL_AT], '2026-12-01T11:00:00Z');
+    assert.equal(job.metadata.annotations?.[ANNOTATION_KILL_REQUESTED_BY], FAKE_USER);
+    assert.equal(job.metadata.annotations?.[ANNOTATION_KILLED_AT], undefined);
+    assert.equal((job.spec as any).activeDeadlineSeconds, undefined);
+    // get and status show the kill to come.
+    const status = await runCliAsync(['status', 'nightly-1', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.match(status.stdout, /\nKill at: +2026-12-01T11:00:00Z \(asked by fake-user@example\.com; the controller kills the run then\)\n/);
+    const get = await runCliAsync(['get', 'nightly', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.match(get.stdout, /\nnightly-1 +other +Running \(kill at 2026-12-01T11:00:00Z\) +2026-12-01T09:25:00Z/);
+  });
+
+  test('--in adds the delay to now; a time in the past says the kill is at once', async () => {
+    const api = new FakeApi(new FakeClock('2026-12-01T09:30:00Z'));
+    api.seed(JOBS, runningJob('a', '2026-12-01T09:25:00Z'));
+    api.seed(JOBS, runningJob('b', '2026-12-01T09:25:00Z'));
+    served = await serveFakeApi(api, 'batch');
+    const later = await runCliAsync(['kill', 'a', '--in', '1h30m', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.equal(later.code, 0, later.stderr);
+    assert.equal(api.object<Job>(JOBS, 'batch', 'a')!.metadata.annotations?.[ANNOTATION_KILL_AT], '2026-12-01T11:00:00Z');
+    const past = await runCliAsync(['kill', 'b', '--at', '2020-01-01T00:00:00Z', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.equal(past.code, 0, past.stderr);
+    assert.match(past.stdout, /^run batch\/b will be killed at 2020-01-01T00:00:00Z \(in the past: at once\), as fake-user@example\.com asked/);
+  });
+
+  test('--at on a JobRun without a Job yet, or on a finished Job: exit 1 saying so', async () => {
+    const api = new FakeApi(new FakeClock('2026-12-01T09:30:00Z'));
+    api.seed(JOB_RUNS, { apiVersion: 'cdk8s-batch.dev/v1alpha1', kind: 'JobRun', metadata: { name: 'waiting', namespace: 'batch' },
+      spec: { templateRef: { name: 'nightly' } }, status: { phase: 'Queued' } } as JobRun);
+    const done = runningJob('done', '2026-12-01T09:25:00Z');
+    (done.status as any).conditions = [{ type: 'Failed', status: 'True' }];
+    api.seed(JOBS, done);
+    served = await serveFakeApi(api, 'batch');
+    const waiting = await runCliAsync(['kill', 'waiting', '--in', '1h', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.equal(waiting.code, 1);
+    assert.equal(waiting.stderr, 'error: JobRun batch/waiting has no Job yet (Queued): kill --at acts on a run\'s Job. '
+      + 'Kill it now with: cdk8s-batch kill waiting -n batch, or ask again once it has started.\n');
+    const finished = await runCliAsync(['kill', 'done', '--in', '1h', '--kubeconfig', served.kubeconfig], { env: NOW });
+    assert.equal(finished.code, 1);
+    assert.equal(finished.stderr, 'error: Job batch/done has finished already: nothing to kill.\n');
+  });
+
+  const badKill: Array<[string[], string]> = [
+    [['--in', '2 hours'], 'error: --in: is not a delay (got "2 hours"). Write whole numbers with units d, h, m, s in that order, e.g. 2h, 1h30m or 90s.\n'],
+    [['--at', 'tomorrow'], 'error: --at: is not an RFC 3339 time with a zone offset (got "tomorrow"). Write e.g. 2026-03-07T12:00:00Z or 2026-03-07T13:00:00+01:00.\n'],
+    [['--at', '2026-12-24T22:00:00Z', '--in', '2h'], 'error: --at and --in: give one of them (got --at "2026-12-24T22:00:00Z" and --in "2h"). Use --at for a time, --in for a delay from now.\n'],
+  ];
+  for (const [flags, message] of badKill) {
+    test(`kill rejects ${flags.join(' ')} with exit 2, before connecting`, () => {
+      const r = runCli(['kill', 'nightly-1', '--kubeconfig', '/nonexistent', ...flags], { env: NOW });
+      assert.equal(r.stderr, message);
+      assert.equal(r.code, 2);
+    });
+  }
 });

@@ -22,7 +22,8 @@ export function registerGet(program: Command, io: CliIo): Command {
     .addHelpText('after', `
 Columns: NAME (the JobRun, else the Job), TRIGGER (schedule, JobRun or other), PHASE (Pending,
 Queued, Suspended, Running, Succeeded, Failed, Refused, Killed), STARTED (UTC; "after T" for a
-run held until its startAfter time T), DURATION (so far, while
+run held until its startAfter time T; a run with a kill asked for a time shows "(kill at T)"
+after its phase), DURATION (so far, while
 running), QUEUE (position in the Enqueue queue, 1 = next).
 
 Examples:
@@ -60,7 +61,7 @@ function writeRuns(io: CliIo, namespace: string, workload: string, runs: RunView
     return;
   }
   const rows = runs.map((r) => [
-    r.name, r.trigger, r.phase, r.startTime ?? (r.startAfter ? `after ${r.startAfter}` : '-'), formatDuration(r.durationSeconds), r.queuePosition !== undefined ? String(r.queuePosition) : '-',
+    r.name, r.trigger, r.killAt ? `${r.phase} (kill at ${r.killAt})` : r.phase, r.startTime ?? (r.startAfter ? `after ${r.startAfter}` : '-'), formatDuration(r.durationSeconds), r.queuePosition !== undefined ? String(r.queuePosition) : '-',
   ]);
   const text = table(['NAME', 'TRIGGER', 'PHASE', 'STARTED', 'DURATION', 'QUEUE'], rows);
   io.stdout.write(io.color ? text.replace(/\b(Failed|Refused|Killed)\b/g, (p) => paint(io, 'red', p)).replace(/\bSucceeded\b/g, (p) => paint(io, 'green', p)) : text);

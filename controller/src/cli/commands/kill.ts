@@ -10,11 +10,12 @@
  * SelfSubjectReview) and `killed-at`; an Event on the Job (or JobRun) says who killed it.
  */
 import { Command } from 'commander';
-import { killAnnotations, KillRecord } from '../../../../src/contract/annotations';
-import { KillAction, planKill, RunPhase } from '../../../../src/runs';
+import { killAnnotations, KillRecord, scheduledKillAnnotations } from '../../../../src/contract/annotations';
+import { isJobFinishedState, KillAction, planKill, RunPhase } from '../../../../src/runs';
 import { Cluster, connect, ClusterFlags, withClusterFlags } from '../cluster';
 import { RuntimeError } from '../errors';
 import { CliIo } from '../io';
+import { StartAfterFlags, startAfterFromFlags } from '../start-after-flags';
 import { isNotFound } from '../../kube/api';
 import { microTime } from '../../kube/events';
 import { EVENTS, Job, JOB_RUNS, JobRun, JOBS, KubeObject, ResourceType } from '../../kube/types';
@@ -30,7 +31,9 @@ export const CLI_REPORTING_CONTROLLER = 'cdk8s-batch.dev/cli';
 export function registerKill(program: Command, io: CliIo): Command {
   const command = program.command('kill')
     .description('Stop a run: its Job fails with DeadlineExceeded (queued: deleted); get/status show Killed')
-    .argument('<run>', 'the JobRun, or the Job of a scheduled run');
+    .argument('<run>', 'the JobRun, or the Job of a scheduled run')
+    .option('--at <time>', 'kill at this RFC 3339 time instead of now (the companion controller kills it then)')
+    .option('--in <delay>', 'kill after this delay from now, e.g. 2h, 1h30m, 90s');
   withClusterFlags(command)
     .addHelpText('after', `
 A running Job gets spec.activeDeadlineSeconds set to the time it has run: the Job controller
@@ -39,12 +42,20 @@ fails it at once (reason DeadlineExceeded) and stops its pods; the Job stays as 
 (waiting for --at/--in) never starts. Needs the rights to patch (and for a queued Job delete)
 jobs, and to patch jobruns, in the namespace: the CLI acts with your credentials.
 
+With --at or --in the CLI writes cdk8s-batch.dev/kill-at and kill-requested-by (you, as the API
+server authenticated you) on the run's Job, and the companion controller kills it the same way
+at that time (a time in the past: at once). The BatchController's admission policy lets only
+someone who may patch jobs in the namespace ask for it.
+
 Examples:
   $ cdk8s-batch kill greet-1795977600 -n batch
-  $ cdk8s-batch kill nightly-report-29400000 -n reports`)
-    .action(async (name: string, flags: ClusterFlags) => {
+  $ cdk8s-batch kill nightly-report-29400000 -n reports
+  $ cdk8s-batch kill nightly-report-29400000 -n reports --at 2026-12-24T22:00:00+09:00
+  $ cdk8s-batch kill nightly-report-29400000 -n reports --in 2h`)
+    .action(async (name: string, flags: ClusterFlags & StartAfterFlags) => {
+      const at = startAfterFromFlags(flags, io.now());
       const cluster = await connect(io, flags);
-      io.stdout.write(await killRun(cluster, name, io.now()));
+      io.stdout.write(at === undefined ? await killRun(cluster, name, io.now()) : await scheduleKill(cluster, name, at, io.now()));
     });
   return command;
 }
@@ -95,6 +106,34 @@ export async function killRun(cluster: Cluster, name: string, now: Date): Promis
   if (run) subject = { obj: run, type: JOB_RUNS };
   const warning = await recordEvent(cluster, subject.obj, subject.type, kill, done);
   return `run ${namespace}/${name} killed by ${kill.by}. ${done}\n${warning ?? ''}`;
+}
+
+/**
+ * Asks the companion controller to kill run `name` at `at` (RFC 3339): the annotations on its
+ * Job, written with the caller's credentials in one merge patch preconditioned on what was read.
+ */
+export async function scheduleKill(cluster: Cluster, name: string, at: string, now: Date): Promise<string> {
+  const { api, namespace } = cluster;
+  const run = await getOrUndefined<JobRun>(cluster, JOB_RUNS, name);
+  const jobName = run?.status?.jobName ?? name;
+  const job = await getOrUndefined<Job>(cluster, JOBS, jobName);
+  if (!run && !job) {
+    throw new RuntimeError(`no JobRun or Job named "${name}" in namespace ${namespace}. List the runs with: cdk8s-batch get WORKLOAD -n ${namespace}`);
+  }
+  if (!job) {
+    throw new RuntimeError(`JobRun ${namespace}/${name} has no Job yet (${run!.status?.phase ?? 'Pending'}): kill --at acts on a run's Job. `
+      + `Kill it now with: cdk8s-batch kill ${name} -n ${namespace}, or ask again once it has started.`);
+  }
+  if (isJobFinishedState(job)) {
+    throw new RuntimeError(`Job ${namespace}/${jobName} has finished already: nothing to kill.`);
+  }
+  const by = await whoAmI(cluster);
+  await write(() => api.mergePatch(JOBS, namespace, jobName, {
+    metadata: { resourceVersion: job.metadata.resourceVersion, annotations: scheduledKillAnnotations({ at, by }) },
+  }), `patch Job ${namespace}/${jobName}`);
+  const when = Date.parse(at) <= now.getTime() ? `${at} (in the past: at once)` : at;
+  return `run ${namespace}/${name} will be killed at ${when}, as ${by} asked: the companion controller kills Job ${jobName} then `
+    + '(a running Job fails with DeadlineExceeded, a queued one is deleted) and records it in a Killed Event.\n';
 }
 
 /** The caller's user name, as the API server authenticated it. */

@@ -67,6 +67,7 @@ export function describeRun(view: RunView): string {
     ['Phase', view.phase + (view.queuePosition !== undefined ? ` (position ${view.queuePosition} in the queue)` : '')],
     ...(view.startAfter ? [['Start after', view.startAfter + (view.startTime ? '' : ' (not started before then)')] as [string, string]] : []),
     ...(view.killedBy ? [['Killed', `by ${view.killedBy} at ${view.killedAt}`] as [string, string]] : []),
+    ...(view.killAt ? [['Kill at', `${view.killAt} (asked by ${view.killRequestedBy}; the controller kills the run then)`] as [string, string]] : []),
     ['Job', view.jobName ?? '-'],
     ['Started', view.startTime ?? '-'],
     ['Completed', view.completionTime ?? '-'],
