@@ -10,5 +10,6 @@ export * from './job-run-manifest';
 export * from './job-template-manifest';
 export * from './kill';
 export * from './plan-run';
+export * from './retry-delay';
 export * from './run-source';
 export { RunPhase, RunSourceKind } from '../contract/job-run';

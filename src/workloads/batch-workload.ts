@@ -10,7 +10,7 @@ import { checkJobSettings } from './job-settings';
 import { JobSpecJson } from './job-spec';
 import { MatrixDelivery, MatrixDeliveryMode } from './matrix-delivery';
 import { PodTemplate, PodTemplateJson } from './pod-template';
-import { pendingTimeoutAnnotation } from '../contract/annotations';
+import { pendingTimeoutAnnotation, retryDelayAnnotation, retryDelayGates } from '../contract/annotations';
 import { CONTROLLER_CONTEXT_KEY, CONTROLLER_EXTERNAL } from '../contract/keys';
 import { workloadLabel } from '../contract/labels';
 import { appHasBatchController } from '../controller/presence';
@@ -69,6 +69,10 @@ export abstract class BatchWorkload extends Construct {
     }
     if (props.concurrencyGroup) {
       this._warnWithoutController('concurrencyGroup');
+    }
+    if (props.retryDelay) {
+      // Without the controller, every pod stays gated (Pending) for ever.
+      this._warnWithoutController('retryDelay');
     }
   }
 
@@ -226,6 +230,12 @@ export abstract class BatchWorkload extends Construct {
     } else {
       indexed?.deliver(template);
     }
+    const retryDelay = props.retryDelay;
+    if (retryDelay) {
+      // Every pod starts gated; the controller releases it when its index's delay has passed.
+      template.metadata.annotations = { ...template.metadata.annotations, ...retryDelayAnnotation(retryDelay.toSeconds()) };
+      template.spec.schedulingGates = [...(template.spec.schedulingGates as Array<{ name: string }> | undefined ?? []), ...retryDelayGates()];
+    }
     // After delivery, so that the containers cdk8s-batch adds are completed too.
     if ((props.podSecurity ?? PodSecurity.RESTRICTED) === PodSecurity.RESTRICTED) {
       restrictPodSpec(template.spec);
@@ -336,6 +346,7 @@ export abstract class BatchWorkload extends Construct {
     type Use = [KubernetesFeature, string | undefined];
     const used: Use[] = [
       ...((this._props.podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as Use] : []),
+      ...(this._props.retryDelay ? [[KUBERNETES_FEATURES.retryDelay, undefined] as Use] : []),
       ...(indexed && !indexed.perCell ? [[KUBERNETES_FEATURES.matrixRetriesPerCell, 'matrixDelivery'] as Use] : []),
       ...(indexed?.envFiles ? [[KUBERNETES_FEATURES.matrixEnv, 'matrixDelivery'] as Use] : []),
       // An Indexed Job below 1.33 is reported above; one Job per cell cannot carry these at all.

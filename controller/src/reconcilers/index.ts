@@ -11,6 +11,7 @@ import { EnqueueReconciler, workloadKey } from './enqueue';
 import { ConcurrencyGroupReconciler, groupKey } from './group';
 import { jobRunKey, JobRunReconciler } from './job-run';
 import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
+import { isRetryGatedPod, RetryDelayReconciler } from './retry-delay';
 import { jobRunOf } from './util';
 import { hasWindow, WindowReconciler } from './window';
 import { KubeApi } from '../kube/api';
@@ -25,7 +26,7 @@ import { Metrics } from '../runtime/metrics';
 export interface Caches {
   readonly jobs: Informer<Job>;
   readonly cronJobs: Informer<CronJob>;
-  /** Pending workload pods only (field selector `status.phase=Pending`). */
+  /** Pending workload pods only (field selector `status.phase=Pending`; retry-gated pods are Pending). */
   readonly pods: Informer<Pod>;
   /** All JobRuns and JobTemplates (our own kinds: no label selector). */
   readonly jobRuns: Informer<JobRun>;
@@ -108,6 +109,15 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
       watch(caches, enqueue) {
         caches.pods.onEvent((type, pod) => {
           if (type !== 'delete' && isPendingWorkloadPod(pod)) enqueue(keyOf(pod));
+        });
+      },
+    },
+    {
+      reconciler: new RetryDelayReconciler({ pods: stores.pods, writer, api, events, metrics }),
+      watch(caches, enqueue) {
+        // A new pod of a workload with a retry delay arrives gated (Pending): time its release.
+        caches.pods.onEvent((type, pod) => {
+          if (type !== 'delete' && isRetryGatedPod(pod)) enqueue(keyOf(pod));
         });
       },
     },
