@@ -52,7 +52,7 @@ export interface BatchJobProps extends BatchPodProps {
 
   /**
    * A fixed wait between a failed attempt and the next attempt of the same index (Furiko's
-   * `retryDelaySeconds`), on top of nothing: the first attempt starts at once. Every pod is
+   * `retryDelaySeconds`); the first attempt starts at once. Every pod is
    * created behind a scheduling gate, and the companion controller removes it once the delay
    * has passed since the latest failure of the pod's index (per index for a matrix as one
    * Indexed Job; per Job otherwise). Kubernetes' own back-off before it creates the next pod

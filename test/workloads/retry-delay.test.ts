@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   BatchController, BatchJob, KubernetesVersion, Matrix, ParallelMatrixJob, ParameterizedJob, RunKind, Schedule, ScheduledBatch,
@@ -66,7 +66,7 @@ describe('retryDelay: what the constructs emit', () => {
   test('synthesizes the same bytes twice', () => {
     const build = () => {
       const app = Testing.app();
-      const chart = new (require('cdk8s').Chart)(app, 'c');
+      const chart = new Chart(app, 'c');
       new BatchJob(chart, 'bj', { metadata: { name: 'flaky' }, containers, retryDelay: Duration.seconds(30) });
       return app.synthYaml();
     };
