@@ -16,7 +16,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { ControllerProcess, controllerTestChart, deleteControllerRbac, clusterEvents } from './controller-process';
 import { BUSYBOX_IMAGE, jobPods, onRealNode, waitForJobFinished } from './support/real-node';
-import { apply, createNamespace, deleteNamespace } from './support/rig';
+import { apply, createNamespace, deleteNamespace, waitFor } from './support/rig';
 import { BatchJob } from '../../src';
 
 const DELAY_S = 30;
@@ -60,6 +60,7 @@ describe('controller: retry delay', () => {
 
   test('3 attempts exactly, each retry started the delay after the previous failure (not before, at most slack later)', async () => {
     controller = await ControllerProcess.start({ namespace: ns, identity: 'ctl-retry' });
+    await waitFor(() => controller!.isLeader(), 30_000, { description: 'controller leads' });
     apply(flakyJob('flaky'), ns);
 
     const job = await waitForJobFinished(ns, 'flaky', 240_000);
