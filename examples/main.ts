@@ -7,6 +7,7 @@ import { HelloChart } from './hello';
 import { FirstJobChart, JobBehaviourChart } from './jobs';
 import { MatrixChart } from './matrix';
 import { ParameterizedChart } from './parameterized';
+import { RetryDelayChart } from './retry-delay';
 import { TaskReporterChart } from './task-reporter';
 
 /** Every example chart, by the file name it synthesizes to. */
@@ -18,6 +19,7 @@ export const EXAMPLES: Record<string, (app: App) => void> = {
   'matrix': (app) => new MatrixChart(app, 'matrix'),
   'first-job': (app) => new FirstJobChart(app, 'first-job'),
   'jobs': (app) => new JobBehaviourChart(app, 'jobs'),
+  'retry-delay': (app) => new RetryDelayChart(app, 'retry-delay'),
 };
 
 export function synthExamples(outdir: string): App {

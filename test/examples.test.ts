@@ -9,6 +9,7 @@ import { FirstJobChart, JobBehaviourChart } from '../examples/jobs';
 import { EXAMPLES, synthExamples } from '../examples/main';
 import { MatrixChart } from '../examples/matrix';
 import { ParameterizedChart } from '../examples/parameterized';
+import { RetryDelayChart } from '../examples/retry-delay';
 import { TaskReporterChart } from '../examples/task-reporter';
 import { Schedule } from '../src';
 import { validateManifest } from './support/kube-schema';
@@ -197,6 +198,18 @@ describe('examples', () => {
     const cron = byName(objects, 'CronJob', 'hello');
     expect(cron.spec.schedule).toBe('*/1 * * * *');
     expect(cron.spec.jobTemplate.spec.template.spec.restartPolicy).toBe('OnFailure');
+  });
+
+  test('retry delay: every pod template gated, the delay annotated, maxAttempts as backoffLimit + 1 (per index for the matrix)', () => {
+    const objects = validateManifest(Testing.synth(new RetryDelayChart(Testing.app(), 'retry-delay')));
+    const cron = byName(objects, 'CronJob', 'partner-sync').spec.jobTemplate.spec;
+    const matrix = byName(objects, 'Job', 'region-export').spec;
+    expect(cron.backoffLimit).toBe(2);
+    expect(matrix).toMatchObject({ completionMode: 'Indexed', backoffLimitPerIndex: 3 });
+    for (const [template, seconds] of [[cron.template, '120'], [matrix.template, '90']] as const) {
+      expect(template.spec.schedulingGates).toEqual([{ name: 'cdk8s-batch.dev/retry-delay' }]);
+      expect(template.metadata.annotations['cdk8s-batch.dev/retry-delay-seconds']).toBe(seconds);
+    }
   });
 
   test('synth:examples writes one file per example into the out dir, byte-identical on re-run', () => {

@@ -121,7 +121,7 @@ describe('Manager', () => {
     const clock = new FakeClock();
     const api = new FakeApi(clock);
     const h = await startHarness({ api, clock });
-    assert.deepEqual(h.manager.controllers.map((c) => c.name), ['enqueue', 'replace', 'scheduled-kill', 'group', 'window', 'pending-timeout', 'jobrun']);
+    assert.deepEqual(h.manager.controllers.map((c) => c.name), ['enqueue', 'replace', 'scheduled-kill', 'group', 'window', 'pending-timeout', 'retry-delay', 'jobrun']);
     assert.deepEqual(Object.keys(h.manager.status().informers as object), ['jobs', 'cronjobs', 'pods', 'jobruns', 'jobtemplates']);
     await h.stop();
   });

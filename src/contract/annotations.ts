@@ -14,7 +14,8 @@ import {
   ANNOTATION_ADMITTED_AT, ANNOTATION_CONCURRENCY, ANNOTATION_GROUP_MAX_CONCURRENCY, ANNOTATION_HASH_SEED, ANNOTATION_KILLED_AT,
   ANNOTATION_KILLED_BY, ANNOTATION_KILL_AT, ANNOTATION_KILL_REQUESTED_BY, ANNOTATION_MAX_CONCURRENCY, ANNOTATION_MAX_QUEUED,
   ANNOTATION_NOT_AFTER, ANNOTATION_NOT_BEFORE,
-  ANNOTATION_PENDING_TIMEOUT, ANNOTATION_SCHEDULE, ANNOTATION_WINDOW_SUSPENDED, LABEL_CONCURRENCY_GROUP,
+  ANNOTATION_PENDING_TIMEOUT, ANNOTATION_RETRY_DELAY, ANNOTATION_RETRY_RELEASED_AT, ANNOTATION_SCHEDULE, ANNOTATION_WINDOW_SUSPENDED,
+  LABEL_CONCURRENCY_GROUP, SCHEDULING_GATE_RETRY_DELAY,
 } from './keys';
 import { instantOf, parseRfc3339 } from '../time/rfc3339';
 
@@ -118,6 +119,63 @@ export function pendingTimeoutAnnotation(seconds: number): Record<string, string
  */
 export function readPendingTimeout(annotations: Annotations): number | undefined {
   return readCount(annotations, ANNOTATION_PENDING_TIMEOUT, 1, MAX_PENDING_TIMEOUT_SECONDS);
+}
+
+/** Upper bound for a retry delay: one week (far above Kubernetes' own 6 min back-off cap; it catches typos). */
+export const MAX_RETRY_DELAY_SECONDS = 7 * 86400;
+
+/** The annotation that gives a workload's pods a retry delay (in the Job's pod template). */
+export function retryDelayAnnotation(seconds: number): Record<string, string> {
+  return { [ANNOTATION_RETRY_DELAY]: String(seconds) };
+}
+
+/**
+ * A pod's retry delay in seconds, or undefined without one.
+ *
+ * @throws BatchValidationError when it is not a whole number of seconds from 1 to a week
+ */
+export function readRetryDelay(annotations: Annotations): number | undefined {
+  return readCount(annotations, ANNOTATION_RETRY_DELAY, 1, MAX_RETRY_DELAY_SECONDS);
+}
+
+/** A pod scheduling gate as the pod spec holds it. */
+export interface SchedulingGate {
+  readonly name: string;
+}
+
+/** The scheduling gates of a workload with a retry delay: its pods start gated. */
+export function retryDelayGates(): SchedulingGate[] {
+  return [{ name: SCHEDULING_GATE_RETRY_DELAY }];
+}
+
+/** Whether a pod (its `spec.schedulingGates`) still waits for the controller's retry-delay release. */
+export function hasRetryDelayGate(gates: readonly SchedulingGate[] | undefined): boolean {
+  return (gates ?? []).some((g) => g.name === SCHEDULING_GATE_RETRY_DELAY);
+}
+
+/**
+ * The merge patch that releases a gated pod at `releasedAt` (ms): its scheduling gates
+ * without the retry-delay gate (others kept; `null` when none is left) and the
+ * `retry-released-at` annotation.
+ */
+export function retryReleasePatch(gates: readonly SchedulingGate[] | undefined, releasedAt: number): {
+  metadata: { annotations: Record<string, string> }; spec: { schedulingGates: SchedulingGate[] | null };
+} {
+  const rest = (gates ?? []).filter((g) => g.name !== SCHEDULING_GATE_RETRY_DELAY);
+  return {
+    metadata: { annotations: { [ANNOTATION_RETRY_RELEASED_AT]: new Date(releasedAt).toISOString() } },
+    spec: { schedulingGates: rest.length > 0 ? rest : null },
+  };
+}
+
+/**
+ * When the controller released the pod from its retry-delay gate (ms), or undefined when it
+ * did not (never gated, or released by hand).
+ *
+ * @throws BatchValidationError when it is not an RFC 3339 time
+ */
+export function readRetryReleasedAt(annotations: Annotations): number | undefined {
+  return readTime(annotations, ANNOTATION_RETRY_RELEASED_AT);
 }
 
 /** A concurrency group as its Jobs carry it: the queue's name and its cap on running Jobs. */

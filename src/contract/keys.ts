@@ -55,6 +55,28 @@ export const ANNOTATION_NOT_AFTER = `${PREFIX}/not-after`;
 /** Annotation: how long a pod may stay Pending before the controller fails it (seconds). */
 export const ANNOTATION_PENDING_TIMEOUT = `${PREFIX}/pending-timeout-seconds`;
 
+/**
+ * Annotation on a workload's pods (set in the Job's pod template): the fixed delay, in whole
+ * seconds, between a failed attempt and the next attempt of the same index (`retryDelay`).
+ * It travels with the pod beside the scheduling gate {@link SCHEDULING_GATE_RETRY_DELAY}.
+ */
+export const ANNOTATION_RETRY_DELAY = `${PREFIX}/retry-delay-seconds`;
+
+/**
+ * Scheduling gate in the pod template of a workload with `retryDelay`: every pod is created
+ * gated (Pending, `PodScheduled=False`, reason `SchedulingGated`), and the controller removes
+ * the gate once the delay has passed since the latest failure of the same index (at once for
+ * a first attempt).
+ */
+export const SCHEDULING_GATE_RETRY_DELAY = `${PREFIX}/retry-delay`;
+
+/**
+ * Annotation on a pod, written by the controller in the same patch that removes the
+ * retry-delay scheduling gate: when it released the pod (RFC 3339). The pending timeout
+ * counts from it, so time spent waiting out the retry delay is not time spent Pending.
+ */
+export const ANNOTATION_RETRY_RELEASED_AT = `${PREFIX}/retry-released-at`;
+
 /** Annotation: the concurrency group's cap on running Jobs (whole number), beside the group label. */
 export const ANNOTATION_GROUP_MAX_CONCURRENCY = `${PREFIX}/group-max-concurrency`;
 

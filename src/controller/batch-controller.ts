@@ -173,7 +173,12 @@ export const CONTROLLER_CLUSTER_RULES: Array<{ apiGroups: string[]; resources: s
     verbs: ['list', 'watch', 'patch'],
     why: 'read Enqueue and run-window annotations; keep spec.suspend in step with the run window',
   },
-  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'], why: 'find pods Pending past their timeout' },
+  {
+    apiGroups: [''],
+    resources: ['pods'],
+    verbs: ['list', 'watch', 'patch'],
+    why: 'find pods Pending past their timeout, and a gated pod\'s failed predecessors; remove the retry-delay scheduling gate when the delay has passed',
+  },
   { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'], why: 'fail a pod Pending past its timeout, so it counts as one attempt' },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], why: 'explain admissions, drops, suspensions, timeouts and runs' },
   {

@@ -129,6 +129,12 @@ export const KUBERNETES_FEATURES = {
     minVersion: KubernetesVersion.V1_31,
     alternative: 'remove podFailureRules (every failed pod then counts against maxAttempts), or raise the target',
   },
+  retryDelay: {
+    feature: 'retryDelay',
+    fields: 'pod `schedulingGates` (the controller holds each retry behind a gate)',
+    minVersion: KubernetesVersion.V1_30,
+    alternative: 'remove retryDelay (Kubernetes\' own back-off of 10 s, doubling up to 6 min, still spaces the retries), or raise the target',
+  },
   matrixRetriesPerCell: {
     feature: 'a matrix as one Indexed Job (MatrixDelivery.files(), MatrixDelivery.envFiles())',
     fields: 'Job `backoffLimitPerIndex`',

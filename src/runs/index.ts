@@ -11,5 +11,6 @@ export * from './job-template-manifest';
 export * from './kill';
 export * from './plan-run';
 export * from './replace';
+export * from './retry-delay';
 export * from './run-source';
 export { RunPhase, RunSourceKind } from '../contract/job-run';

@@ -57,13 +57,17 @@ export abstract class BatchWorkload extends Construct {
     this._pod = new PodTemplate(this, props);
     this.node.addValidation({ validate: () => podProblems(this._pod, this.optionSet, this._indexed, props.podFailureRules) });
     this.node.addValidation({
-      validate: () => targetProblems(() => KubernetesVersion.targetOf(this, props.kubernetesVersion), this._indexed, props.podFailureRules),
+      validate: () => targetProblems(() => KubernetesVersion.targetOf(this, props.kubernetesVersion), this._indexed, props),
     });
     if (props.pendingTimeout) {
       this._warnWithoutController('pendingTimeout');
     }
     if (props.concurrencyGroup) {
       this._warnWithoutController('concurrencyGroup');
+    }
+    if (props.retryDelay) {
+      // Without the controller, every pod stays gated (Pending) for ever.
+      this._warnWithoutController('retryDelay');
     }
   }
 

@@ -51,6 +51,21 @@ export interface BatchJobProps extends BatchPodProps {
   readonly pendingTimeout?: Duration;
 
   /**
+   * A fixed wait between a failed attempt and the next attempt of the same index (Furiko's
+   * `retryDelaySeconds`); the first attempt starts at once. Every pod is
+   * created behind a scheduling gate, and the companion controller removes it once the delay
+   * has passed since the latest failure of the pod's index (per index for a matrix as one
+   * Indexed Job; per Job otherwise). Kubernetes' own back-off before it creates the next pod
+   * (10 s, doubling up to 6 min) still applies: the wait is the longer of the two. Time spent
+   * gated is not counted by `pendingTimeout`, but is by `activeDeadline`. Needs the
+   * `BatchController`, `restartPolicy: Never` (the default) and Kubernetes 1.30 (pod
+   * scheduling gates). See docs/retry-delay.md.
+   *
+   * @default - no delay beyond Kubernetes' back-off
+   */
+  readonly retryDelay?: Duration;
+
+  /**
    * A queue shared with other workloads: the workload's Jobs are created suspended and the
    * companion controller starts them oldest first across the group, at most the group's
    * `maxConcurrency` at a time, in addition to this workload's own concurrency policy. Needs

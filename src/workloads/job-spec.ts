@@ -2,7 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IndexedMatrix } from './indexed-matrix';
 import { BatchJobProps, WorkloadIdentity } from './job-props';
 import { PodTemplateJson } from './pod-template';
-import { pendingTimeoutAnnotation } from '../contract/annotations';
+import { pendingTimeoutAnnotation, retryDelayAnnotation, retryDelayGates } from '../contract/annotations';
 import { workloadLabel } from '../contract/labels';
 import { locating } from '../errors';
 import { PodSecurity, restrictPodSpec } from '../kube/pod-security';
@@ -58,6 +58,11 @@ export function renderJobSpec(model: JobModel, template: PodTemplateJson, worklo
     locating(scope, () => indexed?.deliverCell(template, cell));
   } else {
     indexed?.deliver(template);
+  }
+  if (props.retryDelay) {
+    // Every pod starts gated; the controller releases it when its index's delay has passed.
+    template.metadata.annotations = { ...template.metadata.annotations, ...retryDelayAnnotation(props.retryDelay.toSeconds()) };
+    template.spec.schedulingGates = [...(template.spec.schedulingGates as Array<{ name: string }> | undefined ?? []), ...retryDelayGates()];
   }
   // After delivery, so that the containers cdk8s-batch adds are completed too.
   if ((props.podSecurity ?? PodSecurity.RESTRICTED) === PodSecurity.RESTRICTED) {

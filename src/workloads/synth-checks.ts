@@ -1,6 +1,7 @@
 import { CompletionMode } from './completion';
 import { IndexedMatrix } from './indexed-matrix';
 import { optionPlaceholders } from './job-spec';
+import { BatchJobProps } from './job-props';
 import { PodFailureRule } from './pod-failure-policy';
 import { PodTemplate } from './pod-template';
 import { KUBERNETES_FEATURES, KubernetesFeature, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
@@ -41,7 +42,7 @@ export function podProblems(pod: PodTemplate, optionSet: JobOptionSet, indexed: 
 
 /** Every version-dependent feature the workload uses, checked against its target Kubernetes version. */
 export function targetProblems(target: () => KubernetesVersion, indexed: IndexedMatrix | undefined,
-  podFailureRules: PodFailureRule[] | undefined): string[] {
+  props: Pick<BatchJobProps, 'podFailureRules' | 'retryDelay'>): string[] {
   let version: KubernetesVersion;
   try {
     version = target();
@@ -50,7 +51,8 @@ export function targetProblems(target: () => KubernetesVersion, indexed: Indexed
   }
   type Use = [KubernetesFeature, string | undefined];
   const used: Use[] = [
-    ...((podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as Use] : []),
+    ...((props.podFailureRules ?? []).length > 0 ? [[KUBERNETES_FEATURES.podFailureRules, undefined] as Use] : []),
+    ...(props.retryDelay ? [[KUBERNETES_FEATURES.retryDelay, undefined] as Use] : []),
     ...(indexed && !indexed.perCell ? [[KUBERNETES_FEATURES.matrixRetriesPerCell, 'matrixDelivery'] as Use] : []),
     ...(indexed?.envFiles ? [[KUBERNETES_FEATURES.matrixEnv, 'matrixDelivery'] as Use] : []),
     // An Indexed Job below 1.33 is reported above; one Job per cell cannot carry these at all.

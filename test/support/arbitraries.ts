@@ -125,6 +125,8 @@ export interface WorkloadSpec {
   readonly options?: OptionSpec[];
   /** A ConcurrencyGroup to join. */
   readonly concurrencyGroup?: { readonly name: string; readonly maxConcurrency?: number };
+  /** `retryDelay` in seconds (a scheduling gate and an annotation in the pod template). */
+  readonly retryDelaySeconds?: number;
   /** ParameterizedJob only. */
   readonly runs?: RunSpec[];
   /** ParallelMatrixJob, or a ScheduledBatch without options. */
@@ -232,6 +234,7 @@ export function buildWorkload(
     config: spec.config,
     options: jobOptions.length > 0 ? jobOptions : undefined,
     concurrencyGroup: spec.concurrencyGroup ? new ConcurrencyGroup(spec.concurrencyGroup) : undefined,
+    retryDelay: spec.retryDelaySeconds !== undefined ? Duration.seconds(spec.retryDelaySeconds) : undefined,
   };
   if (spec.kind === 'ParallelMatrixJob') {
     const { concurrency: _unused, ...jobProps } = common;
@@ -590,6 +593,8 @@ function commonFields(scheduled: boolean) {
       name: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/),
       maxConcurrency: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
     }, { requiredKeys: ['name'] }).map(dropUndefined)),
+    // Last, so that adding it left the earlier fields of the fixed-seed corpus as they were.
+    retryDelaySeconds: opt(fc.integer({ min: 1, max: 7 * 24 * 3600 })),
   };
 }
 
@@ -866,6 +871,13 @@ export const DEFECTS: readonly Defect[] = [
     apply: (b) => ({ ...b, activeDeadlineSeconds: 0 }),
     message:
       'test/x: activeDeadline: must be a whole number of seconds, at least 1 (got "0 seconds"). Use e.g. Duration.minutes(5).',
+  },
+  {
+    name: 'a retry delay of more than a week',
+    kind: 'ScheduledBatch',
+    apply: (b) => ({ ...b, retryDelaySeconds: 7 * 24 * 3600 + 1 }),
+    message:
+      'test/x: retryDelay: must be at most 604800 seconds (got "604801 seconds"). Use e.g. Duration.minutes(5); at most Duration.seconds(604800).',
   },
   // Schedules
   {

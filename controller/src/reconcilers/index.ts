@@ -13,6 +13,7 @@ import { jobRunKey, JobRunReconciler } from './job-run';
 import { isPendingWorkloadPod, PendingTimeoutReconciler } from './pending-timeout';
 import { ReplaceReconciler } from './replace';
 import { jobKillKey, ScheduledKillReconciler } from './scheduled-kill';
+import { isRetryGatedPod, RetryDelayReconciler } from './retry-delay';
 import { jobRunOf } from './util';
 import { hasWindow, WindowReconciler } from './window';
 import { KubeApi } from '../kube/api';
@@ -27,7 +28,7 @@ import { Metrics } from '../runtime/metrics';
 export interface Caches {
   readonly jobs: Informer<Job>;
   readonly cronJobs: Informer<CronJob>;
-  /** Pending workload pods only (field selector `status.phase=Pending`). */
+  /** Pending workload pods only (field selector `status.phase=Pending`; retry-gated pods are Pending). */
   readonly pods: Informer<Pod>;
   /** All JobRuns and JobTemplates (our own kinds: no label selector). */
   readonly jobRuns: Informer<JobRun>;
@@ -133,6 +134,15 @@ export function builtinControllers(deps: ControllerDeps): ControllerSpec[] {
       watch(caches, enqueue) {
         caches.pods.onEvent((type, pod) => {
           if (type !== 'delete' && isPendingWorkloadPod(pod)) enqueue(keyOf(pod));
+        });
+      },
+    },
+    {
+      reconciler: new RetryDelayReconciler({ pods: stores.pods, writer, api, events, metrics }),
+      watch(caches, enqueue) {
+        // A new pod of a workload with a retry delay arrives gated (Pending): time its release.
+        caches.pods.onEvent((type, pod) => {
+          if (type !== 'delete' && isRetryGatedPod(pod)) enqueue(keyOf(pod));
         });
       },
     },

@@ -13,9 +13,13 @@
  * settings and would lose the pod's story. A `DisruptionTarget` condition is deliberately not
  * used: the common pod failure rule "ignore disruptions" would then retry forever. A Job's
  * `podFailurePolicy` can match the controller's own condition, e.g. to fail the Job at once.
+ *
+ * With a retry delay: a pod still behind the retry-delay scheduling gate is waiting by
+ * design, not stuck, so it is never timed out; after the controller released it, the timeout
+ * counts from the release (`cdk8s-batch.dev/retry-released-at`), not from its creation.
  */
 import { ANNOTATION_PENDING_TIMEOUT, CONDITION_PENDING_TIMEOUT } from '../../../src/contract/keys';
-import { readPendingTimeout } from '../../../src/contract/annotations';
+import { hasRetryDelayGate, readPendingTimeout, readRetryReleasedAt, SchedulingGate } from '../../../src/contract/annotations';
 import { readWorkloadLabel } from '../../../src/contract/labels';
 import { formatRfc3339Seconds } from '../../../src/time';
 import { controllerOwner, isJobFinished, ObjectStore } from './util';
@@ -54,6 +58,8 @@ export class PendingTimeoutReconciler implements Reconciler {
     const { namespace, name } = splitKey(key);
     const pod = this.deps.pods.get(namespace, name);
     if (!pod || !isPendingWorkloadPod(pod)) return;
+    // Waiting out its retry delay: the release (a pod update) brings it back here.
+    if (hasRetryDelayGate(pod.spec?.schedulingGates as SchedulingGate[] | undefined)) return;
     const owner = controllerOwner(pod, 'Job')!;
     const job = await this.jobOf(namespace, owner.name, owner.uid);
     if (!job || job.spec?.suspend === true || isJobFinished(job)) return;
@@ -77,13 +83,21 @@ export class PendingTimeoutReconciler implements Reconciler {
 
     const created = timeOf(pod.metadata.creationTimestamp);
     if (Number.isNaN(created)) return;
-    const deadline = created + timeoutSeconds * 1000;
+    // Time spent behind the retry-delay gate is not time spent Pending.
+    let released: number | undefined;
+    try {
+      released = readRetryReleasedAt(pod.metadata.annotations);
+    } catch (e) {
+      ctx.log.warn('invalid retry release time; timing the pod from its creation', { pod: name, ...errorFields(e) });
+    }
+    const since = Math.max(created, released ?? created);
+    const deadline = since + timeoutSeconds * 1000;
     if (ctx.now < deadline) {
       return { requeueAfterMs: deadline - ctx.now };
     }
 
-    const pendingFor = Math.floor((ctx.now - created) / 1000);
-    const message = `Pod was Pending for ${pendingFor} s, longer than the Job's pending timeout of ${timeoutSeconds} s ` +
+    const pendingFor = Math.floor((ctx.now - since) / 1000);
+    const message = `Pod was Pending for ${pendingFor} s${released !== undefined && released > created ? ' after its retry-delay release' : ''}, longer than the Job's pending timeout of ${timeoutSeconds} s ` +
       `(${ANNOTATION_PENDING_TIMEOUT}); failed by the cdk8s-batch controller.`;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== CONDITION_PENDING_TIMEOUT);
     conditions.push({

@@ -69,6 +69,12 @@ export class Metrics {
     labelNames: ['namespace'],
     registers: [this.registry],
   });
+  readonly retryDelayReleases = new Counter({
+    name: 'cdk8s_batch_retry_delay_releases_total',
+    help: 'Pods released from the retry-delay scheduling gate; delayed="true" when the pod had to wait for its retry delay',
+    labelNames: ['namespace', 'delayed'],
+    registers: [this.registry],
+  });
   readonly windowSuspensions = new Counter({
     name: 'cdk8s_batch_window_suspensions_total',
     help: 'CronJobs suspended because they were outside their run window',
