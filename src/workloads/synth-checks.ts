@@ -1,7 +1,7 @@
 import { CompletionMode } from './completion';
 import { IndexedMatrix } from './indexed-matrix';
-import { optionPlaceholders } from './job-spec';
 import { BatchJobProps } from './job-props';
+import { optionPlaceholders } from './job-spec';
 import { PodFailureRule } from './pod-failure-policy';
 import { PodTemplate } from './pod-template';
 import { KUBERNETES_FEATURES, KubernetesFeature, KubernetesVersion, requireKubernetes } from '../kube/kubernetes-version';
