@@ -63,12 +63,7 @@ Examples:
 /** Kills run `name`; returns what was done, for people. */
 export async function killRun(cluster: Cluster, name: string, now: Date): Promise<string> {
   const { api, namespace } = cluster;
-  const run = await getOrUndefined<JobRun>(cluster, JOB_RUNS, name);
-  const jobName = run?.status?.jobName ?? name;
-  const job = await getOrUndefined<Job>(cluster, JOBS, jobName);
-  if (!run && !job) {
-    throw new RuntimeError(`no JobRun or Job named "${name}" in namespace ${namespace}. List the runs with: cdk8s-batch get WORKLOAD -n ${namespace}`);
-  }
+  const { run, jobName, job } = await runAndJob(cluster, name);
   if (run && [RunPhase.SUCCEEDED, RunPhase.FAILED, RunPhase.REFUSED, RunPhase.KILLED].includes(run.status?.phase as RunPhase) && !job) {
     throw new RuntimeError(`JobRun ${namespace}/${name} has ended (${run.status!.phase}): nothing to kill.`);
   }
@@ -114,12 +109,7 @@ export async function killRun(cluster: Cluster, name: string, now: Date): Promis
  */
 export async function scheduleKill(cluster: Cluster, name: string, at: string, now: Date): Promise<string> {
   const { api, namespace } = cluster;
-  const run = await getOrUndefined<JobRun>(cluster, JOB_RUNS, name);
-  const jobName = run?.status?.jobName ?? name;
-  const job = await getOrUndefined<Job>(cluster, JOBS, jobName);
-  if (!run && !job) {
-    throw new RuntimeError(`no JobRun or Job named "${name}" in namespace ${namespace}. List the runs with: cdk8s-batch get WORKLOAD -n ${namespace}`);
-  }
+  const { run, jobName, job } = await runAndJob(cluster, name);
   if (!job) {
     throw new RuntimeError(`JobRun ${namespace}/${name} has no Job yet (${run!.status?.phase ?? 'Pending'}): kill --at acts on a run's Job. `
       + `Kill it now with: cdk8s-batch kill ${name} -n ${namespace}, or ask again once it has started.`);
@@ -191,4 +181,16 @@ async function write(action: () => Promise<unknown>, what: string): Promise<void
 
 function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Run `name`: its JobRun, its Job (the JobRun's, or the Job of that name); an error for people when neither exists. */
+async function runAndJob(cluster: Cluster, name: string): Promise<{ run?: JobRun; jobName: string; job?: Job }> {
+  const { namespace } = cluster;
+  const run = await getOrUndefined<JobRun>(cluster, JOB_RUNS, name);
+  const jobName = run?.status?.jobName ?? name;
+  const job = await getOrUndefined<Job>(cluster, JOBS, jobName);
+  if (!run && !job) {
+    throw new RuntimeError(`no JobRun or Job named "${name}" in namespace ${namespace}. List the runs with: cdk8s-batch get WORKLOAD -n ${namespace}`);
+  }
+  return { run, jobName, job };
 }
