@@ -168,12 +168,13 @@ test.each([
   samples.forEach((sample, i) => {
     // On 1.29 a ParallelMatrixJob runs one Job per cell: keep what a set of Jobs can do (the
     // rest fails at synth, tested in the fast tier): a short name, no maxParallel, every cell
-    // to its end, no podFailureRules (1.31).
+    // to its end, no podFailureRules (1.31), no retryDelay (pod scheduling gates, 1.30).
     const spec: WorkloadSpec = version === '1.34' ? { ...sample, id: `w${i}` } : {
       ...sample,
       id: `w${i}`,
       name: `p${i}`,
       podFailureRules: undefined,
+      retryDelaySeconds: undefined,
       matrix: { ...sample.matrix!, maxParallel: undefined, failFast: false, anySuccessful: false },
     };
     const chart = Testing.chart();
